@@ -1,0 +1,36 @@
+using MediatR;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.Extensions.Options;
+using Petitions.Api.Http;
+using Petitions.Workflows.Features.Accounts;
+
+namespace Petitions.Api.Endpoints;
+
+public static class AuthEndpoints
+{
+    public sealed record TokenRequest(string? UserName, string? Password)
+    {
+        public override string ToString() => nameof(TokenRequest); // the password stays out of logs
+    }
+
+    public sealed record TokenResponse(string AccessToken, long ExpiresIn, string TokenType);
+
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", async (
+                TokenRequest request, IMediator mediator, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time, CancellationToken ct) =>
+            {
+                var user = await mediator.Send(new SignIn.Query(request.UserName, request.Password), ct);
+                var options = bearer.Get(BearerTokenDefaults.AuthenticationScheme);
+                var now = time.GetUtcNow();
+                var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.BearerTokenExpiration };
+                var ticket = new AuthenticationTicket(Claims.Principal(user, BearerTokenDefaults.AuthenticationScheme), properties, BearerTokenDefaults.AuthenticationScheme);
+                return TypedResults.Ok(new TokenResponse(
+                    options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds, "Bearer"));
+            })
+            .AllowAnonymous()
+            .WithName("IssueToken")
+            .WithSummary("Exchanges a user name and password for a bearer token.");
+    }
+}

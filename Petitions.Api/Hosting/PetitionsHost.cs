@@ -1,0 +1,97 @@
+using System.Text.Json.Serialization;
+using MediatR;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Petitions.Api.Endpoints;
+using Petitions.Api.Http;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Administration;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Api.Hosting;
+
+/// <summary>The composition root: configuration, services, middleware and endpoints of the service.</summary>
+public static partial class PetitionsHost
+{
+    public static WebApplicationBuilder AddPetitions(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var dataDirectory = Path.Combine(builder.Environment.ContentRootPath, "data");
+
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection("Storage"))
+            .PostConfigure(o =>
+            {
+                o.ConnectionString = configuration.GetConnectionString("Petitions") is { Length: > 0 } configured
+                    ? configured
+                    : o.Provider == StorageProvider.Sqlite
+                        ? $"Data Source={Path.Combine(dataDirectory, "petitions.db")}"
+                        : throw new InvalidOperationException($"ConnectionStrings:Petitions must be set for the {o.Provider} provider.");
+                if (o.Provider == StorageProvider.Sqlite) Directory.CreateDirectory(dataDirectory);
+            });
+        builder.Services.AddPetitionsWorkflows(PersonalDataKeyFile.Resolve(configuration, builder.Environment, dataDirectory));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576);
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // one problem mapping for binding errors too
+        builder.Services.Configure<JsonOptions>(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Petitions")
+            .PersistKeysToFileSystem(new DirectoryInfo(configuration["DataProtection:KeysPath"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys")));
+        builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
+            .AddBearerToken(o => o.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromHours(1)));
+        builder.Services.AddAuthorization();
+
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication UsePetitions(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAuthEndpoints();
+        app.MapPetitionEndpoints();
+        app.MapPublicEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates (when configured, or always for the <c>migrate</c> command) and, in Development, seeds the demo.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, bool migrateOnly)
+    {
+        var storage = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        if (migrateOnly || storage.MigrateOnStartup)
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+        if (migrateOnly || !app.Environment.IsDevelopment()) return;
+
+        var password = app.Configuration["Demo:Password"];
+        if (string.IsNullOrEmpty(password)) return;
+        await using var scope = app.Services.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password)))
+            LogDemoSeeded(app.Logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the Development demo organizations and users")]
+    private static partial void LogDemoSeeded(ILogger logger);
+
+    private sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+    }
+}

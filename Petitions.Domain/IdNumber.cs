@@ -1,0 +1,71 @@
+namespace Petitions.Domain;
+
+/// <summary>
+/// A mainland resident ID number (GB 11643): 17 digits (6 region, 8 birth date, 3 sequence) and a check
+/// character computed with ISO 7064 MOD 11-2. Sensitive personal data: never logged, never stored in plain text.
+/// </summary>
+public sealed record IdNumber
+{
+    private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    private const string CheckCharacters = "10X98765432";
+
+    private IdNumber(string value, DateOnly birthDate) => (Value, BirthDate) = (value, birthDate);
+
+    public string Value { get; }
+    public DateOnly BirthDate { get; }
+
+    /// <summary>Parses and checks an ID number; <paramref name="today"/> bounds the embedded birth date.</summary>
+    public static bool TryParse(string? text, DateOnly today, out IdNumber? idNumber, out string error)
+    {
+        idNumber = null;
+        var value = (text ?? "").Trim().ToUpperInvariant();
+        if (value.Length != 18)
+        {
+            error = "must be 18 characters long";
+            return false;
+        }
+        if (!value.AsSpan(0, 17).ContainsOnlyDigits() || !(char.IsAsciiDigit(value[17]) || value[17] == 'X'))
+        {
+            error = "must be 17 digits followed by a digit or X";
+            return false;
+        }
+        if (value[0] == '0')
+        {
+            error = "has an invalid region code";
+            return false;
+        }
+        if (!DateOnly.TryParseExact(value.AsSpan(6, 8), "yyyyMMdd", out var birthDate)
+            || birthDate.Year < 1900 || birthDate > today)
+        {
+            error = "has an invalid birth date";
+            return false;
+        }
+        if (value[17] != CheckCharacter(value))
+        {
+            error = "has a wrong check digit";
+            return false;
+        }
+        idNumber = new IdNumber(value, birthDate);
+        error = "";
+        return true;
+    }
+
+    /// <summary>Masked for views that do not need the whole number: region and last four stay.</summary>
+    public static string Mask(string value) =>
+        value.Length == 18 ? string.Concat(value.AsSpan(0, 6), new string('*', 8), value.AsSpan(14)) : new string('*', value.Length);
+
+    internal static char CheckCharacter(string first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++) sum += (first17[i] - '0') * Weights[i];
+        return CheckCharacters[sum % 11];
+    }
+
+    // Never let the number slip into a log through string interpolation.
+    public override string ToString() => Mask(Value);
+}
+
+internal static class SpanExtensions
+{
+    public static bool ContainsOnlyDigits(this ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');
+}

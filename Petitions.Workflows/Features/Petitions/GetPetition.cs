@@ -1,0 +1,173 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Petitions;
+
+/// <summary>Staff read a petition in full: the record, its people, its clocks and its timeline.</summary>
+public static class GetPetition
+{
+    public sealed record Query(string CaseNumber, Actor Actor) : IQuery<Response>;
+
+    public sealed record PersonView(string Role, string Name, string? IdNumber, bool IdNumberMasked, string? Phone, string? Address);
+
+    public sealed record ClockView
+    {
+        public string Kind { get; init; } = "";
+        public DateOnly StartedOn { get; init; }
+        public DateOnly DueOn { get; init; }
+        public bool Provisional { get; init; }
+        public string State { get; init; } = "";
+    }
+
+    public sealed record EventView
+    {
+        public DateTimeOffset At { get; init; }
+        public string Action { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public string? Actor { get; init; }
+        public string? Organization { get; init; }
+        public string? Comment { get; init; }
+    }
+
+    public sealed record BureauView(string Code, string Name);
+
+    public sealed record Response(
+        string CaseNumber,
+        string Stage,
+        string Channel,
+        string Category,
+        string Subject,
+        string Content,
+        int PeopleCount,
+        string? InvolvedUnit,
+        string? InvolvedOfficer,
+        DateTimeOffset ReceivedAt,
+        DateTimeOffset RegisteredAt,
+        BureauView Bureau,
+        PersonView Petitioner,
+        IReadOnlyList<PersonView> Representatives,
+        IReadOnlyList<ClockView> Clocks,
+        IReadOnlyList<EventView> Timeline,
+        int Version);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.CaseNumber).Must(CaseNumber.IsWellFormed).WithMessage("Not a case number.");
+    }
+
+    /// <summary>Roles that verify a petitioner's identity at the desk and so see the whole ID number.</summary>
+    private static readonly Role[] SeeFullIdNumber = [Role.Reception, Role.Office];
+
+    public sealed class Handler(DbSession session, AccountStore accounts, PersonalDataProtector protector) : IRequestHandler<Query, Response>
+    {
+        private sealed record PetitionRow
+        {
+            public long Id { get; init; }
+            public string CaseNumber { get; init; } = "";
+            public string Stage { get; init; } = "";
+            public string Channel { get; init; } = "";
+            public string Category { get; init; } = "";
+            public string Subject { get; init; } = "";
+            public string Content { get; init; } = "";
+            public int PeopleCount { get; init; }
+            public string? InvolvedUnit { get; init; }
+            public string? InvolvedOfficer { get; init; }
+            public DateTimeOffset ReceivedAt { get; init; }
+            public DateTimeOffset RegisteredAt { get; init; }
+            public string BureauCode { get; init; } = "";
+            public string BureauName { get; init; } = "";
+            public int Version { get; init; }
+        }
+
+        private sealed record PersonRow(string Role, string Name, string? IdNumberCipher, string? Phone, string? Address);
+
+        public async Task<Response> Handle(Query query, CancellationToken ct)
+        {
+            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
+            // Outside the viewer's subtree a case answers exactly like a missing one: its existence is not revealed.
+            var petition = viewer is null ? null : await session.QuerySingleOrDefaultAsync<PetitionRow>(
+                """
+                SELECT p.id               AS Id,
+                       p.case_number      AS CaseNumber,
+                       p.stage            AS Stage,
+                       p.channel          AS Channel,
+                       p.category         AS Category,
+                       p.subject          AS Subject,
+                       p.content          AS Content,
+                       p.people_count     AS PeopleCount,
+                       p.involved_unit    AS InvolvedUnit,
+                       p.involved_officer AS InvolvedOfficer,
+                       p.received_at      AS ReceivedAt,
+                       p.registered_at    AS RegisteredAt,
+                       b.code             AS BureauCode,
+                       b.name             AS BureauName,
+                       p.version          AS Version
+                FROM petitions p
+                JOIN organizations b ON b.id = p.bureau_id
+                WHERE p.case_number = @CaseNumber
+                  AND p.bureau_path LIKE @ScopePrefix
+                """,
+                new { query.CaseNumber, ScopePrefix = viewer.Path + "%" }, ct);
+            if (petition is null) throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+
+            var people = await session.QueryAsync<PersonRow>(
+                """
+                SELECT role             AS Role,
+                       name             AS Name,
+                       id_number_cipher AS IdNumberCipher,
+                       phone            AS Phone,
+                       address          AS Address
+                FROM petition_people
+                WHERE petition_id = @Id
+                ORDER BY ordinal
+                """,
+                new { petition.Id }, ct);
+            var clocks = await session.QueryAsync<ClockView>(
+                """
+                SELECT kind        AS Kind,
+                       started_on  AS StartedOn,
+                       due_on      AS DueOn,
+                       provisional AS Provisional,
+                       state       AS State
+                FROM clocks
+                WHERE petition_id = @Id
+                ORDER BY id
+                """,
+                new { petition.Id }, ct);
+            var timeline = await session.QueryAsync<EventView>(
+                """
+                SELECT e.occurred_at  AS At,
+                       e.action       AS Action,
+                       e.stage        AS Stage,
+                       u.display_name AS Actor,
+                       o.name         AS Organization,
+                       e.comment      AS Comment
+                FROM petition_events e
+                LEFT JOIN users u ON u.id = e.actor_user_id
+                LEFT JOIN organizations o ON o.id = e.actor_organization_id
+                WHERE e.petition_id = @Id
+                ORDER BY e.occurred_at, e.id
+                """,
+                new { petition.Id }, ct);
+
+            var fullIdNumber = query.Actor.HasAny(SeeFullIdNumber);
+            var views = people.Select(p => View(p, fullIdNumber)).ToList();
+            return new Response(
+                petition.CaseNumber, petition.Stage, petition.Channel, petition.Category, petition.Subject, petition.Content,
+                petition.PeopleCount, petition.InvolvedUnit, petition.InvolvedOfficer, petition.ReceivedAt, petition.RegisteredAt,
+                new BureauView(petition.BureauCode, petition.BureauName),
+                views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version);
+        }
+
+        private PersonView View(PersonRow row, bool fullIdNumber)
+        {
+            var idNumber = row.IdNumberCipher is null ? null : protector.Decrypt(row.IdNumberCipher);
+            return new PersonView(
+                row.Role, row.Name, fullIdNumber || idNumber is null ? idNumber : IdNumber.Mask(idNumber), !fullIdNumber && idNumber is not null,
+                row.Phone, row.Address);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using MediatR;
+using Microsoft.Extensions.Logging;
+using Petitions.Domain;
+using Petitions.Workflows.Pipeline;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Petitions;
+
+/// <summary>A reception desk registers a petition (登记) and hands the petitioner a case number and query code.</summary>
+public static partial class RegisterPetition
+{
+    public const int MaxSubjectLength = 200;
+    public const int MaxContentLength = 10_000;
+
+    public sealed record PersonInput(string? Name, string? IdNumber, string? Phone, string? Address)
+    {
+        public override string ToString() => nameof(PersonInput); // personal data stays out of logs
+    }
+
+    public sealed record Command : ICommand<Response>, IIdempotentCommand
+    {
+        public string? Channel { get; init; }
+        public string? Category { get; init; }
+        public PersonInput? Petitioner { get; init; }
+        public IReadOnlyList<PersonInput>? Representatives { get; init; }
+        public int? PeopleCount { get; init; }
+        public string? Subject { get; init; }
+        public string? Content { get; init; }
+        public string? InvolvedUnit { get; init; }
+        public string? InvolvedOfficer { get; init; }
+        public DateTimeOffset? ReceivedAt { get; init; }
+
+        [JsonIgnore] public Actor Actor { get; init; } = Actor.Public;
+        [JsonIgnore] public string? IdempotencyKey { get; init; }
+        string? ICommandRequest.AuditCaseNumber => null;
+
+        public override string ToString() => nameof(RegisterPetition); // personal data stays out of logs
+    }
+
+    public sealed record Response(
+        string CaseNumber,
+        string QueryCode,
+        string Stage,
+        DateTimeOffset ReceivedAt,
+        DateOnly IntakeDueOn,
+        bool IntakeDueProvisional) : ICreatesCase;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider time)
+        {
+            var now = time.GetUtcNow();
+            var today = ShanghaiTime.DateOf(now);
+
+            RuleFor(c => c.Channel).NotEmpty().Must(c => Codes.TryParse<Channel>(c, out _))
+                .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
+            RuleFor(c => c.Category).NotEmpty().Must(c => Codes.TryParse<Category>(c, out _))
+                .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
+
+            RuleFor(c => c.Petitioner).NotNull();
+            RuleFor(c => c.Petitioner!).ChildRules(person =>
+            {
+                PersonRules(person, today);
+                person.RuleFor(p => p.Address).MaximumLength(300);
+                person.RuleFor(p => p.Phone).NotEmpty().When(p => string.IsNullOrWhiteSpace(p.Address))
+                    .WithMessage("Give a phone number or an address, so the reply can reach the petitioner.");
+            }).When(c => c.Petitioner is not null);
+
+            RuleFor(c => c.Representatives!.Count).LessThanOrEqualTo(Petition.MaxRepresentatives)
+                .OverridePropertyName("representatives")
+                .WithMessage($"A group visit has at most {Petition.MaxRepresentatives} representatives (TL2022 Art 20).")
+                .When(c => c.Representatives is not null);
+            RuleForEach(c => c.Representatives).NotNull().ChildRules(person =>
+            {
+                PersonRules(person, today);
+                person.RuleFor(p => p.IdNumber).NotEmpty().WithMessage("A representative shows an ID number.");
+            });
+
+            RuleFor(c => c.PeopleCount).InclusiveBetween(1, 10_000);
+            RuleFor(c => c.PeopleCount).GreaterThanOrEqualTo(c => c.Representatives!.Count)
+                .WithMessage("'peopleCount' cannot be smaller than the number of representatives.")
+                .When(c => c.PeopleCount is not null && c.Representatives is not null);
+
+            RuleFor(c => c.Subject).NotEmpty().MaximumLength(MaxSubjectLength);
+            RuleFor(c => c.Content).NotEmpty().MaximumLength(MaxContentLength);
+            RuleFor(c => c.InvolvedUnit).MaximumLength(200);
+            RuleFor(c => c.InvolvedOfficer).MaximumLength(100);
+
+            RuleFor(c => c.ReceivedAt).LessThanOrEqualTo(now + Petition.ReceiptClockTolerance)
+                .WithMessage("'receivedAt' cannot be in the future.");
+            RuleFor(c => c.ReceivedAt).GreaterThanOrEqualTo(now.AddYears(-1))
+                .WithMessage("'receivedAt' is more than a year ago.");
+        }
+
+        private static void PersonRules(InlineValidator<PersonInput> person, DateOnly today)
+        {
+            person.RuleFor(p => p.Name).NotEmpty().MaximumLength(100);
+            person.RuleFor(p => p.IdNumber).Custom((value, context) =>
+            {
+                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today, out _, out var error))
+                    context.AddFailure($"The ID number {error}.");
+            });
+            person.RuleFor(p => p.Phone).Must(p => PhoneNumber.TryNormalize(p, out _))
+                .When(p => !string.IsNullOrWhiteSpace(p.Phone))
+                .WithMessage("Not a mainland mobile number or a landline with its area code.");
+        }
+    }
+
+    public sealed partial class Handler(
+        PetitionStore store,
+        PersonalDataProtector protector,
+        DeadlinePolicy policy,
+        HolidayCalendar calendar,
+        TimeProvider time,
+        ILogger<Handler> log) : IRequestHandler<Command, Response>
+    {
+        public async Task<Response> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Reception, Role.Office);
+            var bureau = await store.BureauOfAsync(command.Actor.OrganizationId!.Value, ct)
+                ?? throw new ForbiddenException("Your organization does not belong to a bureau.");
+
+            var now = time.GetUtcNow();
+            var today = ShanghaiTime.DateOf(now);
+            var intake = new PetitionIntake(
+                Codes.Parse<Channel>(command.Channel!),
+                Codes.Parse<Category>(command.Category!),
+                ToPerson(command.Petitioner!, today),
+                command.Representatives?.Select(r => ToPerson(r, today)).ToArray() ?? [],
+                command.PeopleCount ?? Math.Max(1, command.Representatives?.Count ?? 1),
+                command.Subject!.Trim(),
+                command.Content!,
+                Blank(command.InvolvedUnit),
+                Blank(command.InvolvedOfficer),
+                command.ReceivedAt?.ToUniversalTime() ?? now);
+
+            var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
+            var petition = Petition.Register(intake, caseNumber, now, policy, calendar);
+            var queryCode = QueryCode.New();
+            await store.InsertRegisteredAsync(
+                petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), command.Actor, now, ct);
+
+            LogRegistered(caseNumber, intake.Channel);
+            return new Response(
+                caseNumber, queryCode, Codes.Of(petition.Stage), intake.ReceivedAt, petition.IntakeDeadline.Due, petition.IntakeDeadline.Provisional);
+        }
+
+        private static Person ToPerson(PersonInput input, DateOnly today)
+        {
+            IdNumber? idNumber = null;
+            if (!string.IsNullOrWhiteSpace(input.IdNumber) && !IdNumber.TryParse(input.IdNumber, today, out idNumber, out var error))
+                throw new RuleViolationException("id-number", $"The ID number {error}.");
+            string? phone = null;
+            if (!string.IsNullOrWhiteSpace(input.Phone) && !PhoneNumber.TryNormalize(input.Phone, out phone!))
+                throw new RuleViolationException("phone", "Not a valid phone number.");
+            return new Person(input.Name!.Trim(), idNumber, phone, Blank(input.Address));
+        }
+
+        private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Registered petition {CaseNumber} received by {Channel}")]
+        private partial void LogRegistered(string caseNumber, Channel channel);
+    }
+}

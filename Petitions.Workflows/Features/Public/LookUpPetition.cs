@@ -1,0 +1,104 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Public;
+
+/// <summary>
+/// A petitioner checks progress with the case number and query code: the stage, the dated public timeline and
+/// the current due date. Nobody's personal data. A wrong code and an unknown case get the same answer.
+/// </summary>
+public static class LookUpPetition
+{
+    public sealed record Query(string CaseNumber, string? QueryCode) : IQuery<Response>
+    {
+        public override string ToString() => nameof(LookUpPetition); // the query code stays out of logs
+    }
+
+    public sealed record Step(DateOnly On, string Event, string Stage);
+
+    public sealed record Response(string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.QueryCode).NotEmpty().MaximumLength(32);
+    }
+
+    public const string NoMatch = "No petition matches this case number and query code.";
+
+    public sealed class Handler(DbSession session, PersonalDataProtector protector) : IRequestHandler<Query, Response>
+    {
+        private sealed record PetitionRow
+        {
+            public long Id { get; init; }
+            public string Stage { get; init; } = "";
+            public DateTimeOffset ReceivedAt { get; init; }
+            public string QueryCodeHash { get; init; } = "";
+        }
+
+        private sealed record EventRow
+        {
+            public DateTimeOffset OccurredAt { get; init; }
+            public string Action { get; init; } = "";
+            public string Stage { get; init; } = "";
+        }
+
+        private sealed record ClockRow
+        {
+            public DateOnly DueOn { get; init; }
+            public bool Provisional { get; init; }
+        }
+
+        public async Task<Response> Handle(Query query, CancellationToken ct)
+        {
+            var code = Domain.QueryCode.Normalize(query.QueryCode);
+            var petition = CaseNumber.IsWellFormed(query.CaseNumber)
+                ? await session.QuerySingleOrDefaultAsync<PetitionRow>(
+                    """
+                    SELECT id              AS Id,
+                           stage           AS Stage,
+                           received_at     AS ReceivedAt,
+                           query_code_hash AS QueryCodeHash
+                    FROM petitions
+                    WHERE case_number = @CaseNumber
+                    """,
+                    new { query.CaseNumber }, ct)
+                : null;
+            // Hash even when the case is unknown, so the answer takes as long either way.
+            var matches = protector.Matches(HashPurpose.QueryCode, $"{query.CaseNumber}:{code}", petition?.QueryCodeHash ?? new string('0', 64));
+            if (petition is null || !matches) throw new NotFoundException(NoMatch);
+
+            var events = await session.QueryAsync<EventRow>(
+                """
+                SELECT occurred_at AS OccurredAt,
+                       action      AS Action,
+                       stage       AS Stage
+                FROM petition_events
+                WHERE petition_id = @Id
+                  AND is_public = @IsPublic
+                ORDER BY occurred_at, id
+                """,
+                new { petition.Id, IsPublic = true }, ct);
+            var clock = (await session.QueryAsync<ClockRow>(
+                """
+                SELECT due_on      AS DueOn,
+                       provisional AS Provisional
+                FROM clocks
+                WHERE petition_id = @Id
+                  AND state = 'running'
+                ORDER BY due_on
+                """,
+                new { petition.Id }, ct)).FirstOrDefault();
+
+            return new Response(
+                query.CaseNumber,
+                petition.Stage,
+                ShanghaiTime.DateOf(petition.ReceivedAt),
+                clock?.DueOn,
+                clock?.Provisional ?? false,
+                events.Select(e => new Step(ShanghaiTime.DateOf(e.OccurredAt), e.Action, e.Stage)).ToList());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Pipeline;
+
+/// <summary>
+/// Records every command in the append-only audit log: who, from which organization, what, when and how it ended.
+/// A success is written in the command's own transaction; a failure after its rollback, in a transaction of its
+/// own. Only the command's type and case number are recorded, never its content.
+/// </summary>
+public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, TimeProvider time) : IPipelineBehavior<TRequest, TResponse>
+{
+    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
+    {
+        if (request is not ICommandRequest command) return await next();
+
+        var action = typeof(TRequest).DeclaringType?.Name ?? typeof(TRequest).Name;
+        TResponse response;
+        try
+        {
+            response = await next();
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            var caseNumber = command.AuditCaseNumber;
+            session.AfterRollback(ct => AppendAsync(command.Actor, action, caseNumber, Outcome(failure), ct));
+            throw;
+        }
+        var createdCase = (response as ICreatesCase)?.CaseNumber;
+        await AppendAsync(command.Actor, action, command.AuditCaseNumber ?? createdCase, "ok", cancellationToken);
+        return response;
+    }
+
+    private Task AppendAsync(Actor actor, string action, string? caseNumber, string outcome, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome)
+            VALUES (@OccurredAt, @UserId, @OrganizationId, @Action, @CaseNumber, @Outcome)
+            """,
+            new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, CaseNumber = caseNumber, Outcome = outcome },
+            ct);
+
+    private static string Outcome(Exception failure) => failure switch
+    {
+        RuleViolationException rule => $"refused:{rule.Rule}",
+        ForbiddenException => "forbidden",
+        NotFoundException => "not-found",
+        ConcurrencyConflictException => "conflict",
+        IdempotencyKeyReusedException => "idempotency-key-reused",
+        _ => "error",
+    };
+}
+
+/// <summary>A response that names the case its command created, so the audit entry can name it too.</summary>
+public interface ICreatesCase
+{
+    string CaseNumber { get; }
+}

@@ -1,0 +1,50 @@
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Petitions.Domain;
+using Petitions.Workflows.Pipeline;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the mediator, its behaviours, every handler and validator of this assembly, and the storage.
+    /// MediatR 5.1 has no DI package here, so handlers are found by scanning. The behaviours run in the order
+    /// listed: validation, transaction, audit, idempotency, then the handler.
+    /// </summary>
+    public static IServiceCollection AddPetitionsWorkflows(this IServiceCollection services, PersonalDataKeys keys)
+    {
+        services.AddScoped<IMediator>(provider => new Mediator(provider.GetService));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(AuditBehaviour<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehaviour<,>));
+
+        foreach (var type in typeof(ServiceCollectionExtensions).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
+            {
+                var definition = contract.GetGenericTypeDefinition();
+                if (definition == typeof(IRequestHandler<,>) || definition == typeof(INotificationHandler<>) || definition == typeof(IValidator<>))
+                    services.AddScoped(contract, type);
+            }
+        }
+
+        services.AddSingleton<Database>();
+        services.AddSingleton<Migrator>();
+        services.AddScoped<DbSession>();
+        services.AddScoped<PetitionStore>();
+        services.AddScoped<AccountStore>();
+        services.AddSingleton(new PersonalDataProtector(keys));
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton(DeadlinePolicy.National);
+        services.AddSingleton(HolidayCalendar.National);
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Identity;
+using Petitions.Domain;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>The type the password hasher is keyed on; users are rows, not objects.</summary>
+public sealed class UserAccount;
+
+public sealed record Organization(long Id, string Code, string Name, string Kind, string Path);
+
+/// <summary>Organizations and users: the rows behind sign-in, scope and the demo data.</summary>
+public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, TimeProvider time)
+{
+    public Task<Organization?> OrganizationAsync(long id, CancellationToken ct) =>
+        session.QuerySingleOrDefaultAsync<Organization>(
+            """
+            SELECT id   AS Id,
+                   code AS Code,
+                   name AS Name,
+                   kind AS Kind,
+                   path AS Path
+            FROM organizations
+            WHERE id = @Id
+            """,
+            new { Id = id }, ct);
+
+    public Task<Organization?> OrganizationByCodeAsync(string code, CancellationToken ct) =>
+        session.QuerySingleOrDefaultAsync<Organization>(
+            """
+            SELECT id   AS Id,
+                   code AS Code,
+                   name AS Name,
+                   kind AS Kind,
+                   path AS Path
+            FROM organizations
+            WHERE code = @Code
+            """,
+            new { Code = code }, ct);
+
+    /// <summary>Adds an organization under its parent; its path is the parent's path and its own code.</summary>
+    public async Task<Organization> AddOrganizationAsync(Organization? parent, string code, string name, OrganizationKind kind, CancellationToken ct)
+    {
+        var path = $"{parent?.Path ?? "/"}{code}/";
+        var id = await session.ScalarAsync<long>(
+            session.Dialect.InsertReturningId(
+                "INSERT INTO organizations (parent_id, code, name, kind, path)",
+                "VALUES (@ParentId, @Code, @Name, @Kind, @Path)"),
+            new { ParentId = parent?.Id, Code = code, Name = name, Kind = Codes.Of(kind), Path = path }, ct);
+        return new Organization(id, code, name, Codes.Of(kind), path);
+    }
+
+    public async Task<long> AddUserAsync(
+        string userName, string displayName, string password, Organization organization, IEnumerable<Role> roles, CancellationToken ct)
+    {
+        var id = await session.ScalarAsync<long>(
+            session.Dialect.InsertReturningId(
+                "INSERT INTO users (user_name, display_name, password_hash, organization_id, disabled, created_at)",
+                "VALUES (@UserName, @DisplayName, @PasswordHash, @OrganizationId, @Disabled, @CreatedAt)"),
+            new
+            {
+                UserName = userName,
+                DisplayName = displayName,
+                PasswordHash = hasher.HashPassword(new UserAccount(), password),
+                OrganizationId = organization.Id,
+                Disabled = false,
+                CreatedAt = time.GetUtcNow(),
+            },
+            ct);
+        await session.ExecuteAsync(
+            "INSERT INTO user_roles (user_id, role) VALUES (@UserId, @Role)",
+            roles.Select(r => new { UserId = id, Role = Codes.Of(r) }), ct);
+        return id;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>The configured database: its dialect and how to open a connection to it.</summary>
+public sealed class Database
+{
+    public Database(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        if (string.IsNullOrWhiteSpace(o.ConnectionString))
+            throw new InvalidOperationException("ConnectionStrings:Petitions is not set.");
+        ConnectionString = o.ConnectionString;
+        Dialect = o.Provider switch
+        {
+            StorageProvider.Sqlite => new SqliteDialect(o.SqliteSynchronous),
+            StorageProvider.Postgres => new PostgresDialect(),
+            StorageProvider.SqlServer => new SqlServerDialect(),
+            _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
+        };
+        DapperTypeHandlers.Register();
+    }
+
+    public SqlDialect Dialect { get; }
+    public string ConnectionString { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = Dialect.CreateConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await Dialect.OnOpenedAsync(connection, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

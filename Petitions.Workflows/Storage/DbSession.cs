@@ -1,0 +1,122 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>
+/// The unit of work of one request: one connection, and for commands one transaction that the transaction
+/// behaviour begins and ends. Handlers run their SQL through it so every statement joins that transaction.
+/// </summary>
+public sealed class DbSession(Database database) : IAsyncDisposable
+{
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private IDisposable? _writeLock;
+    private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
+
+    public SqlDialect Dialect => database.Dialect;
+    public bool InTransaction => _transaction is not null;
+
+    public async Task BeginAsync(CancellationToken ct)
+    {
+        if (_transaction is not null) throw new InvalidOperationException("A transaction is already open.");
+        _writeLock = await database.Dialect.EnterWriteAsync(ct);
+        try
+        {
+            var connection = await ConnectionAsync(ct);
+            _transaction = await connection.BeginTransactionAsync(ct);
+        }
+        catch
+        {
+            ReleaseWriteLock();
+            throw;
+        }
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
+        try
+        {
+            // Not cancellable: once the work is done, a commit must not be abandoned half way.
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await EndTransactionAsync();
+        }
+        _afterRollback.Clear();
+    }
+
+    public async Task RollbackAsync()
+    {
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.RollbackAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await EndTransactionAsync();
+            }
+        }
+        var deferred = _afterRollback.ToArray();
+        _afterRollback.Clear();
+        foreach (var work in deferred)
+        {
+            await BeginAsync(CancellationToken.None);
+            try
+            {
+                await work(CancellationToken.None);
+                await CommitAsync(CancellationToken.None);
+            }
+            catch
+            {
+                await RollbackAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>
+    public void AfterRollback(Func<CancellationToken, Task> work) => _afterRollback.Add(work);
+
+    public async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct) =>
+        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct));
+
+    public async Task<T?> ScalarAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, parameters, ct));
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, parameters, ct))).AsList();
+
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
+        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null) await RollbackAsync();
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, _transaction, cancellationToken: ct);
+
+    private async ValueTask<DbConnection> ConnectionAsync(CancellationToken ct) =>
+        _connection ??= await database.OpenAsync(ct);
+
+    private async Task EndTransactionAsync()
+    {
+        if (_transaction is not null) await _transaction.DisposeAsync();
+        _transaction = null;
+        ReleaseWriteLock();
+    }
+
+    private void ReleaseWriteLock()
+    {
+        _writeLock?.Dispose();
+        _writeLock = null;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Data.Common;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>
+/// The thin seam between databases: only what really differs (connections, generated keys, the counter upsert,
+/// write locking, unique-violation detection, migration locking). Every other statement is shared SQL.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The folder of this database's migrations under <c>db/</c>.</summary>
+    public abstract string Name { get; }
+
+    public abstract DbConnection CreateConnection(string connectionString);
+
+    /// <summary>Per-connection settings applied right after opening.</summary>
+    public virtual Task OnOpenedAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Waits for the right to write, where the database needs the service's help to queue writers.</summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>An INSERT of one row that returns its generated <c>id</c>.</summary>
+    public abstract string InsertReturningId(string insertInto, string values);
+
+    /// <summary>Takes the next value of a per-bureau, per-year counter; inside the caller's transaction, so a
+    /// rollback returns the number and the sequence has no gaps.</summary>
+    public abstract string NextCaseSequence { get; }
+
+    /// <summary>Creates the migrations ledger when it is missing.</summary>
+    public abstract string CreateMigrationsTable { get; }
+
+    /// <summary>Serializes migrators of several service instances; held until the transaction ends.</summary>
+    public abstract string LockMigrations { get; }
+
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>Keeps the first rows of an ordered query.</summary>
+    public abstract string Limit(string orderedQuery, string countParameter);
+}

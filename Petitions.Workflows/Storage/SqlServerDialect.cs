@@ -1,0 +1,43 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+
+namespace Petitions.Workflows.Storage;
+
+public sealed class SqlServerDialect : SqlDialect
+{
+    public override string Name => "sqlserver";
+
+    public override DbConnection CreateConnection(string connectionString) => new SqlConnection(connectionString);
+
+    public override string InsertReturningId(string insertInto, string values) => $"{insertInto}\nOUTPUT INSERTED.id\n{values}";
+
+    // HOLDLOCK makes the MERGE's read-then-write atomic against concurrent first inserts.
+    public override string NextCaseSequence => """
+        MERGE case_number_counters WITH (HOLDLOCK) AS counter
+        USING (SELECT @BureauId AS bureau_id, @Year AS case_year) AS wanted
+            ON counter.bureau_id = wanted.bureau_id AND counter.case_year = wanted.case_year
+        WHEN MATCHED THEN
+            UPDATE SET last_value = counter.last_value + 1
+        WHEN NOT MATCHED THEN
+            INSERT (bureau_id, case_year, last_value) VALUES (wanted.bureau_id, wanted.case_year, 1)
+        OUTPUT INSERTED.last_value;
+        """;
+
+    public override string CreateMigrationsTable => """
+        IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
+        CREATE TABLE schema_migrations (
+            version    int               NOT NULL PRIMARY KEY,
+            name       nvarchar(200)     NOT NULL,
+            applied_at datetimeoffset(3) NOT NULL
+        )
+        """;
+
+    public override string LockMigrations =>
+        "EXEC sp_getapplock @Resource = N'petitions-migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction'";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqlException { Number: 2627 or 2601 };
+
+    public override string Limit(string orderedQuery, string countParameter) =>
+        $"{orderedQuery}\nOFFSET 0 ROWS FETCH NEXT {countParameter} ROWS ONLY";
+}

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>
+/// SQLite has one writer at a time. Writers of this process queue on an async gate before <c>BEGIN IMMEDIATE</c>,
+/// in order and without polling; <c>busy_timeout</c> covers writers in other processes.
+/// </summary>
+public sealed class SqliteDialect(string synchronous) : SqlDialect
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly string _pragmas = $"PRAGMA synchronous = {CheckSynchronous(synchronous)}; PRAGMA busy_timeout = 10000;";
+
+    static SqliteDialect() => SQLitePCL.Batteries_V2.Init();
+
+    public override string Name => "sqlite";
+
+    public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
+
+    public override async Task OnOpenedAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = _pragmas;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        return new Release(_writeGate);
+    }
+
+    public override string InsertReturningId(string insertInto, string values) => $"{insertInto}\n{values}\nRETURNING id";
+
+    public override string NextCaseSequence => """
+        INSERT INTO case_number_counters (bureau_id, case_year, last_value)
+        VALUES (@BureauId, @Year, 1)
+        ON CONFLICT (bureau_id, case_year) DO UPDATE
+            SET last_value = case_number_counters.last_value + 1
+        RETURNING last_value
+        """;
+
+    public override string CreateMigrationsTable => """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            applied_at TEXT    NOT NULL
+        )
+        """;
+
+    // BEGIN IMMEDIATE already holds the database's single write lock.
+    public override string LockMigrations => "SELECT 1";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    public override string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
+
+    private static string CheckSynchronous(string value) =>
+        value.ToUpperInvariant() is var v && v is "OFF" or "NORMAL" or "FULL" or "EXTRA"
+            ? v
+            : throw new ArgumentException($"Storage:SqliteSynchronous must be OFF, NORMAL, FULL or EXTRA, not '{value}'.");
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+}

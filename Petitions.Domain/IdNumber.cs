@@ -54,7 +54,8 @@ public sealed record IdNumber
     public static string Mask(string value) =>
         value.Length == 18 ? string.Concat(value.AsSpan(0, 6), new string('*', 8), value.AsSpan(14)) : new string('*', value.Length);
 
-    internal static char CheckCharacter(string first17)
+    /// <summary>The ISO 7064 MOD 11-2 check character of the first 17 characters.</summary>
+    public static char CheckCharacter(string first17)
     {
         var sum = 0;
         for (var i = 0; i < 17; i++) sum += (first17[i] - '0') * Weights[i];

@@ -6,7 +6,9 @@ namespace Petitions.Workflows.Storage;
 
 /// <summary>
 /// The date types differ by database: PostgreSQL returns <c>timestamptz</c> as a UTC DateTime, SQL Server returns
-/// DateTimeOffset, SQLite returns text. Instants are written in UTC; dates as SQL dates (SQLite: yyyy-MM-dd text).
+/// DateTimeOffset, SQLite returns text; these handlers read all three. Dapper writes DateTimeOffset parameters
+/// itself, without asking a handler, so instants must be UTC where they are made (TimeProvider.GetUtcNow, or
+/// ToUniversalTime on input). Dates are written as SQL dates (SQLite: yyyy-MM-dd text).
 /// </summary>
 internal static class DapperTypeHandlers
 {
@@ -21,11 +23,7 @@ internal static class DapperTypeHandlers
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            parameter.DbType = DbType.DateTimeOffset;
-            parameter.Value = value.ToUniversalTime();
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value;
 
         public override DateTimeOffset Parse(object value) => value switch
         {

@@ -56,6 +56,13 @@ public sealed class DbSession(Database database) : IAsyncDisposable
             {
                 await _transaction.RollbackAsync(CancellationToken.None);
             }
+            catch (Exception) when (_connection is not null)
+            {
+                // The connection broke (the driver disposed the transaction). The server drops uncommitted work
+                // with the connection, so discard it rather than hide the error that brought us here.
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
             finally
             {
                 await EndTransactionAsync();

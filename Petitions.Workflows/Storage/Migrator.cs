@@ -24,7 +24,11 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
     {
         await using (var session = new DbSession(database))
         {
+            // Under the lock too: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin.
+            await session.BeginAsync(ct);
+            await session.ExecuteAsync(database.Dialect.LockMigrations, null, ct);
             await session.ExecuteAsync(database.Dialect.CreateMigrationsTable, null, ct);
+            await session.CommitAsync(ct);
         }
 
         var applied = new List<int>();

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Petitions.Workflows.Privacy;
+
+namespace Petitions.Tests.Support;
+
+/// <summary>
+/// The real service on a real Kestrel socket on loopback, over a test database, with a clock the test controls
+/// and every log line captured.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase _database;
+    private readonly string _environment;
+    private readonly string _keysDirectory = Directory.CreateTempSubdirectory("petitions-keys-").FullName;
+    private readonly PersonalDataKeys _keys = PersonalDataKeys.Generate();
+
+    public ApiFactory(TestDatabase database, string environment = "Development")
+    {
+        _database = database;
+        _environment = environment;
+        UseKestrel(0);
+    }
+
+    public ManualClock Clock { get; } = new(ManualClock.Shanghai(2026, 11, 20));
+    public CapturedLogs Logs { get; } = new();
+    public TestDatabase Database => _database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        builder.UseSetting("Storage:Provider", _database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Petitions", _database.ConnectionString);
+        builder.UseSetting("PersonalData:KeyId", _keys.KeyId);
+        builder.UseSetting("PersonalData:EncryptionKey", Convert.ToBase64String(_keys.EncryptionKey));
+        builder.UseSetting("PersonalData:HashKey", Convert.ToBase64String(_keys.HashKey));
+        builder.UseSetting("DataProtection:KeysPath", _keysDirectory);
+        builder.UseSetting("Demo:Password", TestData.Password);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_keysDirectory, recursive: true);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Workflows.Storage;
+
+public abstract class MigratorTests(StorageProvider provider, DatabaseServers servers) : IAsyncLifetime
+{
+    public sealed class OnSqlite(DatabaseServers servers) : MigratorTests(StorageProvider.Sqlite, servers);
+    public sealed class OnPostgres(DatabaseServers servers) : MigratorTests(StorageProvider.Postgres, servers);
+    public sealed class OnSqlServer(DatabaseServers servers) : MigratorTests(StorageProvider.SqlServer, servers);
+
+    private TestDatabase _empty = null!;
+
+    public async ValueTask InitializeAsync() => _empty = await servers.CreateAsync(provider, migrated: false);
+
+    public ValueTask DisposeAsync() => _empty?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private Migrator NewMigrator() => new(_empty.Open(), TimeProvider.System, NullLogger<Migrator>.Instance);
+
+    [Fact]
+    public async Task Applies_every_migration_once_and_records_it()
+    {
+        var migrator = NewMigrator();
+
+        var first = await migrator.MigrateAsync(TestContext.Current.CancellationToken);
+        var second = await migrator.MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(migrator.Migrations.Select(m => m.Version), first);
+        Assert.Empty(second);
+        Assert.Equal(migrator.Migrations.Count, await _empty.CountAsync("schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Instances_starting_together_apply_each_migration_exactly_once()
+    {
+        var applied = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => NewMigrator().MigrateAsync(TestContext.Current.CancellationToken))));
+
+        var versions = applied.SelectMany(a => a).Order().ToArray();
+        Assert.Equal(NewMigrator().Migrations.Select(m => m.Version), versions);
+    }
+}
+
+public sealed class MigrationSetTests
+{
+    [Fact]
+    public void Every_database_has_the_same_numbered_migrations()
+    {
+        var sets = new[] { StorageProvider.Sqlite, StorageProvider.Postgres, StorageProvider.SqlServer }
+            .Select(p => new TestDatabase(p, "Data Source=unused"))
+            .Select(db => string.Join(",", new Migrator(db.Open(), TimeProvider.System, NullLogger<Migrator>.Instance).Migrations.Select(m => $"{m.Version}_{m.Name}")))
+            .Distinct();
+
+        Assert.Single(sets);
+    }
+}

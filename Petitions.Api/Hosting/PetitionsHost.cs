@@ -33,12 +33,12 @@ public static partial class PetitionsHost
             });
         builder.Services.AddPetitionsWorkflows(PersonalDataKeyFile.Resolve(configuration, builder.Environment, dataDirectory));
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576);
+        var maxBodyBytes = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // one problem mapping for binding errors too
         builder.Services.Configure<JsonOptions>(o =>
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= StatusDetail(c.ProblemDetails.Status, maxBodyBytes));
         builder.Services.AddExceptionHandler<ProblemMapping>();
 
         builder.Services.AddDataProtection()
@@ -82,6 +82,18 @@ public static partial class PetitionsHost
         if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password)))
             LogDemoSeeded(app.Logger);
     }
+
+    /// <summary>What a bare status code means here, for answers that no exception explained.</summary>
+    private static string? StatusDetail(int? status, long maxBodyBytes) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/auth/token.",
+        StatusCodes.Status403Forbidden => "Your roles do not allow this.",
+        StatusCodes.Status404NotFound => "There is nothing at this address.",
+        StatusCodes.Status405MethodNotAllowed => "This address does not take that HTTP method.",
+        StatusCodes.Status413PayloadTooLarge => $"The request body is larger than the limit of {maxBodyBytes} bytes.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the Development demo organizations and users")]
     private static partial void LogDemoSeeded(ILogger logger);

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Api;
+
+public sealed class HostingTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
+{
+    [Fact]
+    public async Task Personal_data_never_reaches_the_logs()
+    {
+        var token = await TokenAsync("reception");
+        var body = PetitionBody();
+        body["representatives"] = new[] { new { name = "王五代表", idNumber = TestData.IdNumberFor(new DateOnly(1975, 3, 4), 7), phone = "13700001111" } };
+        body["peopleCount"] = 3;
+        var registered = await JsonAsync(await RegisterAsync(token, body));
+        await RegisterAsync(token, PetitionBody().With("channel", "pigeon"));
+        await Client.GetAsync($"/api/public/petitions/{registered.GetProperty("caseNumber").GetString()}?queryCode={registered.GetProperty("queryCode").GetString()}", Ct);
+
+        var logs = string.Join("\n", Api.Logs.Entries);
+        Assert.Contains("Registered petition XF-330799-2026-000001", logs, StringComparison.Ordinal);
+        foreach (var personal in new[] { TestData.PetitionerName, TestData.IdNumber, "19491231", TestData.PetitionerPhone, TestData.PetitionerAddress, "王五代表", "13700001111", registered.GetProperty("queryCode").GetString()!, TestData.Password })
+            Assert.DoesNotContain(personal, logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_endpoints()
+    {
+        var document = await Client.GetStringAsync("/openapi/v1.json", Ct);
+
+        foreach (var path in new[] { "/api/auth/token", "/api/petitions", "/api/petitions/{caseNumber}", "/api/public/petitions/{caseNumber}" })
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_addresses_are_404_problems()
+    {
+        var response = await Client.GetAsync("/api/nothing-here", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
+
+public sealed class EnvironmentTests(DatabaseServers servers)
+{
+    [Fact]
+    public async Task Outside_Development_no_demo_account_exists()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Sqlite);
+        await using var api = new ApiFactory(database, environment: "Production");
+        using var client = api.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { userName = "reception", password = TestData.Password }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await database.CountAsync("users"));
+    }
+
+    [Fact]
+    public async Task The_migrate_command_migrates_and_exits()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"petitions-migrate-{Guid.NewGuid():N}.db");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll"), "migrate" }) start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Petitions"] = $"Data Source={path}";
+        start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["DataProtection__KeysPath"] = Path.Combine(Path.GetTempPath(), $"petitions-migrate-keys-{Guid.NewGuid():N}");
+        try
+        {
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("Applied migration 1 foundation on sqlite", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+            Assert.True(await new TestDatabase(StorageProvider.Sqlite, $"Data Source={path}").CountAsync("schema_migrations") > 0);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Outside_Development_missing_personal_data_keys_stop_the_service()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll"), "migrate" }) start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Petitions"] = "Data Source=:memory:";
+
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("PersonalData:EncryptionKey and PersonalData:HashKey must be configured", error, StringComparison.Ordinal);
+    }
+}

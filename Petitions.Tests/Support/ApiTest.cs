@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Support;
+
+/// <summary>A test class that talks HTTP to the real service on one database provider, fresh for each test.</summary>
+public abstract class ApiTest(StorageProvider provider, DatabaseServers servers) : IAsyncLifetime
+{
+    protected ApiFactory Api { get; private set; } = null!;
+    protected HttpClient Client { get; private set; } = null!;
+    protected TestDatabase Database => Api.Database;
+
+    public async ValueTask InitializeAsync()
+    {
+        Api = new ApiFactory(await servers.CreateAsync(provider));
+        Client = Api.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Api is null) return;
+        Client.Dispose();
+        await Api.DisposeAsync();
+        await Api.Database.DisposeAsync();
+    }
+
+    protected async Task<string> TokenAsync(string userName)
+    {
+        var response = await Client.PostAsJsonAsync("/api/auth/token", new { userName, password = TestData.Password }, Ct);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString()!;
+    }
+
+    protected async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await Client.SendAsync(request, Ct);
+    }
+
+    protected Task<HttpResponseMessage> RegisterAsync(string token, object body, string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Post, "/api/petitions", token, JsonContent.Create(body), idempotencyKey);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A registration body as a reception desk would send it.</summary>
+    protected static Dictionary<string, object?> PetitionBody() => new()
+    {
+        ["channel"] = "visit",
+        ["category"] = "complaint",
+        ["petitioner"] = new Dictionary<string, object?>
+        {
+            ["name"] = TestData.PetitionerName,
+            ["idNumber"] = TestData.IdNumber,
+            ["phone"] = TestData.PetitionerPhone,
+            ["address"] = TestData.PetitionerAddress,
+        },
+        ["subject"] = "噪音扰民",
+        ["content"] = "邻居夜间施工，噪音扰民。",
+    };
+
+    protected static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+}

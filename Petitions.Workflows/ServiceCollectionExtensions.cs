@@ -30,8 +30,11 @@ public static class ServiceCollectionExtensions
             foreach (var contract in type.GetInterfaces().Where(i => i.IsGenericType))
             {
                 var definition = contract.GetGenericTypeDefinition();
-                if (definition == typeof(IRequestHandler<,>) || definition == typeof(INotificationHandler<>) || definition == typeof(IValidator<>))
+                if (definition == typeof(IRequestHandler<,>) || definition == typeof(INotificationHandler<>))
                     services.AddScoped(contract, type);
+                // Validators build their rules in the constructor, which is costly: they are stateless singletons.
+                else if (definition == typeof(IValidator<>))
+                    services.AddSingleton(contract, type);
             }
         }
 

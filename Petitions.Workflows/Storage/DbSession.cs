@@ -20,10 +20,10 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     public async Task BeginAsync(CancellationToken ct)
     {
         if (_transaction is not null) throw new InvalidOperationException("A transaction is already open.");
+        var connection = await ConnectionAsync(ct); // opened before queueing, so the queue holds only the work
         _writeLock = await database.Dialect.EnterWriteAsync(ct);
         try
         {
-            var connection = await ConnectionAsync(ct);
             _transaction = await connection.BeginTransactionAsync(ct);
         }
         catch

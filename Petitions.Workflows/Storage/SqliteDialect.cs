@@ -10,7 +10,9 @@ namespace Petitions.Workflows.Storage;
 public sealed class SqliteDialect(string synchronous) : SqlDialect
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly string _pragmas = $"PRAGMA synchronous = {CheckSynchronous(synchronous)}; PRAGMA busy_timeout = 10000;";
+    // WAL lets readers run beside the writer and makes a commit an append instead of a journal file's
+    // create-sync-delete (measured here: ~0.7 ms → ~0.05 ms). The mode persists in the file; setting it again is free.
+    private readonly string _pragmas = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {CheckSynchronous(synchronous)}; PRAGMA busy_timeout = 10000;";
 
     static SqliteDialect() => SQLitePCL.Batteries_V2.Init();
 

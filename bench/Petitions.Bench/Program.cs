@@ -1,1 +1,69 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Petitions.Bench;
+using Petitions.Testing;
+using Petitions.Workflows.Storage;
+
+// dotnet run -c Release --project bench/Petitions.Bench [-- --seconds 10 --workers 16 --providers sqlite,postgres]
+var seconds = Option("--seconds", 10);
+var workers = Option("--workers", 16);
+var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',');
+
+Console.WriteLine($"Petitions registration benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}");
+Console.WriteLine($"{workers} concurrent clients, {seconds} s measured after {seconds / 5} s warm-up, per database.");
+Console.WriteLine();
+
+var bench = new RegistrationBench(workers, TimeSpan.FromSeconds(Math.Max(1, seconds / 5)), TimeSpan.FromSeconds(seconds));
+var results = new List<RegistrationBench.Figures>();
+var temporary = Directory.CreateTempSubdirectory("petitions-bench-").FullName;
+try
+{
+    if (providers.Contains("sqlite"))
+    {
+        var n = 0;
+        results.Add(await bench.RunAsync(StorageProvider.Sqlite, () => Task.FromResult($"Data Source={Path.Combine(temporary, $"bench-{n++}.db")}")));
+    }
+    if (providers.Contains("postgres"))
+    {
+        var binaries = TemporaryPostgres.FindBinaries() ?? throw new InvalidOperationException("PostgreSQL binaries not found (Debian package 'postgresql').");
+        // Durable: PostgreSQL's default fsync and synchronous commit, as a deployment would run it.
+        await using var server = await TemporaryPostgres.StartAsync(binaries, durable: true);
+        var n = 0;
+        results.Add(await bench.RunAsync(StorageProvider.Postgres, async () =>
+        {
+            var name = $"bench_{n++}";
+            await using var admin = new NpgsqlConnection(server.ConnectionString("postgres"));
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+            return server.ConnectionString(name);
+        }));
+    }
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    NpgsqlConnection.ClearAllPools();
+    Directory.Delete(temporary, recursive: true);
+}
+
+Console.WriteLine("| database | floor (registrations/s) | HTTP API (registrations/s) | HTTP / floor | service peak memory | failed requests |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var r in results)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {r.Provider} | {r.FloorPerSecond:F0} | {r.HttpPerSecond:F0} | {r.Ratio:P0} | {r.PeakMemoryMiB:F0} MiB | {r.Failures} |"));
+return;
+
+int Option(string name, int fallback) => Argument(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+string? Argument(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string Cpu() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : "unknown CPU";

@@ -54,3 +54,16 @@ public sealed class MigrationSetTests
         Assert.Single(sets);
     }
 }
+
+public sealed class SqliteSettingsTests
+{
+    [Fact]
+    public async Task The_embedded_database_runs_in_WAL_mode()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+
+        var mode = Assert.Single(await database.QueryAsync<string>("PRAGMA journal_mode"));
+
+        Assert.Equal("wal", mode);
+    }
+}

@@ -52,8 +52,7 @@ public static partial class RegisterPetition
     {
         public Validator(TimeProvider time)
         {
-            var now = time.GetUtcNow();
-            var today = ShanghaiTime.DateOf(now);
+            DateOnly Today() => ShanghaiTime.DateOf(time.GetUtcNow());
 
             RuleFor(c => c.Channel).NotEmpty().Must(c => Codes.TryParse<Channel>(c, out _))
                 .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
@@ -63,7 +62,7 @@ public static partial class RegisterPetition
             RuleFor(c => c.Petitioner).NotNull();
             RuleFor(c => c.Petitioner!).ChildRules(person =>
             {
-                PersonRules(person, today);
+                PersonRules(person, Today);
                 person.RuleFor(p => p.Address).MaximumLength(300);
                 person.RuleFor(p => p.Phone).NotEmpty().When(p => string.IsNullOrWhiteSpace(p.Address))
                     .WithMessage("Give a phone number or an address, so the reply can reach the petitioner.");
@@ -75,7 +74,7 @@ public static partial class RegisterPetition
                 .When(c => c.Representatives is not null);
             RuleForEach(c => c.Representatives).NotNull().ChildRules(person =>
             {
-                PersonRules(person, today);
+                PersonRules(person, Today);
                 person.RuleFor(p => p.IdNumber).NotEmpty().WithMessage("A representative shows an ID number.");
             });
 
@@ -89,18 +88,18 @@ public static partial class RegisterPetition
             RuleFor(c => c.InvolvedUnit).MaximumLength(200);
             RuleFor(c => c.InvolvedOfficer).MaximumLength(100);
 
-            RuleFor(c => c.ReceivedAt).LessThanOrEqualTo(now + Petition.ReceiptClockTolerance)
+            RuleFor(c => c.ReceivedAt).Must(at => at is null || at <= time.GetUtcNow() + Petition.ReceiptClockTolerance)
                 .WithMessage("'receivedAt' cannot be in the future.");
-            RuleFor(c => c.ReceivedAt).GreaterThanOrEqualTo(now.AddYears(-1))
+            RuleFor(c => c.ReceivedAt).Must(at => at is null || at >= time.GetUtcNow().AddYears(-1))
                 .WithMessage("'receivedAt' is more than a year ago.");
         }
 
-        private static void PersonRules(InlineValidator<PersonInput> person, DateOnly today)
+        private static void PersonRules(InlineValidator<PersonInput> person, Func<DateOnly> today)
         {
             person.RuleFor(p => p.Name).NotEmpty().MaximumLength(100);
             person.RuleFor(p => p.IdNumber).Custom((value, context) =>
             {
-                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today, out _, out var error))
+                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
                     context.AddFailure($"The ID number {error}.");
             });
             person.RuleFor(p => p.Phone).Must(p => PhoneNumber.TryNormalize(p, out _))

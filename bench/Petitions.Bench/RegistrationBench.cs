@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediatR;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Petitions.Domain;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Accounts;
+using Petitions.Workflows.Features.Administration;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Bench;
+
+/// <summary>
+/// Registrations per second through the whole service over HTTP, against the raw floor: the same rows written
+/// straight through <see cref="PetitionStore"/> (counter, petition, people, first event, intake clock) with no
+/// HTTP, no pipeline, no validation, no audit and no idempotency record, on a database of the same provider.
+/// </summary>
+internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan duration)
+{
+    private const string Password = "Bench-Password-1";
+
+    public sealed record Figures(string Provider, double FloorPerSecond, double HttpPerSecond, double PeakMemoryMiB, long Failures)
+    {
+        public double Ratio => HttpPerSecond / FloorPerSecond;
+    }
+
+    public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase)
+    {
+        var keys = PersonalDataKeys.Generate();
+
+        // The floor, on a fresh database.
+        await using var floorServices = Compose(provider, await newDatabase(), keys);
+        await PrepareAsync(floorServices);
+        var actor = await ActorAsync(floorServices);
+        await Load.RunAsync(workers, warmUp, _ => WriteStraightAsync(floorServices, actor));
+        var floor = await Load.RunAsync(workers, duration, _ => WriteStraightAsync(floorServices, actor));
+
+        // The whole service, on another fresh database, over HTTP with keep-alive connections.
+        var serviceDatabase = await newDatabase();
+        await using (var setup = Compose(provider, serviceDatabase, keys)) await PrepareAsync(setup);
+        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = service.Address,
+        };
+        var token = await TokenAsync(client);
+        long failures = 0;
+        async Task Register(int n)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/petitions") { Content = JsonContent.Create(Body(n)) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Created) Interlocked.Increment(ref failures);
+        }
+        await Load.RunAsync(workers, warmUp, Register);
+        var http = await Load.RunAsync(workers, duration, Register);
+
+        return new Figures(Codes.Of(provider), floor.PerSecond, http.PerSecond - failures / http.Elapsed.TotalSeconds, service.PeakMemoryMiB(), failures);
+    }
+
+    private static ServiceProvider Compose(StorageProvider provider, string connectionString, PersonalDataKeys keys)
+    {
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddOptions<StorageOptions>().Configure(o =>
+        {
+            o.Provider = provider;
+            o.ConnectionString = connectionString;
+        });
+        services.AddPetitionsWorkflows(keys);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task PrepareAsync(ServiceProvider services)
+    {
+        await services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(Password));
+    }
+
+    private static async Task<Actor> ActorAsync(ServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SignIn.Query("reception", Password));
+        return new Actor(user.UserId, user.OrganizationId, user.Roles.ToHashSet());
+    }
+
+    /// <summary>One registration's rows, straight through the store in one transaction.</summary>
+    private static async Task WriteStraightAsync(ServiceProvider services, Actor actor)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        var store = scope.ServiceProvider.GetRequiredService<PetitionStore>();
+        var protector = scope.ServiceProvider.GetRequiredService<PersonalDataProtector>();
+        var now = DateTimeOffset.UtcNow;
+        await session.BeginAsync(CancellationToken.None);
+        var bureau = (await store.BureauOfAsync(actor.OrganizationId!.Value, CancellationToken.None))!;
+        var caseNumber = await store.NextCaseNumberAsync(bureau, ShanghaiTime.DateOf(now).Year, CancellationToken.None);
+        IdNumber.TryParse("11010519491231002X", ShanghaiTime.DateOf(now), out var idNumber, out _);
+        var intake = new PetitionIntake(Channel.Visit, Category.Complaint, new Person("张三", idNumber, "13800138000", "示范县城关镇1号"), [], 1, "噪音扰民", Content, null, null, now);
+        var petition = Petition.Register(intake, caseNumber, now, DeadlinePolicy.National, HolidayCalendar.National);
+        await store.InsertRegisteredAsync(petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), actor, now, CancellationToken.None);
+        await session.CommitAsync(CancellationToken.None);
+    }
+
+    private const string Content = "邻居夜间施工，噪音扰民，多次反映未果，请求有关部门依法处理。";
+
+    private static object Body(int n) => new
+    {
+        channel = "visit",
+        category = "complaint",
+        petitioner = new { name = "张三", idNumber = "11010519491231002X", phone = "13800138000", address = "示范县城关镇1号" },
+        subject = $"噪音扰民 {n}",
+        content = Content,
+    };
+
+    private static async Task<string> TokenAsync(HttpClient client)
+    {
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { userName = "reception", password = Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+}

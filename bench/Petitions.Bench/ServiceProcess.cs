@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Bench;
+
+/// <summary>The real service, started as its own process on a loopback port, so its memory is its own.</summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServiceProcess> StartAsync(StorageProvider provider, string connectionString, PersonalDataKeys keys)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll"));
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Storage__Provider"] = provider.ToString();
+        start.Environment["ConnectionStrings__Petitions"] = connectionString;
+        start.Environment["PersonalData__KeyId"] = keys.KeyId;
+        start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(keys.EncryptionKey);
+        start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(keys.HashKey);
+        start.Environment["DataProtection__KeysPath"] = Directory.CreateTempSubdirectory("petitions-bench-keys-").FullName;
+        // A log line per request is not what is measured; warnings and errors still show.
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  service: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        using var probe = new HttpClient { BaseAddress = service.Address };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The service exited with {process.ExitCode}.");
+            try
+            {
+                if ((await probe.GetAsync("/health")).IsSuccessStatusCode) return service;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The service did not become healthy in 30 s.");
+    }
+
+    /// <summary>The most resident memory the process has held (VmHWM), in MiB.</summary>
+    public double PeakMemoryMiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -10,6 +10,7 @@ namespace Petitions.Workflows.Storage;
 public sealed class SqliteDialect(string synchronous) : SqlDialect
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, SQLitePCL.sqlite3> _configured = new();
     // WAL lets readers run beside the writer and makes a commit an append instead of a journal file's
     // create-sync-delete (measured here: ~0.7 ms → ~0.05 ms). The mode persists in the file; setting it again is free.
     private readonly string _pragmas = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {CheckSynchronous(synchronous)}; PRAGMA busy_timeout = 10000;";
@@ -22,9 +23,13 @@ public sealed class SqliteDialect(string synchronous) : SqlDialect
 
     public override async Task OnOpenedAsync(DbConnection connection, CancellationToken ct)
     {
+        // The settings live on the native connection, which the pool keeps: apply them once per native handle.
+        var handle = ((SqliteConnection)connection).Handle!;
+        if (_configured.TryGetValue(handle, out _)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(ct);
+        _configured.AddOrUpdate(handle, handle);
     }
 
     public override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct)

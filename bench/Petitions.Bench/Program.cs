@@ -48,11 +48,11 @@ finally
     Directory.Delete(temporary, recursive: true);
 }
 
-Console.WriteLine("| database | floor (registrations/s) | HTTP API (registrations/s) | HTTP / floor | service peak memory | failed requests |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| database | floor (registrations/s) | HTTP API (registrations/s) | HTTP / floor | service CPU per registration | service peak memory | failed requests |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Provider} | {r.FloorPerSecond:F0} | {r.HttpPerSecond:F0} | {r.Ratio:P0} | {r.PeakMemoryMiB:F0} MiB | {r.Failures} |"));
+        $"| {r.Provider} | {r.FloorPerSecond:F0} | {r.HttpPerSecond:F0} | {r.Ratio:P0} | {r.ServiceCpuMsPerRegistration:F2} ms | {r.PeakMemoryMiB:F0} MiB | {r.Failures} |"));
 return;
 
 int Option(string name, int fallback) => Argument(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;

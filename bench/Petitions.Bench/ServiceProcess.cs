@@ -59,6 +59,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("The service did not become healthy in 30 s.");
     }
 
+    /// <summary>CPU time the process has used so far (user + system).</summary>
+    public TimeSpan CpuTime()
+    {
+        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+    }
+
     /// <summary>The most resident memory the process has held (VmHWM), in MiB.</summary>
     public double PeakMemoryMiB()
     {

@@ -11,31 +11,20 @@ public sealed record Organization(long Id, string Code, string Name, string Kind
 /// <summary>Organizations and users: the rows behind sign-in, scope and the demo data.</summary>
 public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, TimeProvider time)
 {
+    private const string SelectOrganization = """
+        SELECT id   AS Id,
+               code AS Code,
+               name AS Name,
+               kind AS Kind,
+               path AS Path
+        FROM organizations
+        """;
+
     public Task<Organization?> OrganizationAsync(long id, CancellationToken ct) =>
-        session.QuerySingleOrDefaultAsync<Organization>(
-            """
-            SELECT id   AS Id,
-                   code AS Code,
-                   name AS Name,
-                   kind AS Kind,
-                   path AS Path
-            FROM organizations
-            WHERE id = @Id
-            """,
-            new { Id = id }, ct);
+        session.QuerySingleOrDefaultAsync<Organization>($"{SelectOrganization}\nWHERE id = @Id", new { Id = id }, ct);
 
     public Task<Organization?> OrganizationByCodeAsync(string code, CancellationToken ct) =>
-        session.QuerySingleOrDefaultAsync<Organization>(
-            """
-            SELECT id   AS Id,
-                   code AS Code,
-                   name AS Name,
-                   kind AS Kind,
-                   path AS Path
-            FROM organizations
-            WHERE code = @Code
-            """,
-            new { Code = code }, ct);
+        session.QuerySingleOrDefaultAsync<Organization>($"{SelectOrganization}\nWHERE code = @Code", new { Code = code }, ct);
 
     /// <summary>Adds an organization under its parent; its path is the parent's path and its own code.</summary>
     public async Task<Organization> AddOrganizationAsync(Organization? parent, string code, string name, OrganizationKind kind, CancellationToken ct)

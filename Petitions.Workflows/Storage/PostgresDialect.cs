@@ -9,16 +9,6 @@ public sealed class PostgresDialect : SqlDialect
 
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
-    public override string InsertReturningId(string insertInto, string values) => $"{insertInto}\n{values}\nRETURNING id";
-
-    public override string NextCaseSequence => """
-        INSERT INTO case_number_counters (bureau_id, case_year, last_value)
-        VALUES (@BureauId, @Year, 1)
-        ON CONFLICT (bureau_id, case_year) DO UPDATE
-            SET last_value = case_number_counters.last_value + 1
-        RETURNING last_value
-        """;
-
     public override string CreateMigrationsTable => """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version    integer     NOT NULL PRIMARY KEY,
@@ -31,6 +21,4 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
-
-    public override string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
 }

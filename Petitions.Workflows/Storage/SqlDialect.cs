@@ -4,7 +4,8 @@ namespace Petitions.Workflows.Storage;
 
 /// <summary>
 /// The thin seam between databases: only what really differs (connections, generated keys, the counter upsert,
-/// write locking, unique-violation detection, migration locking). Every other statement is shared SQL.
+/// write locking, unique-violation detection, migration locking). Every other statement is shared SQL. The
+/// defaults are standard SQL as PostgreSQL and SQLite (3.35+) speak it; SQL Server overrides them.
 /// </summary>
 public abstract class SqlDialect
 {
@@ -20,11 +21,17 @@ public abstract class SqlDialect
     public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
 
     /// <summary>An INSERT of one row that returns its generated <c>id</c>.</summary>
-    public abstract string InsertReturningId(string insertInto, string values);
+    public virtual string InsertReturningId(string insertInto, string values) => $"{insertInto}\n{values}\nRETURNING id";
 
     /// <summary>Takes the next value of a per-bureau, per-year counter; inside the caller's transaction, so a
     /// rollback returns the number and the sequence has no gaps.</summary>
-    public abstract string NextCaseSequence { get; }
+    public virtual string NextCaseSequence => """
+        INSERT INTO case_number_counters (bureau_id, case_year, last_value)
+        VALUES (@BureauId, @Year, 1)
+        ON CONFLICT (bureau_id, case_year) DO UPDATE
+            SET last_value = case_number_counters.last_value + 1
+        RETURNING last_value
+        """;
 
     /// <summary>Creates the migrations ledger when it is missing.</summary>
     public abstract string CreateMigrationsTable { get; }
@@ -33,7 +40,4 @@ public abstract class SqlDialect
     public abstract string LockMigrations { get; }
 
     public abstract bool IsUniqueViolation(Exception exception);
-
-    /// <summary>Keeps the first rows of an ordered query.</summary>
-    public abstract string Limit(string orderedQuery, string countParameter);
 }

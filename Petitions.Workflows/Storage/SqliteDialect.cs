@@ -38,16 +38,6 @@ public sealed class SqliteDialect(string synchronous) : SqlDialect
         return new Release(_writeGate);
     }
 
-    public override string InsertReturningId(string insertInto, string values) => $"{insertInto}\n{values}\nRETURNING id";
-
-    public override string NextCaseSequence => """
-        INSERT INTO case_number_counters (bureau_id, case_year, last_value)
-        VALUES (@BureauId, @Year, 1)
-        ON CONFLICT (bureau_id, case_year) DO UPDATE
-            SET last_value = case_number_counters.last_value + 1
-        RETURNING last_value
-        """;
-
     public override string CreateMigrationsTable => """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version    INTEGER NOT NULL PRIMARY KEY,
@@ -61,8 +51,6 @@ public sealed class SqliteDialect(string synchronous) : SqlDialect
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
-
-    public override string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
 
     private static string CheckSynchronous(string value) =>
         value.ToUpperInvariant() is var v && v is "OFF" or "NORMAL" or "FULL" or "EXTRA"

@@ -7,7 +7,7 @@ var migrateOnly = args.Contains("migrate");
 var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "migrate"), "--hostBuilder:reloadConfigOnChange=false"]);
 builder.AddPetitions();
 
-var app = builder.Build();
+await using var app = builder.Build(); // disposing flushes the logs, also after `migrate`
 app.UsePetitions();
 await app.PrepareDatabaseAsync(migrateOnly);
 if (!migrateOnly) await app.RunAsync();

@@ -77,7 +77,10 @@ public abstract class RegisterPetitionApiTests(StorageProvider provider, Databas
     {
         var body = JsonSerializer.Serialize(PetitionBody().With("content", new string('x', 1_100_000)));
 
-        var response = await SendAsync(HttpMethod.Post, "/api/petitions", await TokenAsync("reception"), new StringContent(body, Encoding.UTF8, "application/json"));
+        // As a careful client sends a large body: the service refuses it on its Content-Length, before it is sent.
+        // Without Expect: 100-continue the refusal races the upload and the client may only see a closed socket.
+        var response = await SendAsync(HttpMethod.Post, "/api/petitions", await TokenAsync("reception"),
+            new StringContent(body, Encoding.UTF8, "application/json"), expectContinue: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -33,9 +33,11 @@ public abstract class ApiTest(StorageProvider provider, DatabaseServers servers)
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString()!;
     }
 
-    protected async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null)
+    protected async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, string? token, HttpContent? content = null, string? idempotencyKey = null, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.ExpectContinue = expectContinue;
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await Client.SendAsync(request, Ct);

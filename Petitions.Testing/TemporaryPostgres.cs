@@ -24,15 +24,18 @@ public sealed class TemporaryPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The server's binaries: <c>PETITIONS_PG_BIN</c>, else the newest under /usr/lib/postgresql.</summary>
+    /// <summary>The server's binaries: <c>PETITIONS_PG_BIN</c> when set, else the newest under /usr/lib/postgresql;
+    /// null when that folder lacks them.</summary>
     public static string? FindBinaries()
     {
-        if (Environment.GetEnvironmentVariable("PETITIONS_PG_BIN") is { Length: > 0 } configured) return configured;
+        static bool HasServer(string bin) => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl"));
+
+        if (Environment.GetEnvironmentVariable("PETITIONS_PG_BIN") is { Length: > 0 } configured) return HasServer(configured) ? configured : null;
         const string root = "/usr/lib/postgresql";
         if (!Directory.Exists(root)) return null;
         return Directory.GetDirectories(root)
             .Select(d => Path.Combine(d, "bin"))
-            .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
+            .Where(HasServer)
             .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var v) ? v : 0)
             .FirstOrDefault();
     }

@@ -25,3 +25,26 @@ public enum Role { Reception, Office, Handler, Leader, Supervisor, Admin }
 
 /// <summary>The level of an organization in the tree: province department → city bureau → county bureau → handling unit.</summary>
 public enum OrganizationKind { Province, City, County, Unit }
+
+/// <summary>How a handling opinion answers the petitioner (TL2022 Art 32).</summary>
+public enum OpinionOutcome { Support, Explain, Reject }
+
+/// <summary>What a review (复查) or re-review (复核) decides about the opinion below it.</summary>
+public enum ReviewOutcome { Uphold, Revise, OrderRehandling }
+
+/// <summary>The petitioner's satisfaction at the return visit or online evaluation (practice).</summary>
+public enum Satisfaction { Satisfied, BasicallySatisfied, Dissatisfied, NoOpinion }
+
+/// <summary>The legal procedure a diverted matter belongs to (诉访分离).</summary>
+public enum LegalProcedure { Litigation, Reconsideration, Arbitration, PoliceProcedure }
+
+/// <summary>How a written reply reached the petitioner.</summary>
+public enum ServiceMethod { InPerson, Post, Electronic, Publication }
+
+/// <summary>Every writing the petitioner (or a unit) is owed (DOMAIN.md §4).</summary>
+public enum NoticeKind { Acceptance, NonAcceptance, Extension, HandlingOpinion, ReviewOpinion, RereviewOpinion, ProofOfService }
+
+/// <summary>The level a petition is decided at: first handling, review (复查) or re-review (复核).</summary>
+public enum ReviewLevel { Handling, Review, Rereview }
+
+public enum ClockState { Running, Paused, Stopped }

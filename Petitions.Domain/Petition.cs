@@ -20,36 +20,94 @@ public sealed record PetitionIntake(
     string? InvolvedOfficer,
     DateTimeOffset ReceivedAt);
 
+/// <summary>What the store holds of a petition's workflow state, to restore the aggregate from.</summary>
+public sealed record PetitionState(
+    string CaseNumber,
+    Stage Stage,
+    Category Category,
+    ReviewLevel Level,
+    long HandlingOrganizationId,
+    long? AssignedUnitId,
+    long? InvolvedUnitId,
+    int? RequestedExtensionDays,
+    int GrantedExtensionDays,
+    DateOnly? ServedOn,
+    Opinion? Opinion,
+    Satisfaction? Satisfaction);
+
+/// <summary>A drafted or decided opinion: its outcome code (support/explain/reject, or uphold/revise/order-rehandling
+/// on review) and its text.</summary>
+public sealed record Opinion(string Outcome, string Text);
+
+/// <summary>An organization as the rules see it: which unit, under which bureau.</summary>
+public sealed record OrganizationRef(long Id, long? ParentId, OrganizationKind Kind, string Name);
+
 /// <summary>
-/// The petition aggregate. Each transition is a method that checks its rules and throws
-/// <see cref="RuleViolationException"/> when they do not hold; there are no silent no-ops.
+/// The petition aggregate. Each rule is a method that checks its conditions and throws
+/// <see cref="RuleViolationException"/> when they do not hold; there are no silent no-ops. Which action may start
+/// from which stage is the workflow definition's to say; <see cref="RequireStage"/> refuses any other.
 /// </summary>
 public sealed class Petition
 {
     /// <summary>A group visit chooses at most five representatives (TL2022 Art 20 ¶3).</summary>
     public const int MaxRepresentatives = 5;
 
+    /// <summary>An extension adds at most 30 days, once (TL2022 Art 34).</summary>
+    public const int MaxExtensionDays = 30;
+
     /// <summary>How far a stated receipt time may lie ahead of the server clock (desk clocks drift).</summary>
     public static readonly TimeSpan ReceiptClockTolerance = TimeSpan.FromMinutes(5);
 
-    private Petition(string caseNumber, PetitionIntake intake, Stage stage, Deadline intakeDeadline)
+    private readonly List<Clock> _clocks;
+
+    private Petition(PetitionState state, IEnumerable<Clock> clocks, PetitionIntake? intake)
     {
-        CaseNumber = caseNumber;
+        CaseNumber = state.CaseNumber;
+        Stage = state.Stage;
+        Category = state.Category;
+        Level = state.Level;
+        HandlingOrganizationId = state.HandlingOrganizationId;
+        AssignedUnitId = state.AssignedUnitId;
+        InvolvedUnitId = state.InvolvedUnitId;
+        RequestedExtensionDays = state.RequestedExtensionDays;
+        GrantedExtensionDays = state.GrantedExtensionDays;
+        ServedOn = state.ServedOn;
+        Opinion = state.Opinion;
+        Satisfaction = state.Satisfaction;
         Intake = intake;
-        Stage = stage;
-        IntakeDeadline = intakeDeadline;
+        _clocks = clocks.ToList();
     }
 
     public string CaseNumber { get; }
-    public PetitionIntake Intake { get; }
     public Stage Stage { get; private set; }
+    public Category Category { get; }
+    public ReviewLevel Level { get; private set; }
+
+    /// <summary>The organization whose office and leaders decide now: the bureau, or the level above it on review.</summary>
+    public long HandlingOrganizationId { get; private set; }
+
+    public long? AssignedUnitId { get; private set; }
+
+    /// <summary>The unit an accusation names, when it is one of ours: it never handles or sees the case.</summary>
+    public long? InvolvedUnitId { get; }
+
+    public int? RequestedExtensionDays { get; private set; }
+    public int GrantedExtensionDays { get; private set; }
+    public DateOnly? ServedOn { get; private set; }
+    public Opinion? Opinion { get; private set; }
+    public Satisfaction? Satisfaction { get; private set; }
+    public IReadOnlyList<Clock> Clocks => _clocks;
+
+    /// <summary>What was received, on a petition just registered; null on one restored from the store.</summary>
+    public PetitionIntake? Intake { get; }
 
     /// <summary>When the intake notice is due: 15 calendar days from receipt under the national policy.</summary>
-    public Deadline IntakeDeadline { get; }
+    public Deadline IntakeDeadline =>
+        _clocks.First(c => c.Kind == ClockKind.Intake) is var c ? new Deadline(c.DueOn, c.Provisional) : throw new InvalidOperationException();
 
     /// <summary>Registers a received petition (登记). The intake clock starts on the Shanghai date of receipt.</summary>
     public static Petition Register(
-        PetitionIntake intake, string caseNumber, DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar)
+        PetitionIntake intake, string caseNumber, long bureauId, long? involvedUnitId, DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar)
     {
         if (intake.Representatives.Count > MaxRepresentatives)
             throw new RuleViolationException("representatives-limit", $"A group visit has at most {MaxRepresentatives} representatives.");
@@ -62,7 +120,137 @@ public sealed class Petition
         if (string.IsNullOrWhiteSpace(intake.Subject) || string.IsNullOrWhiteSpace(intake.Content))
             throw new RuleViolationException("empty-matter", "A petition states its subject and content.");
 
-        var deadline = policy.Compute(ClockKind.Intake, ShanghaiTime.DateOf(intake.ReceivedAt), calendar);
-        return new Petition(caseNumber, intake, Stage.Registered, deadline);
+        var state = new PetitionState(caseNumber, Stage.Registered, intake.Category, ReviewLevel.Handling, bureauId, null, involvedUnitId, null, 0, null, null, null);
+        return new Petition(state, [Clock.Start(ClockKind.Intake, ShanghaiTime.DateOf(intake.ReceivedAt), policy, calendar)], intake);
+    }
+
+    public static Petition Restore(PetitionState state, IEnumerable<Clock> clocks) => new(state, clocks, intake: null);
+
+    /// <summary>Refuses an action whose workflow definition does not start from the current stage.</summary>
+    public void RequireStage(string action, IReadOnlyCollection<Stage> from)
+    {
+        if (!from.Contains(Stage))
+            throw new RuleViolationException("wrong-stage", $"'{action}' cannot be done while the petition is {Codes.Of(Stage)}.");
+    }
+
+    /// <summary>Enters the stage the action led to (the runtime checks it against the definition).</summary>
+    public void EnterStage(Stage stage) => Stage = stage;
+
+    /// <summary>The open clock of a kind, if there is one.</summary>
+    public Clock? OpenClock(ClockKind kind) => _clocks.LastOrDefault(c => c.Kind == kind && c.IsOpen);
+
+    public Clock StartClock(ClockKind kind, DateOnly on, DeadlinePolicy policy, HolidayCalendar calendar)
+    {
+        if (OpenClock(kind) is not null)
+            throw new RuleViolationException("clock-running", $"The {Codes.Of(kind)} clock is already running.");
+        var clock = Clock.Start(kind, on, policy, calendar);
+        _clocks.Add(clock);
+        return clock;
+    }
+
+    public Clock RequireOpenClock(ClockKind kind) =>
+        OpenClock(kind) ?? throw new RuleViolationException("no-clock", $"The petition has no running {Codes.Of(kind)} clock.");
+
+    /// <summary>Assigns a handling unit (受理 or 改派). An accusation never goes to the unit it accuses (TL2022 Art 28, 30).</summary>
+    public void AssignTo(OrganizationRef unit, OrganizationRef bureau)
+    {
+        if (unit.Kind != OrganizationKind.Unit || unit.ParentId != bureau.Id)
+            throw new RuleViolationException("unit-outside-bureau", $"{unit.Name} is not a handling unit of {bureau.Name}.");
+        if (Category == Category.Accusation && unit.Id == InvolvedUnitId)
+            throw new RuleViolationException("accused-unit", $"An accusation cannot be assigned to the unit it accuses ({unit.Name}).");
+        if (unit.Id == AssignedUnitId)
+            throw new RuleViolationException("same-unit", $"{unit.Name} already handles this petition.");
+        AssignedUnitId = unit.Id;
+    }
+
+    /// <summary>The handling unit gives the petition back to the office (wrong assignment).</summary>
+    public void ReturnToOffice() => AssignedUnitId = null;
+
+    public void RequestExtension(int days)
+    {
+        if (GrantedExtensionDays > 0)
+            throw new RuleViolationException("extension-used", "The handling period has already been extended once (TL2022 Art 34).");
+        if (RequestedExtensionDays is not null)
+            throw new RuleViolationException("extension-pending", "An extension request is already waiting for a leader.");
+        if (days is < 1 or > MaxExtensionDays)
+            throw new RuleViolationException("extension-days", $"An extension is 1 to {MaxExtensionDays} days.");
+        RequestedExtensionDays = days;
+    }
+
+    /// <summary>A leader approves the pending extension; returns the days granted.</summary>
+    public int ApproveExtension()
+    {
+        var days = RequestedExtensionDays ?? throw new RuleViolationException("no-extension-request", "No extension has been requested.");
+        GrantedExtensionDays = days;
+        RequestedExtensionDays = null;
+        return days;
+    }
+
+    public void RejectExtension()
+    {
+        if (RequestedExtensionDays is null) throw new RuleViolationException("no-extension-request", "No extension has been requested.");
+        RequestedExtensionDays = null;
+    }
+
+    /// <summary>The handling unit's draft, or a review's decision: the text the written reply will carry.</summary>
+    public void RecordOpinion(string outcome, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new RuleViolationException("empty-opinion", "An opinion states its reasons.");
+        Opinion = new Opinion(outcome, text);
+    }
+
+    /// <summary>The petitioner's satisfaction, from the return visit or the online evaluation: given once.</summary>
+    public void RecordSatisfaction(Satisfaction satisfaction)
+    {
+        if (Satisfaction is not null) throw new RuleViolationException("already-evaluated", "The petitioner's satisfaction has already been recorded.");
+        Satisfaction = satisfaction;
+    }
+
+    /// <summary>Records the service of the written reply and decides where the petition goes next: a first reply
+    /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final.</summary>
+    public Stage RecordService(DateOnly servedOn, DateOnly today)
+    {
+        if (servedOn > today) throw new RuleViolationException("served-in-future", "Service cannot be recorded for a future date.");
+        ServedOn = servedOn;
+        return Level switch
+        {
+            ReviewLevel.Handling => Stage.ReturnVisit,
+            ReviewLevel.Review => Stage.Closed,
+            _ => Stage.Final,
+        };
+    }
+
+    /// <summary>The petitioner asks the level above to review (复查) or re-review (复核), within the window that the
+    /// service of the last opinion opened (TL2022 Art 35, 36).</summary>
+    public void RequestHigherReview(ReviewLevel level, OrganizationRef reviewer, DateOnly today)
+    {
+        var window = level == ReviewLevel.Review ? ClockKind.ReviewRequest : ClockKind.RereviewRequest;
+        var expected = level == ReviewLevel.Review ? ReviewLevel.Handling : ReviewLevel.Review;
+        if (Level != expected || OpenClock(window) is not { } clock)
+            throw new RuleViolationException("no-review-window",
+                level == ReviewLevel.Review ? "Review can only be requested after a handling opinion has been served." : "Re-review can only be requested after a review opinion has been served.");
+        if (today > clock.DueOn)
+            throw new RuleViolationException("review-window-closed",
+                $"The {(level == ReviewLevel.Review ? "review" : "re-review")} request window ended on {clock.DueOn:yyyy-MM-dd}, 30 days after service.");
+        Level = level;
+        HandlingOrganizationId = reviewer.Id;
+    }
+
+    /// <summary>A review that orders re-handling sends the petition back to its bureau at the first level.</summary>
+    public void OrderRehandling(long bureauId)
+    {
+        Level = ReviewLevel.Handling;
+        HandlingOrganizationId = bureauId;
+        RequestedExtensionDays = null;
+        GrantedExtensionDays = 0;
+    }
+
+    /// <summary>A closed petition whose request window passed unused becomes final (终结).</summary>
+    public void RequireMissedWindow(DateOnly today)
+    {
+        var window = OpenClock(ClockKind.RereviewRequest) ?? OpenClock(ClockKind.ReviewRequest)
+            ?? throw new RuleViolationException("no-review-window", "Only a served opinion whose review window has passed can become final.");
+        if (today <= window.DueOn)
+            throw new RuleViolationException("review-window-open", $"The petitioner may still ask for review until {window.DueOn:yyyy-MM-dd}.");
     }
 }

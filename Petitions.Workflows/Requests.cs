@@ -16,6 +16,9 @@ public interface ICommandRequest
 
     /// <summary>The case the command is about, for the audit log; null before it exists.</summary>
     string? AuditCaseNumber { get; }
+
+    /// <summary>What the audit log calls the command: its use case, or the workflow action it performs.</summary>
+    string AuditAction => GetType().DeclaringType?.Name ?? GetType().Name;
 }
 
 /// <summary>A command that honours an <c>Idempotency-Key</c>: a retry with the same key returns the first answer.</summary>

@@ -7,6 +7,7 @@ using Petitions.Domain;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows;
 
@@ -36,7 +37,9 @@ public static class ServiceCollectionExtensions
                 else if (definition == typeof(IValidator<>))
                     services.AddSingleton(contract, type);
             }
+            if (typeof(IActionRule).IsAssignableFrom(type)) services.AddScoped(type);
         }
+        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();

@@ -64,6 +64,7 @@ public static partial class PetitionsHost
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
+        app.MapActionEndpoints();
         app.MapPublicEndpoints();
         return app;
     }

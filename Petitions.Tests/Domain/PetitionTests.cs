@@ -19,7 +19,7 @@ public sealed class PetitionTests
         receivedAt ?? Now);
 
     private static Petition Register(PetitionIntake intake) =>
-        Petition.Register(intake, "XF-330799-2026-000001", Now, DeadlinePolicy.National, HolidayCalendar.National);
+        Petition.Register(intake, "XF-330799-2026-000001", bureauId: 1, involvedUnitId: null, Now, DeadlinePolicy.National, HolidayCalendar.National);
 
     [Fact]
     public void A_registered_petition_starts_its_intake_clock_on_the_day_of_receipt()

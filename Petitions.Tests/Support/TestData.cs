@@ -34,10 +34,15 @@ public static class TestData
 
         var session = scope.ServiceProvider.GetRequiredService<DbSession>();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountStore>();
+        if (await accounts.OrganizationByCodeAsync(OtherCountyCode, CancellationToken.None) is not null) return;
         await session.BeginAsync(CancellationToken.None);
         var city = await accounts.OrganizationByCodeAsync("330700", CancellationToken.None);
+        var province = await accounts.OrganizationByCodeAsync("330000", CancellationToken.None);
         var county = await accounts.AddOrganizationAsync(city, OtherCountyCode, "邻县公安局", OrganizationKind.County, CancellationToken.None);
         await accounts.AddUserAsync("reception2", "邻县接访员", Password, county, [Role.Reception], CancellationToken.None);
+        // The levels above the county decide reviews and re-reviews.
+        await accounts.AddUserAsync("city", "市局信访办", Password, city!, [Role.Office, Role.Leader], CancellationToken.None);
+        await accounts.AddUserAsync("province", "省厅信访办", Password, province!, [Role.Office, Role.Leader], CancellationToken.None);
         await session.CommitAsync(CancellationToken.None);
     }
 

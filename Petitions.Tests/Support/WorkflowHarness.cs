@@ -6,6 +6,7 @@ using Petitions.Workflows;
 using Petitions.Workflows.Features.Accounts;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Tests.Support;
 
@@ -23,7 +24,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public ManualClock Clock { get; }
     public TestDatabase Database { get; }
 
-    public static async Task<WorkflowHarness> StartAsync(TestDatabase database, DateTimeOffset? now = null)
+    public static async Task<WorkflowHarness> StartAsync(
+        TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null)
     {
         var clock = new ManualClock(now ?? ManualClock.Shanghai(2026, 11, 20));
         var services = new ServiceCollection()
@@ -34,7 +36,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
             o.Provider = database.Provider;
             o.ConnectionString = database.ConnectionString;
         });
-        services.AddPetitionsWorkflows(PersonalDataKeys.Generate());
+        if (workflows is not null) services.AddSingleton(workflows);
+        services.AddPetitionsWorkflows(keys ?? PersonalDataKeys.Generate());
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await TestData.SeedAsync(provider);

@@ -15,7 +15,7 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, TimeP
     {
         if (request is not ICommandRequest command) return await next();
 
-        var action = typeof(TRequest).DeclaringType?.Name ?? typeof(TRequest).Name;
+        var action = command.AuditAction;
         TResponse response;
         try
         {

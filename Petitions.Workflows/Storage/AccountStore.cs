@@ -6,17 +6,24 @@ namespace Petitions.Workflows.Storage;
 /// <summary>The type the password hasher is keyed on; users are rows, not objects.</summary>
 public sealed class UserAccount;
 
-public sealed record Organization(long Id, string Code, string Name, string Kind, string Path);
+public sealed record Organization(long Id, long? ParentId, string Code, string Name, string Kind, string Path)
+{
+    public OrganizationRef Ref => new(Id, ParentId, Codes.Parse<OrganizationKind>(Kind), Name);
+
+    /// <summary>Whether this organization is <paramref name="other"/> or above it in the tree.</summary>
+    public bool IsAtOrAbove(string otherPath) => otherPath.StartsWith(Path, StringComparison.Ordinal);
+}
 
 /// <summary>Organizations and users: the rows behind sign-in, scope and the demo data.</summary>
 public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, TimeProvider time)
 {
     private const string SelectOrganization = """
-        SELECT id   AS Id,
-               code AS Code,
-               name AS Name,
-               kind AS Kind,
-               path AS Path
+        SELECT id        AS Id,
+               parent_id AS ParentId,
+               code      AS Code,
+               name      AS Name,
+               kind      AS Kind,
+               path      AS Path
         FROM organizations
         """;
 
@@ -35,7 +42,7 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
                 "INSERT INTO organizations (parent_id, code, name, kind, path)",
                 "VALUES (@ParentId, @Code, @Name, @Kind, @Path)"),
             new { ParentId = parent?.Id, Code = code, Name = name, Kind = Codes.Of(kind), Path = path }, ct);
-        return new Organization(id, code, name, Codes.Of(kind), path);
+        return new Organization(id, parent?.Id, code, name, Codes.Of(kind), path);
     }
 
     public async Task<long> AddUserAsync(

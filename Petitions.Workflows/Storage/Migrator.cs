@@ -41,7 +41,7 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
                 "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version", new { migration.Version }, ct);
             if (done > 0) continue;
 
-            await session.ExecuteAsync(migration.Sql, null, ct);
+            foreach (var batch in database.Dialect.Batches(migration.Sql)) await session.ExecuteAsync(batch, null, ct);
             await session.ExecuteAsync(
                 """
                 INSERT INTO schema_migrations (version, name, applied_at)

@@ -27,6 +27,55 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             """,
             new { OrganizationId = organizationId }, ct);
 
+    /// <summary>A petition of the same person registered earlier in the bureau's subtree.</summary>
+    public sealed record EarlierPetition
+    {
+        public string CaseNumber { get; init; } = "";
+        public string Subject { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public DateTimeOffset ReceivedAt { get; init; }
+    }
+
+    /// <summary>Earlier petitions in which the same person (by ID number's keyed hash, or by phone) took part.</summary>
+    public async Task<IReadOnlyList<EarlierPetition>> EarlierPetitionsOfAsync(Person person, Bureau bureau, CancellationToken ct)
+    {
+        var matches = new List<string>();
+        if (person.IdNumber is not null) matches.Add("pp.id_number_hash = @IdNumberHash");
+        if (person.Phone is not null) matches.Add("pp.phone = @Phone");
+        if (matches.Count == 0) return [];
+        return await session.QueryAsync<EarlierPetition>(
+            $"""
+            SELECT DISTINCT
+                   p.case_number AS CaseNumber,
+                   p.subject     AS Subject,
+                   p.stage       AS Stage,
+                   p.received_at AS ReceivedAt
+            FROM petition_people pp
+            JOIN petitions p ON p.id = pp.petition_id
+            WHERE ({string.Join(" OR ", matches)})
+              AND p.bureau_path LIKE @ScopePrefix
+            """,
+            new
+            {
+                IdNumberHash = person.IdNumber is { } id ? protector.Hash(HashPurpose.IdNumber, id.Value) : null,
+                person.Phone,
+                ScopePrefix = bureau.Path + "%",
+            },
+            ct);
+    }
+
+    /// <summary>The bureau's handling unit with this name or code, if the text names one.</summary>
+    public Task<long?> UnitNamedAsync(Bureau bureau, string nameOrCode, CancellationToken ct) =>
+        session.QuerySingleOrDefaultAsync<long?>(
+            """
+            SELECT id
+            FROM organizations
+            WHERE parent_id = @BureauId
+              AND kind = 'unit'
+              AND (name = @Text OR code = @Text)
+            """,
+            new { BureauId = bureau.Id, Text = nameOrCode }, ct);
+
     /// <summary>The next case number of a bureau for a year, inside the caller's transaction.</summary>
     public async Task<string> NextCaseNumberAsync(Bureau bureau, int year, CancellationToken ct)
     {
@@ -35,9 +84,9 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     }
 
     public async Task<long> InsertRegisteredAsync(
-        Petition petition, Bureau bureau, string queryCodeHash, Actor actor, DateTimeOffset now, CancellationToken ct)
+        Petition petition, Bureau bureau, string queryCodeHash, int workflowVersion, bool firstPetition, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var intake = petition.Intake;
+        var intake = petition.Intake ?? throw new InvalidOperationException("Only a petition just registered is inserted.");
         var petitionId = await session.ScalarAsync<long>(
             session.Dialect.InsertReturningId(
                 """
@@ -56,7 +105,11 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     received_at,
                     registered_at,
                     registered_by,
-                    query_code_hash)
+                    query_code_hash,
+                    workflow_version,
+                    handling_org_id,
+                    involved_unit_id,
+                    first_petition)
                 """,
                 """
                 VALUES (
@@ -74,7 +127,11 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     @ReceivedAt,
                     @RegisteredAt,
                     @RegisteredBy,
-                    @QueryCodeHash)
+                    @QueryCodeHash,
+                    @WorkflowVersion,
+                    @BureauId,
+                    @InvolvedUnitId,
+                    @FirstPetition)
                 """),
             new
             {
@@ -93,6 +150,9 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 RegisteredAt = now,
                 RegisteredBy = actor.UserId,
                 QueryCodeHash = queryCodeHash,
+                WorkflowVersion = workflowVersion,
+                petition.InvolvedUnitId,
+                FirstPetition = firstPetition,
             },
             ct);
 
@@ -107,7 +167,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             people, ct);
 
         await AppendEventAsync(petitionId, now, "register", petition.Stage, actor, comment: null, isPublic: true, ct);
-        await StartClockAsync(petitionId, ClockKind.Intake, ShanghaiTime.DateOf(intake.ReceivedAt), petition.IntakeDeadline, ct);
+        await SaveClocksAsync(petitionId, petition, ct);
         return petitionId;
     }
 
@@ -131,21 +191,250 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             },
             ct);
 
-    public Task StartClockAsync(long petitionId, ClockKind kind, DateOnly startedOn, Deadline deadline, CancellationToken ct) =>
-        session.ExecuteAsync(
+    /// <summary>A petition with what its actions need: its row id, its version for the optimistic check, and the
+    /// workflow version it runs on.</summary>
+    public sealed record Stored(long Id, int Version, int WorkflowVersion, long BureauId, string BureauPath, Petition Petition);
+
+    private sealed record PetitionRow
+    {
+        public long Id { get; init; }
+        public int Version { get; init; }
+        public int WorkflowVersion { get; init; }
+        public long BureauId { get; init; }
+        public string BureauPath { get; init; } = "";
+        public string CaseNumber { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public string Category { get; init; } = "";
+        public string ReviewLevel { get; init; } = "";
+        public long HandlingOrgId { get; init; }
+        public long? AssignedUnitId { get; init; }
+        public long? InvolvedUnitId { get; init; }
+        public int? RequestedExtensionDays { get; init; }
+        public int GrantedExtensionDays { get; init; }
+        public DateOnly? ServedOn { get; init; }
+        public string? OpinionOutcome { get; init; }
+        public string? OpinionText { get; init; }
+        public string? Satisfaction { get; init; }
+    }
+
+    private sealed record ClockRow
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public DateOnly StartedOn { get; init; }
+        public DateOnly DueOn { get; init; }
+        public bool Provisional { get; init; }
+        public string State { get; init; } = "";
+        public DateOnly? PausedOn { get; init; }
+        public int PausedDays { get; init; }
+        public int ExtraDays { get; init; }
+    }
+
+    public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
+    {
+        var row = await session.QuerySingleOrDefaultAsync<PetitionRow>(
             """
-            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state)
-            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, 'running')
+            SELECT id                       AS Id,
+                   version                  AS Version,
+                   workflow_version         AS WorkflowVersion,
+                   bureau_id                AS BureauId,
+                   bureau_path              AS BureauPath,
+                   case_number              AS CaseNumber,
+                   stage                    AS Stage,
+                   category                 AS Category,
+                   review_level             AS ReviewLevel,
+                   handling_org_id          AS HandlingOrgId,
+                   assigned_unit_id         AS AssignedUnitId,
+                   involved_unit_id         AS InvolvedUnitId,
+                   requested_extension_days AS RequestedExtensionDays,
+                   granted_extension_days   AS GrantedExtensionDays,
+                   served_on                AS ServedOn,
+                   opinion_outcome          AS OpinionOutcome,
+                   opinion_text             AS OpinionText,
+                   satisfaction             AS Satisfaction
+            FROM petitions
+            WHERE case_number = @CaseNumber
+            """,
+            new { CaseNumber = caseNumber }, ct);
+        if (row is null) return null;
+
+        var clocks = await session.QueryAsync<ClockRow>(
+            """
+            SELECT id          AS Id,
+                   kind        AS Kind,
+                   started_on  AS StartedOn,
+                   due_on      AS DueOn,
+                   provisional AS Provisional,
+                   state       AS State,
+                   paused_on   AS PausedOn,
+                   paused_days AS PausedDays,
+                   extra_days  AS ExtraDays
+            FROM clocks
+            WHERE petition_id = @Id
+            ORDER BY id
+            """,
+            new { row.Id }, ct);
+        var petition = Petition.Restore(
+            new PetitionState(
+                row.CaseNumber, Codes.Parse<Stage>(row.Stage), Codes.Parse<Category>(row.Category), Codes.Parse<ReviewLevel>(row.ReviewLevel),
+                row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
+                row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
+                row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction)),
+            clocks.Select(c => new Clock(
+                c.Id, Codes.Parse<ClockKind>(c.Kind), c.StartedOn, c.DueOn, c.Provisional, Codes.Parse<ClockState>(c.State), c.PausedOn, c.PausedDays, c.ExtraDays)));
+        return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, petition);
+    }
+
+    /// <summary>Writes the petition's state if nobody changed it since it was loaded; otherwise the action is refused
+    /// as a conflict and nothing of it is written.</summary>
+    public async Task SaveAsync(Stored stored, CancellationToken ct)
+    {
+        var petition = stored.Petition;
+        var updated = await session.ExecuteAsync(
+            """
+            UPDATE petitions
+            SET stage                    = @Stage,
+                review_level             = @ReviewLevel,
+                handling_org_id          = @HandlingOrganizationId,
+                assigned_unit_id         = @AssignedUnitId,
+                requested_extension_days = @RequestedExtensionDays,
+                granted_extension_days   = @GrantedExtensionDays,
+                served_on                = @ServedOn,
+                opinion_outcome          = @OpinionOutcome,
+                opinion_text             = @OpinionText,
+                satisfaction             = @Satisfaction,
+                version                  = version + 1
+            WHERE id = @Id
+              AND version = @Version
             """,
             new
             {
-                PetitionId = petitionId,
-                Kind = Codes.Of(kind),
-                StartedOn = startedOn,
-                DueOn = deadline.Due,
-                deadline.Provisional,
+                Stage = Codes.Of(petition.Stage),
+                ReviewLevel = Codes.Of(petition.Level),
+                petition.HandlingOrganizationId,
+                petition.AssignedUnitId,
+                petition.RequestedExtensionDays,
+                petition.GrantedExtensionDays,
+                petition.ServedOn,
+                OpinionOutcome = petition.Opinion?.Outcome,
+                OpinionText = petition.Opinion?.Text,
+                Satisfaction = petition.Satisfaction is { } satisfaction ? Codes.Of(satisfaction) : null,
+                stored.Id,
+                stored.Version,
             },
             ct);
+        if (updated == 0)
+            throw new ConcurrencyConflictException($"Petition {petition.CaseNumber} was changed by someone else meanwhile; reload it and try again.");
+        await SaveClocksAsync(stored.Id, petition, ct);
+    }
+
+    private Task InsertClockAsync(long petitionId, Clock clock, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state)
+            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State)
+            """,
+            new { PetitionId = petitionId, Kind = Codes.Of(clock.Kind), clock.StartedOn, clock.DueOn, clock.Provisional, State = Codes.Of(clock.State) },
+            ct);
+
+    private async Task SaveClocksAsync(long petitionId, Petition petition, CancellationToken ct)
+    {
+        foreach (var clock in petition.Clocks.Where(c => c.Id is null)) await InsertClockAsync(petitionId, clock, ct);
+        foreach (var clock in petition.Clocks.Where(c => c.Id is not null && c.Changed))
+        {
+            await session.ExecuteAsync(
+                """
+                UPDATE clocks
+                SET due_on      = @DueOn,
+                    provisional = @Provisional,
+                    state       = @State,
+                    paused_on   = @PausedOn,
+                    paused_days = @PausedDays,
+                    extra_days  = @ExtraDays,
+                    stopped_on  = @StoppedOn
+                WHERE id = @Id
+                """,
+                new
+                {
+                    clock.Id,
+                    clock.DueOn,
+                    clock.Provisional,
+                    State = Codes.Of(clock.State),
+                    clock.PausedOn,
+                    clock.PausedDays,
+                    clock.ExtraDays,
+                    clock.StoppedOn,
+                },
+                ct);
+        }
+    }
+
+    public async Task<long> AddNoticeAsync(long petitionId, NoticeKind kind, DateTimeOffset at, Actor actor, string details, CancellationToken ct) =>
+        await session.ScalarAsync<long>(
+            session.Dialect.InsertReturningId(
+                "INSERT INTO notices (petition_id, kind, issued_at, issued_by, details)",
+                "VALUES (@PetitionId, @Kind, @IssuedAt, @IssuedBy, @Details)"),
+            new { PetitionId = petitionId, Kind = Codes.Of(kind), IssuedAt = at, IssuedBy = actor.UserId, Details = details },
+            ct);
+
+    /// <summary>
+    /// A referred petition's own case at the subordinate bureau: the same matter and people, registered there today
+    /// with its intake clock and the 5-working-day referral-objection clock. Its query code is never handed out; the
+    /// petitioner follows the original case.
+    /// </summary>
+    public async Task<(long Id, string CaseNumber)> CopyToBureauAsync(
+        long sourceId, Organization bureau, Actor actor, DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar, CancellationToken ct)
+    {
+        var today = ShanghaiTime.DateOf(now);
+        var caseNumber = await NextCaseNumberAsync(new Bureau(bureau.Id, bureau.Code, bureau.Name, bureau.Path), today.Year, ct);
+        var id = await session.ScalarAsync<long>(
+            session.Dialect.InsertReturningId(
+                """
+                INSERT INTO petitions (
+                    case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
+                    involved_unit, involved_officer, received_at, registered_at, registered_by, query_code_hash,
+                    workflow_version, handling_org_id, first_petition)
+                """,
+                """
+                SELECT @CaseNumber, @BureauId, @BureauPath, channel, category, @Stage, subject, content, people_count,
+                       involved_unit, involved_officer, received_at, @Now, @UserId, @QueryCodeHash,
+                       workflow_version, @BureauId, first_petition
+                FROM petitions
+                WHERE id = @SourceId
+                """),
+            new
+            {
+                CaseNumber = caseNumber,
+                BureauId = bureau.Id,
+                BureauPath = bureau.Path,
+                Stage = Codes.Of(Stage.Registered),
+                Now = now,
+                actor.UserId,
+                QueryCodeHash = protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"),
+                SourceId = sourceId,
+            },
+            ct);
+        await session.ExecuteAsync(
+            """
+            INSERT INTO petition_people (petition_id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address)
+            SELECT @Id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address
+            FROM petition_people
+            WHERE petition_id = @SourceId
+            """,
+            new { Id = id, SourceId = sourceId }, ct);
+        await AppendEventAsync(id, now, "register", Stage.Registered, actor, comment: "refer", isPublic: false, ct);
+        await InsertClockAsync(id, Clock.Start(ClockKind.Intake, today, policy, calendar), ct);
+        await InsertClockAsync(id, Clock.Start(ClockKind.ReferralObjection, today, policy, calendar), ct);
+        return (id, caseNumber);
+    }
+
+    public Task LinkAsync(long petitionId, long linkedPetitionId, string kind, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO petition_links (petition_id, linked_petition_id, kind)
+            VALUES (@PetitionId, @LinkedPetitionId, @Kind)
+            """,
+            new { PetitionId = petitionId, LinkedPetitionId = linkedPetitionId, Kind = kind }, ct);
 
     private object PersonRow(long petitionId, int ordinal, string role, Person person) => new
     {

@@ -40,4 +40,7 @@ public abstract class SqlDialect
     public abstract string LockMigrations { get; }
 
     public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>The batches of a migration script, run in order in its transaction.</summary>
+    public virtual IReadOnlyList<string> Batches(string script) => [script];
 }

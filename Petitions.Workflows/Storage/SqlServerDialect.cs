@@ -3,7 +3,7 @@ using Microsoft.Data.SqlClient;
 
 namespace Petitions.Workflows.Storage;
 
-public sealed class SqlServerDialect : SqlDialect
+public sealed partial class SqlServerDialect : SqlDialect
 {
     public override string Name => "sqlserver";
 
@@ -37,4 +37,11 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException { Number: 2627 or 2601 };
+
+    // SQL Server compiles a batch before running it: a column added in one batch is usable only in the next.
+    public override IReadOnlyList<string> Batches(string script) =>
+        BatchSeparator().Split(script).Where(b => !string.IsNullOrWhiteSpace(b)).ToArray();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*GO\s*$", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex BatchSeparator();
 }

@@ -112,8 +112,9 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         var caseNumber = await store.NextCaseNumberAsync(bureau, ShanghaiTime.DateOf(now).Year, CancellationToken.None);
         IdNumber.TryParse("11010519491231002X", ShanghaiTime.DateOf(now), out var idNumber, out _);
         var intake = new PetitionIntake(Channel.Visit, Category.Complaint, new Person("张三", idNumber, "13800138000", "示范县城关镇1号"), [], 1, "噪音扰民", Content, null, null, now);
-        var petition = Petition.Register(intake, caseNumber, now, DeadlinePolicy.National, HolidayCalendar.National);
-        await store.InsertRegisteredAsync(petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), actor, now, CancellationToken.None);
+        var petition = Petition.Register(intake, caseNumber, bureau.Id, null, now, DeadlinePolicy.National, HolidayCalendar.National);
+        await store.InsertRegisteredAsync(
+            petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), workflowVersion: 1, firstPetition: true, actor, now, CancellationToken.None);
         await session.CommitAsync(CancellationToken.None);
     }
 

@@ -107,7 +107,7 @@ public abstract class RegisterPetitionTests(StorageProvider provider, DatabaseSe
         var first = await Harness.SendAsync(command);
         var retry = await Harness.SendAsync(command);
 
-        Assert.Equal(first, retry);
+        Assert.Equivalent(first, retry, strict: true);
         Assert.Equal(1, await Database.CountAsync("petitions"));
         await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() => Harness.SendAsync(command with { Subject = "另一件事" }));
         Assert.Equal(1, await Database.CountAsync("petitions"));

@@ -3,6 +3,7 @@ using MediatR;
 using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Petitions;
 
@@ -61,7 +62,7 @@ public static class GetPetition
     /// <summary>Roles that verify a petitioner's identity at the desk and so see the whole ID number.</summary>
     private static readonly Role[] SeeFullIdNumber = [Role.Reception, Role.Office];
 
-    public sealed class Handler(DbSession session, AccountStore accounts, PersonalDataProtector protector) : IRequestHandler<Query, Response>
+    public sealed class Handler(DbSession session, PetitionStore store, AccountStore accounts, PersonalDataProtector protector) : IRequestHandler<Query, Response>
     {
         private sealed record PetitionRow
         {
@@ -87,8 +88,11 @@ public static class GetPetition
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
             var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            // Outside the viewer's subtree a case answers exactly like a missing one: its existence is not revealed.
-            var petition = viewer is null ? null : await session.QuerySingleOrDefaultAsync<PetitionRow>(
+            var stored = await store.LoadAsync(query.CaseNumber, ct);
+            // Out of reach, a case answers exactly like a missing one: its existence is not revealed.
+            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
+                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var petition = (await session.QuerySingleOrDefaultAsync<PetitionRow>(
                 """
                 SELECT p.id               AS Id,
                        p.case_number      AS CaseNumber,
@@ -107,11 +111,9 @@ public static class GetPetition
                        p.version          AS Version
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id
-                WHERE p.case_number = @CaseNumber
-                  AND p.bureau_path LIKE @ScopePrefix
+                WHERE p.id = @Id
                 """,
-                new { query.CaseNumber, ScopePrefix = viewer.Path + "%" }, ct);
-            if (petition is null) throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+                new { stored.Id }, ct))!;
 
             var people = await session.QueryAsync<PersonRow>(
                 """

@@ -6,6 +6,7 @@ using Petitions.Domain;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Petitions;
 
@@ -40,13 +41,18 @@ public static partial class RegisterPetition
         public override string ToString() => nameof(RegisterPetition); // personal data stays out of logs
     }
 
+    /// <summary>An earlier petition of the same person (ID number or phone) and how alike its subject is.</summary>
+    public sealed record PossibleDuplicate(string CaseNumber, string Subject, string Stage, DateOnly ReceivedOn, double Similarity);
+
     public sealed record Response(
         string CaseNumber,
         string QueryCode,
         string Stage,
         DateTimeOffset ReceivedAt,
         DateOnly IntakeDueOn,
-        bool IntakeDueProvisional) : ICreatesCase;
+        bool IntakeDueProvisional,
+        bool FirstPetition,
+        IReadOnlyList<PossibleDuplicate> PossibleDuplicates) : ICreatesCase;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -110,6 +116,7 @@ public static partial class RegisterPetition
 
     public sealed partial class Handler(
         PetitionStore store,
+        WorkflowCatalog workflows,
         PersonalDataProtector protector,
         DeadlinePolicy policy,
         HolidayCalendar calendar,
@@ -136,15 +143,24 @@ public static partial class RegisterPetition
                 Blank(command.InvolvedOfficer),
                 command.ReceivedAt?.ToUniversalTime() ?? now);
 
+            var earlier = await store.EarlierPetitionsOfAsync(intake.Petitioner, bureau, ct);
+            var duplicates = earlier
+                .Select(e => new PossibleDuplicate(e.CaseNumber, e.Subject, e.Stage, ShanghaiTime.DateOf(e.ReceivedAt), Math.Round(MatterSimilarity.Of(intake.Subject, e.Subject), 2)))
+                .OrderByDescending(d => d.Similarity)
+                .ToList();
+            var involvedUnitId = intake.InvolvedUnit is { } named ? await store.UnitNamedAsync(bureau, named, ct) : null;
+
             var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
-            var petition = Petition.Register(intake, caseNumber, now, policy, calendar);
+            var petition = Petition.Register(intake, caseNumber, bureau.Id, involvedUnitId, now, policy, calendar);
             var queryCode = QueryCode.New();
+            var firstPetition = !duplicates.Any(d => d.Similarity >= MatterSimilarity.SameMatter);
             await store.InsertRegisteredAsync(
-                petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), command.Actor, now, ct);
+                petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, firstPetition, command.Actor, now, ct);
 
             LogRegistered(caseNumber, intake.Channel);
             return new Response(
-                caseNumber, queryCode, Codes.Of(petition.Stage), intake.ReceivedAt, petition.IntakeDeadline.Due, petition.IntakeDeadline.Provisional);
+                caseNumber, queryCode, Codes.Of(petition.Stage), intake.ReceivedAt, petition.IntakeDeadline.Due, petition.IntakeDeadline.Provisional,
+                firstPetition, duplicates);
         }
 
         private static Person ToPerson(PersonInput input, DateOnly today)

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Petitions.Domain;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Actions;
+using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Tests.Support;
+
+/// <summary>
+/// Drives petitions through the workflow for tests: who performs an action at which level, a valid payload for
+/// every action, and the main route that passes through every stage of the definition.
+/// </summary>
+public sealed class Journey(WorkflowHarness harness)
+{
+    private readonly Dictionary<string, Actor> _actors = [];
+
+    /// <summary>From registration to final, through extension-free handling, return visit, review and re-review.</summary>
+    public static readonly string[] MainRoute =
+    [
+        "accept", "submit-opinion", "approve-opinion", "record-service", "record-return-visit",
+        "request-review", "submit-review-opinion", "record-service",
+        "request-rereview", "submit-rereview-opinion", "record-service",
+    ];
+
+    /// <summary>Actions whose rules need more than the stage: what must happen first.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Prerequisite = new Dictionary<string, string>
+    {
+        ["approve-extension"] = "request-extension",
+        ["reject-extension"] = "request-extension",
+        ["end-hearing"] = "start-hearing",
+    };
+
+    /// <summary>A valid payload for each action. {earlier} stands for another petition's case number.</summary>
+    public static object Payload(string action, string earlier = "") => action switch
+    {
+        "accept" => new { unit = "330799-01" },
+        "decline" => new { reason = "不属于公安机关职权范围", whereToGo = "县人民法院" },
+        "divert" => new { procedure = "litigation", comment = "已进入诉讼程序" },
+        "forward" => new { organ = "县市场监督管理局" },
+        "refer" => new { bureau = "330799" },
+        "mark-duplicate" => new { earlierCaseNumber = earlier },
+        "record-progress" => new { note = "已走访调查" },
+        "request-extension" => new { days = 30, reason = "案情复杂" },
+        "approve-extension" => new { reason = "案情复杂，需进一步调查" },
+        "reject-extension" => new { reason = "可在期限内办结" },
+        "reassign" => new { unit = "330799-02", reason = "涉及刑事案件" },
+        "return-to-office" => new { reason = "不属本单位管辖" },
+        "submit-opinion" => new { outcome = "support", text = "经调查，反映情况属实，责令施工方夜间停工。" },
+        "return-opinion" => new { reason = "请补充调查笔录" },
+        "record-service" => new { servedOn = "2026-11-20", method = "in-person" },
+        "record-return-visit" => new { satisfaction = "satisfied" },
+        "request-review" => new { reason = "对处理意见不服" },
+        "submit-review-opinion" => new { outcome = "uphold", text = "原处理意见并无不当，予以维持。" },
+        "request-rereview" => new { reason = "对复查意见不服" },
+        "submit-rereview-opinion" => new { outcome = "uphold", text = "复查意见并无不当，予以维持。" },
+        _ => new { comment = "" },
+    };
+
+    /// <summary>The seeded user who performs an action where the petition is decided now: county staff by role,
+    /// or the city's or the province's deciders (reviews, re-reviews, and petitions registered up there).</summary>
+    public async Task<string> PerformerAsync(ActionDefinition action, Petition petition)
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        var handling = await scope.ServiceProvider.GetRequiredService<AccountStore>().OrganizationAsync(petition.HandlingOrganizationId, CancellationToken.None);
+        var decidedAbove = handling!.Code switch { "330700" => "city", "330000" => "province", _ => null };
+        return decidedAbove is not null && action.Roles.Any(r => r is Role.Office or Role.Leader) ? decidedAbove : Codes.Of(action.Roles[0]);
+    }
+
+    public async Task<Actor> ActorAsync(string user) =>
+        _actors.TryGetValue(user, out var actor) ? actor : _actors[user] = await harness.ActorAsync(user);
+
+    public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民") =>
+        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject))).CaseNumber;
+
+    public async Task<PerformAction.Response> DoAsync(string caseNumber, string action, string? user = null, object? payload = null, string earlier = "")
+    {
+        user ??= await PerformerAsync(PetitionWorkflowV1.Definition.Find(action)!, await StateAsync(caseNumber));
+        return await harness.SendAsync(new PerformAction.Command(
+            caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier)), await ActorAsync(user)));
+    }
+
+    /// <summary>Whether the user may read the petition at all, by the read side's own answer.</summary>
+    public async Task<bool> CanSeeAsync(string caseNumber, string user)
+    {
+        try
+        {
+            await harness.SendAsync(new GetPetition.Query(caseNumber, await ActorAsync(user)));
+            return true;
+        }
+        catch (NotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<Petition> StateAsync(string caseNumber)
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<PetitionStore>().LoadAsync(caseNumber, CancellationToken.None))!.Petition;
+    }
+}

@@ -1,0 +1,37 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Actions;
+
+/// <summary>The actions the caller may take on a petition now: its stage, the caller's roles and organization.</summary>
+public static class ListActions
+{
+    public sealed record Query(string CaseNumber, Actor Actor) : IQuery<IReadOnlyList<AvailableAction>>;
+
+    public sealed record AvailableAction(string Action, string Summary, IReadOnlyList<string> LeadsTo);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.CaseNumber).Must(CaseNumber.IsWellFormed).WithMessage("Not a case number.");
+    }
+
+    public sealed class Handler(PetitionStore store, AccountStore accounts, WorkflowCatalog workflows) : IRequestHandler<Query, IReadOnlyList<AvailableAction>>
+    {
+        public async Task<IReadOnlyList<AvailableAction>> Handle(Query query, CancellationToken ct)
+        {
+            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
+            var stored = await store.LoadAsync(query.CaseNumber, ct);
+            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
+                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var handling = (await accounts.OrganizationAsync(stored.Petition.HandlingOrganizationId, ct))!;
+
+            return workflows.Get(stored.WorkflowVersion).Actions
+                .Where(a => a.From.Contains(stored.Petition.Stage) && PetitionScope.CanAct(query.Actor, viewer, handling, a.Roles, stored.Petition))
+                .Select(a => new AvailableAction(a.Code, a.Summary, (a.To.Count == 0 ? [stored.Petition.Stage] : a.To).Select(Codes.Of).ToList()))
+                .ToList();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using FluentValidation;
+using Petitions.Domain;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Handling;
+
+/// <summary>The handling unit drafts its opinion (TL2022 Art 32): support, explain or reject, with its reasons.</summary>
+public static class SubmitOpinion
+{
+    public sealed record Payload(string? Outcome, string? Text);
+
+    public sealed class Validator : AbstractValidator<Payload>
+    {
+        public Validator()
+        {
+            RuleFor(p => p.Outcome).Must(o => Codes.TryParse<OpinionOutcome>(o, out _))
+                .WithMessage($"'outcome' must be one of: {string.Join(", ", Codes.All<OpinionOutcome>())}.");
+            RuleFor(p => p.Text).NotEmpty().MaximumLength(10_000);
+        }
+    }
+
+    public sealed class Rule : ActionRule<Payload>
+    {
+        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        {
+            petition.RecordOpinion(payload.Outcome!, payload.Text!);
+            return Task.FromResult(new ActionOutcome(Summary: payload.Outcome));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using FluentValidation;
+using Petitions.Domain;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Service;
+
+/// <summary>
+/// The written reply reached the petitioner (送达), on a date and by a method; the proof of service is issued. A first
+/// reply opens the 30-day review window and the return-visit clock; a review opinion opens the re-review window; a
+/// re-review opinion makes the petition final.
+/// </summary>
+public static class RecordService
+{
+    public sealed record Payload(DateOnly? ServedOn, string? Method);
+
+    public sealed class Validator : AbstractValidator<Payload>
+    {
+        public Validator(TimeProvider time)
+        {
+            RuleFor(p => p.ServedOn).NotNull().Must(on => on <= ShanghaiTime.DateOf(time.GetUtcNow()))
+                .WithMessage("'servedOn' cannot be in the future.");
+            RuleFor(p => p.Method).Must(m => Codes.TryParse<ServiceMethod>(m, out _))
+                .WithMessage($"'method' must be one of: {string.Join(", ", Codes.All<ServiceMethod>())}.");
+        }
+    }
+
+    public sealed class Rule : ActionRule<Payload>
+    {
+        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        {
+            var next = petition.RecordService(payload.ServedOn!.Value, context.Today);
+            return Task.FromResult(new ActionOutcome(
+                Summary: payload.Method,
+                To: next,
+                NoticeDetails: new Dictionary<string, string>
+                {
+                    ["servedOn"] = payload.ServedOn.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    ["method"] = payload.Method!,
+                    ["document"] = Codes.Of(petition.Level),
+                }));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using FluentValidation;
+using Petitions.Domain;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Triage;
+
+/// <summary>The matter belongs to an organ outside the public security system; it is forwarded there (转送).</summary>
+public static class Forward
+{
+    public sealed record Payload(string? Organ, string? Comment);
+
+    public sealed class Validator : AbstractValidator<Payload>
+    {
+        public Validator()
+        {
+            RuleFor(p => p.Organ).NotEmpty().MaximumLength(200);
+            RuleFor(p => p.Comment).MaximumLength(2000);
+        }
+    }
+
+    public sealed class Rule : ActionRule<Payload>
+    {
+        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct) =>
+            Task.FromResult(new ActionOutcome(Summary: string.IsNullOrWhiteSpace(payload.Comment) ? $"→ {payload.Organ}" : $"→ {payload.Organ}: {payload.Comment}"));
+    }
+}

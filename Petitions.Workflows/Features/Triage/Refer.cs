@@ -1,0 +1,39 @@
+using FluentValidation;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Triage;
+
+/// <summary>
+/// The office refers the petition to a subordinate bureau (交办). That bureau gets a linked case of its own, with
+/// the same people and matter, its intake clock and the 5-working-day clock for objecting to the referral; this
+/// case closes with a link to it, so the referring bureau follows the report back on the linked case.
+/// </summary>
+public static class Refer
+{
+    public sealed record Payload(string? Bureau, string? Comment);
+
+    public sealed class Validator : AbstractValidator<Payload>
+    {
+        public Validator()
+        {
+            RuleFor(p => p.Bureau).NotEmpty().MaximumLength(32).WithMessage("Name the subordinate bureau by its code.");
+            RuleFor(p => p.Comment).MaximumLength(2000);
+        }
+    }
+
+    public sealed class Rule(AccountStore accounts, PetitionStore store) : ActionRule<Payload>
+    {
+        protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        {
+            var target = await accounts.OrganizationByCodeAsync(payload.Bureau!, ct);
+            if (target is null || target.ParentId != context.Bureau.Id || target.Ref.Kind == OrganizationKind.Unit)
+                throw new RuleViolationException("not-subordinate-bureau", $"'{payload.Bureau}' is not a bureau directly under {context.Bureau.Name}.");
+            var linked = await store.CopyToBureauAsync(context.PetitionId, target, context.Actor, context.Now, context.Policy, context.Calendar, ct);
+            await store.LinkAsync(context.PetitionId, linked.Id, "referred-to", ct);
+            await store.LinkAsync(linked.Id, context.PetitionId, "referred-from", ct);
+            return new ActionOutcome(Summary: $"→ {target.Name} ({linked.CaseNumber})");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Petitions.Domain;
+
+namespace Petitions.Workflows.Workflow;
+
+public enum ClockOperation { Start, Stop, Pause, Resume, Extend }
+
+/// <summary>What an action does to one clock. <see cref="AtLevel"/> limits it to a decision level (the service of
+/// a first reply opens other windows than the service of a review opinion); <see cref="FromServiceDate"/> counts
+/// from the date of service rather than today.</summary>
+public sealed record ClockEffect(ClockOperation Operation, ClockKind Kind, ReviewLevel? AtLevel = null, bool FromServiceDate = false)
+{
+    public static ClockEffect Start(ClockKind kind, ReviewLevel? atLevel = null, bool fromServiceDate = false) => new(ClockOperation.Start, kind, atLevel, fromServiceDate);
+    public static ClockEffect Stop(ClockKind kind, ReviewLevel? atLevel = null) => new(ClockOperation.Stop, kind, atLevel);
+    public static ClockEffect Pause(ClockKind kind) => new(ClockOperation.Pause, kind);
+    public static ClockEffect Resume(ClockKind kind) => new(ClockOperation.Resume, kind);
+    public static ClockEffect Extend(ClockKind kind) => new(ClockOperation.Extend, kind);
+}
+
+/// <summary>
+/// One action of a workflow: the stages it may start from, the stages it may lead to (the rule picks one when
+/// there are several; none means it stays), the roles allowed, the rule that checks and applies its payload, the
+/// clocks it changes, the notices it issues, and whether the petitioner's timeline shows it.
+/// </summary>
+public sealed record ActionDefinition(
+    string Code,
+    IReadOnlyList<Stage> From,
+    IReadOnlyList<Stage> To,
+    IReadOnlyList<Role> Roles,
+    Type Rule,
+    IReadOnlyList<ClockEffect> Clocks,
+    IReadOnlyList<NoticeKind> Notices,
+    bool Public,
+    string Summary)
+{
+    public Type Payload { get; } = ActionRules.PayloadOf(Rule);
+}
+
+/// <summary>A versioned workflow: a petition keeps the version it started with until it ends.</summary>
+public sealed class WorkflowDefinition
+{
+    private readonly Dictionary<string, ActionDefinition> _actions;
+
+    public WorkflowDefinition(int version, IEnumerable<ActionDefinition> actions)
+    {
+        Version = version;
+        Actions = actions.ToList();
+        _actions = Actions.ToDictionary(a => a.Code, StringComparer.Ordinal);
+    }
+
+    public int Version { get; }
+    public IReadOnlyList<ActionDefinition> Actions { get; }
+
+    public ActionDefinition? Find(string code) => _actions.GetValueOrDefault(code);
+}
+
+/// <summary>The definitions the service knows; new petitions start on the latest.</summary>
+public sealed class WorkflowCatalog(IEnumerable<WorkflowDefinition> definitions)
+{
+    private readonly Dictionary<int, WorkflowDefinition> _byVersion = definitions.ToDictionary(d => d.Version);
+
+    public WorkflowDefinition Latest => _byVersion[_byVersion.Keys.Max()];
+
+    public WorkflowDefinition Get(int version) =>
+        _byVersion.TryGetValue(version, out var definition)
+            ? definition
+            : throw new InvalidOperationException($"Workflow version {version} is not installed; petitions on it cannot move.");
+
+    /// <summary>Every action code of every installed version, for routing.</summary>
+    public IEnumerable<ActionDefinition> AllActions => _byVersion.Values.SelectMany(d => d.Actions).DistinctBy(a => a.Code);
+}

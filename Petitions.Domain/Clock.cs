@@ -56,27 +56,32 @@ public sealed class Clock
         Changed = true;
     }
 
-    /// <summary>Resumes a paused clock; the days it stood still are added to its due date.</summary>
-    public void Resume(DateOnly on)
+    /// <summary>Resumes a paused clock; the days it stood still are excluded from its time, so it is due later.</summary>
+    public void Resume(DateOnly on, DeadlinePolicy policy, HolidayCalendar calendar)
     {
         if (State != ClockState.Paused || PausedOn is not { } since)
             throw new RuleViolationException("clock-not-paused", $"The {Codes.Of(Kind)} clock is not paused.");
-        var days = on.DayNumber - since.DayNumber;
-        PausedDays += days;
-        DueOn = DueOn.AddDays(days);
+        PausedDays += on.DayNumber - since.DayNumber;
         PausedOn = null;
         State = ClockState.Running;
-        Changed = true;
+        Recount(policy, calendar);
     }
 
-    /// <summary>Adds days to the limit and recounts the due date from the start, with the policy's counting rules.</summary>
+    /// <summary>Adds days to the limit (an approved extension).</summary>
     public void Extend(int days, DeadlinePolicy policy, HolidayCalendar calendar)
     {
         if (!IsOpen) throw new RuleViolationException("clock-stopped", $"The {Codes.Of(Kind)} clock has stopped.");
         ExtraDays += days;
+        Recount(policy, calendar);
+    }
+
+    /// <summary>Counts the due date again from the start: the limit, plus extensions, plus days paused, with the
+    /// policy's rules, so a rest-day end rolls forward once, from the true end.</summary>
+    private void Recount(DeadlinePolicy policy, HolidayCalendar calendar)
+    {
         var rule = policy.Rule(Kind);
-        var deadline = DeadlinePolicy.Compute(rule, StartedOn, rule.Days + ExtraDays, calendar);
-        DueOn = deadline.Due.AddDays(PausedDays);
+        var deadline = DeadlinePolicy.Compute(rule, StartedOn, rule.Days + ExtraDays + PausedDays, calendar);
+        DueOn = deadline.Due;
         Provisional = deadline.Provisional;
         Changed = true;
     }

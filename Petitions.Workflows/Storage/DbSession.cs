@@ -101,6 +101,12 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
         await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
 
+    /// <summary>The open transaction, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
+    public System.Data.Common.DbTransaction? Transaction => _transaction;
+
+    /// <summary>The connection, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
+    public async Task<DbConnection> ConnectionForMappingAsync(CancellationToken ct) => await ConnectionAsync(ct);
+
     public async ValueTask DisposeAsync()
     {
         if (_transaction is not null) await RollbackAsync();

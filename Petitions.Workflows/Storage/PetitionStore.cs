@@ -1,3 +1,4 @@
+using Dapper;
 using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 
@@ -217,9 +218,24 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string? Satisfaction { get; init; }
     }
 
+    /// <summary>A petition row joined with one of its clocks (or none).</summary>
+    private sealed record PetitionWithClockRow
+    {
+        public required PetitionRow Petition { get; init; }
+        public long? ClockId { get; init; }
+        public string? Kind { get; init; }
+        public DateOnly StartedOn { get; init; }
+        public DateOnly DueOn { get; init; }
+        public bool Provisional { get; init; }
+        public string? State { get; init; }
+        public DateOnly? PausedOn { get; init; }
+        public int PausedDays { get; init; }
+        public int ExtraDays { get; init; }
+    }
+
     private sealed record ClockRow
     {
-        public long Id { get; init; }
+        public long? ClockId { get; init; }
         public string Kind { get; init; } = "";
         public DateOnly StartedOn { get; init; }
         public DateOnly DueOn { get; init; }
@@ -230,58 +246,64 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public int ExtraDays { get; init; }
     }
 
+    /// <summary>
+    /// Loads a petition with its clocks in one statement, so both come from the same snapshot: under READ
+    /// COMMITTED two statements could straddle another transaction's commit and mix its clocks with older state.
+    /// </summary>
     public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
     {
-        var row = await session.QuerySingleOrDefaultAsync<PetitionRow>(
-            """
-            SELECT id                       AS Id,
-                   version                  AS Version,
-                   workflow_version         AS WorkflowVersion,
-                   bureau_id                AS BureauId,
-                   bureau_path              AS BureauPath,
-                   case_number              AS CaseNumber,
-                   stage                    AS Stage,
-                   category                 AS Category,
-                   review_level             AS ReviewLevel,
-                   handling_org_id          AS HandlingOrgId,
-                   assigned_unit_id         AS AssignedUnitId,
-                   involved_unit_id         AS InvolvedUnitId,
-                   requested_extension_days AS RequestedExtensionDays,
-                   granted_extension_days   AS GrantedExtensionDays,
-                   served_on                AS ServedOn,
-                   opinion_outcome          AS OpinionOutcome,
-                   opinion_text             AS OpinionText,
-                   satisfaction             AS Satisfaction
-            FROM petitions
-            WHERE case_number = @CaseNumber
-            """,
-            new { CaseNumber = caseNumber }, ct);
-        if (row is null) return null;
+        var connection = await session.ConnectionForMappingAsync(ct);
+        var rows = (await SqlMapper.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
+            connection,
+            new CommandDefinition(
+                """
+                SELECT p.id                       AS Id,
+                       p.version                  AS Version,
+                       p.workflow_version         AS WorkflowVersion,
+                       p.bureau_id                AS BureauId,
+                       p.bureau_path              AS BureauPath,
+                       p.case_number              AS CaseNumber,
+                       p.stage                    AS Stage,
+                       p.category                 AS Category,
+                       p.review_level             AS ReviewLevel,
+                       p.handling_org_id          AS HandlingOrgId,
+                       p.assigned_unit_id         AS AssignedUnitId,
+                       p.involved_unit_id         AS InvolvedUnitId,
+                       p.requested_extension_days AS RequestedExtensionDays,
+                       p.granted_extension_days   AS GrantedExtensionDays,
+                       p.served_on                AS ServedOn,
+                       p.opinion_outcome          AS OpinionOutcome,
+                       p.opinion_text             AS OpinionText,
+                       p.satisfaction             AS Satisfaction,
+                       c.id                       AS ClockId,
+                       c.kind                     AS Kind,
+                       c.started_on               AS StartedOn,
+                       c.due_on                   AS DueOn,
+                       c.provisional              AS Provisional,
+                       c.state                    AS State,
+                       c.paused_on                AS PausedOn,
+                       c.paused_days              AS PausedDays,
+                       c.extra_days               AS ExtraDays
+                FROM petitions p
+                LEFT JOIN clocks c ON c.petition_id = p.id
+                WHERE p.case_number = @CaseNumber
+                ORDER BY c.id
+                """,
+                new { CaseNumber = caseNumber }, session.Transaction, cancellationToken: ct),
+            (petition, clock) => (petition, clock),
+            splitOn: "ClockId")).AsList();
+        if (rows.Count == 0) return null;
 
-        var clocks = await session.QueryAsync<ClockRow>(
-            """
-            SELECT id          AS Id,
-                   kind        AS Kind,
-                   started_on  AS StartedOn,
-                   due_on      AS DueOn,
-                   provisional AS Provisional,
-                   state       AS State,
-                   paused_on   AS PausedOn,
-                   paused_days AS PausedDays,
-                   extra_days  AS ExtraDays
-            FROM clocks
-            WHERE petition_id = @Id
-            ORDER BY id
-            """,
-            new { row.Id }, ct);
+        var row = rows[0].Petition;
         var petition = Petition.Restore(
             new PetitionState(
                 row.CaseNumber, Codes.Parse<Stage>(row.Stage), Codes.Parse<Category>(row.Category), Codes.Parse<ReviewLevel>(row.ReviewLevel),
                 row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction)),
-            clocks.Select(c => new Clock(
-                c.Id, Codes.Parse<ClockKind>(c.Kind), c.StartedOn, c.DueOn, c.Provisional, Codes.Parse<ClockState>(c.State), c.PausedOn, c.PausedDays, c.ExtraDays)));
+            rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
+                r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
+                Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays)));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, petition);
     }
 

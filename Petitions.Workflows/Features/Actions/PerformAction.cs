@@ -133,7 +133,7 @@ public static class PerformAction
                         petition.RequireOpenClock(effect.Kind).Pause(context.Today);
                         break;
                     case ClockOperation.Resume:
-                        petition.RequireOpenClock(effect.Kind).Resume(context.Today);
+                        petition.RequireOpenClock(effect.Kind).Resume(context.Today, context.Policy, context.Calendar);
                         break;
                     case ClockOperation.Extend:
                         petition.RequireOpenClock(effect.Kind).Extend(petition.GrantedExtensionDays, context.Policy, context.Calendar);

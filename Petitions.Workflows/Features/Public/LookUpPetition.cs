@@ -7,8 +7,8 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Workflows.Features.Public;
 
 /// <summary>
-/// A petitioner checks progress with the case number and query code: the stage, the dated public timeline and
-/// the current due date. Nobody's personal data. A wrong code and an unknown case get the same answer.
+/// A petitioner checks progress with the case number and query code: the stage, the dated public timeline, the
+/// notices owed and the current due date. Nobody's personal data. A wrong code and an unknown case get the same answer.
 /// </summary>
 public static class LookUpPetition
 {
@@ -19,7 +19,11 @@ public static class LookUpPetition
 
     public sealed record Step(DateOnly On, string Event, string Stage);
 
-    public sealed record Response(string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline);
+    /// <summary>A writing the petitioner is owed, and the day it was issued.</summary>
+    public sealed record OwedNotice(string Kind, DateOnly IssuedOn);
+
+    public sealed record Response(
+        string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline, IReadOnlyList<OwedNotice> Notices);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -43,6 +47,12 @@ public static class LookUpPetition
             public DateTimeOffset OccurredAt { get; init; }
             public string Action { get; init; } = "";
             public string Stage { get; init; } = "";
+        }
+
+        private sealed record NoticeRow
+        {
+            public string Kind { get; init; } = "";
+            public DateTimeOffset IssuedAt { get; init; }
         }
 
         private sealed record ClockRow
@@ -92,13 +102,24 @@ public static class LookUpPetition
                 """,
                 new { petition.Id }, ct)).FirstOrDefault();
 
+            var notices = await session.QueryAsync<NoticeRow>(
+                """
+                SELECT kind      AS Kind,
+                       issued_at AS IssuedAt
+                FROM notices
+                WHERE petition_id = @Id
+                ORDER BY issued_at, id
+                """,
+                new { petition.Id }, ct);
+
             return new Response(
                 query.CaseNumber,
                 petition.Stage,
                 ShanghaiTime.DateOf(petition.ReceivedAt),
                 clock?.DueOn,
                 clock?.Provisional ?? false,
-                events.Select(e => new Step(ShanghaiTime.DateOf(e.OccurredAt), e.Action, e.Stage)).ToList());
+                events.Select(e => new Step(ShanghaiTime.DateOf(e.OccurredAt), e.Action, e.Stage)).ToList(),
+                notices.Select(n => new OwedNotice(n.Kind, ShanghaiTime.DateOf(n.IssuedAt))).ToList());
         }
     }
 }

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Petitions.Domain;
+using Petitions.Tests.Support;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Actions;
+using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Features.Public;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Tests.Workflows.Actions;
+
+public abstract class LifecycleTests(StorageProvider provider, DatabaseServers servers) : WorkflowTest(provider, servers)
+{
+    public sealed class OnSqlite(DatabaseServers servers) : LifecycleTests(StorageProvider.Sqlite, servers);
+    public sealed class OnPostgres(DatabaseServers servers) : LifecycleTests(StorageProvider.Postgres, servers);
+
+    [Fact]
+    public async Task A_petition_goes_the_whole_way_and_the_petitioner_sees_every_step()
+    {
+        var journey = new Journey(Harness);
+        var registered = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")));
+        var caseNumber = registered.CaseNumber;
+        var steps = 0;
+        async Task Do(string action, string user, object payload, int daysLater = 1)
+        {
+            steps++;
+            Harness.Clock.Advance(TimeSpan.FromDays(daysLater));
+            await journey.DoAsync(caseNumber, action, user, payload);
+        }
+
+        // Each step happens a day after the one before it; the registration was on Friday 2026-11-20.
+        await Do("accept", "office", new { unit = "330799-01", comment = "请依法办理" });                 // 11-21
+        await Do("request-extension", "handler", new { days = 30, reason = "需调取施工许可材料" });
+        await Do("approve-extension", "leader", new { reason = "需调取施工许可材料" });
+        var handling = (await journey.StateAsync(caseNumber)).OpenClock(ClockKind.Handling)!;
+        // Accepted 2026-11-21: 60 + 30 days → 2027-02-19, a Friday (2027 has no holiday table yet: provisional).
+        Assert.Equal((new DateOnly(2027, 2, 19), true, 30), (handling.DueOn, handling.Provisional, handling.ExtraDays));
+
+        await Do("submit-opinion", "handler", new { outcome = "explain", text = "初稿" });
+        await Do("return-opinion", "leader", new { reason = "请补充调查笔录" });
+        await Do("submit-opinion", "handler", new { outcome = "support", text = "经调查属实，已责令施工方夜间停工。" });
+        await Do("approve-opinion", "leader", new { comment = "同意" });
+        await Do("record-service", "office", new { servedOn = "2026-11-26", method = "in-person" });      // 11-28
+        await Do("record-return-visit", "office", new { satisfaction = "dissatisfied", note = "认为处罚过轻" });
+        await Do("request-review", "reception", new { reason = "对处理意见不服" });
+        await Do("submit-review-opinion", "city", new { outcome = "uphold", text = "维持原处理意见。" });
+        await Do("record-service", "city", new { servedOn = "2026-11-30", method = "post" });              // 12-02
+        await Do("request-rereview", "city", new { reason = "对复查意见不服" });                           // 12-03
+        var rereview = (await journey.StateAsync(caseNumber)).OpenClock(ClockKind.RereviewDecision)!;
+        Assert.Equal(new DateOnly(2027, 1, 4), rereview.DueOn); // 12-03 + 30 = Saturday 2027-01-02 → Monday
+        await Do("start-hearing", "province", new { comment = "召开听证会" });                             // 12-04
+        await Do("end-hearing", "province", new { comment = "听证结束" }, daysLater: 10);                  // 12-14
+        // Ten days of hearing are excluded: 12-03 + 40 = Tuesday 2027-01-12 (from the true end, not the rolled one).
+        Assert.Equal(new DateOnly(2027, 1, 12), (await journey.StateAsync(caseNumber)).OpenClock(ClockKind.RereviewDecision)!.DueOn);
+        await Do("submit-rereview-opinion", "province", new { outcome = "uphold", text = "维持复查意见。" });
+        await Do("record-service", "province", new { servedOn = "2026-12-15", method = "in-person" });
+
+        var petition = await journey.StateAsync(caseNumber);
+        Assert.Equal(Stage.Final, petition.Stage);
+        Assert.All(petition.Clocks, c => Assert.Equal(ClockState.Stopped, c.State));
+
+        var progress = await Harness.SendAsync(new LookUpPetition.Query(caseNumber, registered.QueryCode));
+        Assert.Equal("final", progress.Stage);
+        Assert.Equal(
+            ["register", "accept", "approve-extension", "approve-opinion", "record-service", "record-return-visit", "request-review",
+             "submit-review-opinion", "record-service", "request-rereview", "start-hearing", "end-hearing", "submit-rereview-opinion", "record-service"],
+            progress.Timeline.Select(s => s.Event));
+        Assert.Equal(new DateOnly(2026, 11, 21), progress.Timeline[1].On);
+        Assert.Equal(new DateOnly(2026, 12, 16), progress.Timeline[^1].On);
+        Assert.Equal(
+            ["acceptance", "extension", "handling-opinion", "proof-of-service", "review-opinion", "proof-of-service", "rereview-opinion", "proof-of-service"],
+            progress.Notices.Select(n => n.Kind));
+        Assert.Null(progress.DueOn); // nothing runs on a final petition
+
+        var staff = await Harness.SendAsync(new GetPetition.Query(caseNumber, await journey.ActorAsync("office")));
+        Assert.Equal(1 + steps, staff.Timeline.Count); // the registration and every action, public or not
+    }
+
+    [Fact]
+    public async Task Of_fifty_simultaneous_accepts_exactly_one_succeeds()
+    {
+        var journey = new Journey(Harness);
+        var caseNumber = await journey.RegisterAsync();
+        var office = await journey.ActorAsync("office");
+        var payload = JsonSerializer.SerializeToElement(Journey.Payload("accept"));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await Harness.SendAsync(new PerformAction.Command(caseNumber, "accept", payload, office));
+                return "ok";
+            }
+            catch (Exception e) when (e is ConcurrencyConflictException or RuleViolationException { Rule: "wrong-stage" })
+            {
+                return "409";
+            }
+        })));
+
+        Assert.Equal(1, outcomes.Count(o => o == "ok"));
+        Assert.Equal(49, outcomes.Count(o => o == "409"));
+        Assert.Equal(1, await Database.CountAsync("petition_events", "action = 'accept'"));
+        Assert.Equal(1, await Database.CountAsync("clocks", "kind = 'handling'"));
+        Assert.Equal(1, await Database.CountAsync("notices", "kind = 'acceptance'"));
+    }
+
+    [Fact]
+    public async Task Petitions_started_on_version_1_finish_after_version_2_is_introduced()
+    {
+        var keys = PersonalDataKeys.Generate();
+        var version2 = new WorkflowDefinition(2, PetitionWorkflowV1.Definition.Actions.Where(a => a.Code != "forward"));
+        await using var before = await WorkflowHarness.StartAsync(Database, workflows: new WorkflowCatalog([PetitionWorkflowV1.Definition]), keys: keys);
+        var old = await new Journey(before).RegisterAsync(subject: "旧版本事项");
+
+        await using var after = await WorkflowHarness.StartAsync(Database, workflows: new WorkflowCatalog([PetitionWorkflowV1.Definition, version2]), keys: keys);
+        var journey = new Journey(after);
+        var fresh = await journey.RegisterAsync(subject: "新版本事项");
+        foreach (var step in Journey.MainRoute) await journey.DoAsync(old, step);
+
+        Assert.Equal(Stage.Final, (await journey.StateAsync(old)).Stage);
+        Assert.Equal([1, 2], await Database.QueryAsync<int>("SELECT workflow_version FROM petitions ORDER BY id"));
+        await Assert.ThrowsAsync<NotFoundException>(() => journey.DoAsync(fresh, "forward", "office"));
+        var other = await new Journey(after).RegisterAsync(subject: "另一旧事项");
+        Assert.Equal(2, Assert.Single(await Database.QueryAsync<int>("SELECT workflow_version FROM petitions WHERE case_number = @CaseNumber", new { CaseNumber = other })));
+    }
+}

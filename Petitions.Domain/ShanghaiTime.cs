@@ -12,6 +12,9 @@ public static class ShanghaiTime
 
     public static DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(Offset);
 
+    /// <summary>The instant a Shanghai day begins.</summary>
+    public static DateTimeOffset StartOf(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), Offset);
+
     /// <summary>The instant a deadline day ends: 24:00 Shanghai time.</summary>
     public static DateTimeOffset EndOf(DateOnly date) => new(date.AddDays(1).ToDateTime(TimeOnly.MinValue), Offset);
 }

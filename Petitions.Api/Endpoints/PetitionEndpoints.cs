@@ -1,4 +1,5 @@
 using MediatR;
+using Petitions.Api.Documents;
 using Petitions.Api.Http;
 using Petitions.Workflows.Features.Petitions;
 
@@ -20,6 +21,22 @@ public static class PetitionEndpoints
             })
             .WithName("RegisterPetition")
             .WithSummary("Registers a petition (reception, office) and returns its case number and query code.");
+
+        petitions.MapGet("/", async (
+                string? stage, string? unit, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
+                string? text, string? after, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListPetitions.Query
+                {
+                    Stage = stage, Unit = unit, Category = category, Channel = channel, ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
+                    Text = text, After = after, Limit = limit, Actor = http.User.Actor(),
+                }, ct)))
+            .WithName("ListPetitions")
+            .WithSummary("Petitions within the caller's reach, newest first; filters: stage, unit (code), category, channel, receivedFrom/To (dates), text; page with 'after' = the previous page's 'next'.");
+
+        petitions.MapGet("/{caseNumber}/notices/{noticeId:long}", async (string caseNumber, long noticeId, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Content(NoticeDocument.Render(await mediator.Send(new GetNotice.Query(caseNumber, noticeId, http.User.Actor()), ct)), "text/html; charset=utf-8"))
+            .WithName("GetNotice")
+            .WithSummary("A notice as a printable A4 HTML page.");
 
         petitions.MapGet("/{caseNumber}", async (string caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPetition.Query(caseNumber, http.User.Actor()), ct)))

@@ -48,6 +48,7 @@ public static partial class PetitionsHost
             .AddBearerToken(o => o.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromHours(1)));
         builder.Services.AddAuthorization();
 
+        builder.Services.AddPublicRateLimits(configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
@@ -59,6 +60,7 @@ public static partial class PetitionsHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealthChecks("/health").AllowAnonymous();
@@ -93,6 +95,7 @@ public static partial class PetitionsHost
         StatusCodes.Status405MethodNotAllowed => "This address does not take that HTTP method.",
         StatusCodes.Status413PayloadTooLarge => $"The request body is larger than the limit of {maxBodyBytes} bytes.",
         StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        StatusCodes.Status429TooManyRequests => "Too many requests from your address; wait a while and try again.",
         _ => null,
     };
 

@@ -19,10 +19,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly string _keysDirectory = Directory.CreateTempSubdirectory("petitions-keys-").FullName;
     private readonly PersonalDataKeys _keys = PersonalDataKeys.Generate();
 
-    public ApiFactory(TestDatabase database, string environment = "Development")
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public ApiFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
         _database = database;
         _environment = environment;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(0);
     }
 
@@ -40,6 +43,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("PersonalData:HashKey", Convert.ToBase64String(_keys.HashKey));
         builder.UseSetting("DataProtection:KeysPath", _keysDirectory);
         builder.UseSetting("Demo:Password", TestData.Password);
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services =>
         {

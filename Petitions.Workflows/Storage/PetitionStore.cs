@@ -77,6 +77,46 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             """,
             new { BureauId = bureau.Id, Text = nameOrCode }, ct);
 
+    /// <summary>A bureau (not a handling unit) by its code: where an online submission is addressed.</summary>
+    public Task<Bureau?> BureauByCodeAsync(string code, CancellationToken ct) =>
+        session.QuerySingleOrDefaultAsync<Bureau>(
+            """
+            SELECT id   AS Id,
+                   code AS Code,
+                   name AS Name,
+                   path AS Path
+            FROM organizations
+            WHERE code = @Code
+              AND kind <> 'unit'
+            """,
+            new { Code = code }, ct);
+
+    /// <summary>
+    /// The petition a case number and query code open, or null when either is wrong. The keyed hash is computed
+    /// even for an unknown case, so a wrong code and an unknown case take the same time and get the same answer.
+    /// </summary>
+    public async Task<long?> OpenWithQueryCodeAsync(string caseNumber, string? queryCode, CancellationToken ct)
+    {
+        var petition = CaseNumber.IsWellFormed(caseNumber)
+            ? await session.QuerySingleOrDefaultAsync<QueryCodeRow>(
+                """
+                SELECT id              AS Id,
+                       query_code_hash AS Hash
+                FROM petitions
+                WHERE case_number = @CaseNumber
+                """,
+                new { CaseNumber = caseNumber }, ct)
+            : null;
+        var matches = protector.Matches(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.Normalize(queryCode)}", petition?.Hash ?? new string('0', 64));
+        return matches ? petition?.Id : null;
+    }
+
+    private sealed record QueryCodeRow
+    {
+        public long Id { get; init; }
+        public string Hash { get; init; } = "";
+    }
+
     /// <summary>The next case number of a bureau for a year, inside the caller's transaction.</summary>
     public async Task<string> NextCaseNumberAsync(Bureau bureau, int year, CancellationToken ct)
     {

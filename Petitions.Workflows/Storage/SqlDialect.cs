@@ -41,6 +41,9 @@ public abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>Keeps the first rows of an ordered query.</summary>
+    public virtual string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
+
     /// <summary>The batches of a migration script, run in order in its transaction.</summary>
     public virtual IReadOnlyList<string> Batches(string script) => [script];
 }

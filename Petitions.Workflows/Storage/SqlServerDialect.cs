@@ -38,6 +38,9 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException { Number: 2627 or 2601 };
 
+    public override string Limit(string orderedQuery, string countParameter) =>
+        $"{orderedQuery}\nOFFSET 0 ROWS FETCH NEXT {countParameter} ROWS ONLY";
+
     // SQL Server compiles a batch before running it: a column added in one batch is usable only in the next.
     public override IReadOnlyList<string> Batches(string script) =>
         BatchSeparator().Split(script).Where(b => !string.IsNullOrWhiteSpace(b)).ToArray();

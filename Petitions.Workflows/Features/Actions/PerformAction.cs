@@ -84,6 +84,9 @@ public static class PerformAction
                     ["bureau"] = bureau.Name,
                     ["issuedOn"] = context.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 };
+                // The deadlines running as the notice is issued (the handling period on an acceptance or extension).
+                foreach (var clock in petition.Clocks.Where(c => c.IsOpen))
+                    details[$"due:{Codes.Of(clock.Kind)}"] = clock.DueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 notices.Add(await store.AddNoticeAsync(stored.Id, kind, context.Now, actor, JsonSerializer.Serialize(details), ct));
             }
             return new Response(petition.CaseNumber, action.Code, Codes.Of(petition.Stage), stored.Version + 1, notices);

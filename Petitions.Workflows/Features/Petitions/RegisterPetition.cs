@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
+using FluentValidation.Results;
 using MediatR;
 using Microsoft.Extensions.Logging;
 using Petitions.Domain;
@@ -10,7 +11,11 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Petitions;
 
-/// <summary>A reception desk registers a petition (登记) and hands the petitioner a case number and query code.</summary>
+/// <summary>
+/// A petition is registered (登记): by a reception desk or the office, or by the petitioner online (then the
+/// petitioner names the bureau). The answer carries the case number and the query code, the only time the code is
+/// ever readable, and the same person's earlier petitions on similar matters.
+/// </summary>
 public static partial class RegisterPetition
 {
     public const int MaxSubjectLength = 200;
@@ -33,6 +38,9 @@ public static partial class RegisterPetition
         public string? InvolvedUnit { get; init; }
         public string? InvolvedOfficer { get; init; }
         public DateTimeOffset? ReceivedAt { get; init; }
+
+        /// <summary>The bureau an online submission is addressed to (its code); staff register at their own bureau.</summary>
+        public string? Bureau { get; init; }
 
         [JsonIgnore] public Actor Actor { get; init; } = Actor.Public;
         [JsonIgnore] public string? IdempotencyKey { get; init; }
@@ -62,6 +70,12 @@ public static partial class RegisterPetition
 
             RuleFor(c => c.Channel).NotEmpty().Must(c => Codes.TryParse<Channel>(c, out _))
                 .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
+            RuleFor(c => c.Channel).Equal(Codes.Of(Domain.Channel.Online)).When(c => !c.Actor.IsStaff)
+                .WithMessage("A petition submitted online has the channel 'online'.");
+            RuleFor(c => c.Bureau).NotEmpty().MaximumLength(32).When(c => !c.Actor.IsStaff)
+                .WithMessage("Name the bureau the petition is addressed to, by its code.");
+            RuleFor(c => c.ReceivedAt).Null().When(c => !c.Actor.IsStaff)
+                .WithMessage("An online submission is received when it arrives.");
             RuleFor(c => c.Category).NotEmpty().Must(c => Codes.TryParse<Category>(c, out _))
                 .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
 
@@ -125,9 +139,18 @@ public static partial class RegisterPetition
     {
         public async Task<Response> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Reception, Role.Office);
-            var bureau = await store.BureauOfAsync(command.Actor.OrganizationId!.Value, ct)
-                ?? throw new ForbiddenException("Your organization does not belong to a bureau.");
+            Bureau bureau;
+            if (command.Actor.IsStaff)
+            {
+                command.Actor.Require(Role.Reception, Role.Office);
+                bureau = await store.BureauOfAsync(command.Actor.OrganizationId!.Value, ct)
+                    ?? throw new ForbiddenException("Your organization does not belong to a bureau.");
+            }
+            else
+            {
+                bureau = await store.BureauByCodeAsync(command.Bureau!, ct)
+                    ?? throw new ValidationException([new ValidationFailure("Bureau", $"There is no bureau with the code '{command.Bureau}'.")]);
+            }
 
             var now = time.GetUtcNow();
             var today = ShanghaiTime.DateOf(now);

@@ -1,7 +1,6 @@
 using FluentValidation;
 using MediatR;
 using Petitions.Domain;
-using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Features.Public;
@@ -32,14 +31,12 @@ public static class LookUpPetition
 
     public const string NoMatch = "No petition matches this case number and query code.";
 
-    public sealed class Handler(DbSession session, PersonalDataProtector protector) : IRequestHandler<Query, Response>
+    public sealed class Handler(DbSession session, PetitionStore store) : IRequestHandler<Query, Response>
     {
         private sealed record PetitionRow
         {
-            public long Id { get; init; }
             public string Stage { get; init; } = "";
             public DateTimeOffset ReceivedAt { get; init; }
-            public string QueryCodeHash { get; init; } = "";
         }
 
         private sealed record EventRow
@@ -63,22 +60,15 @@ public static class LookUpPetition
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            var code = Domain.QueryCode.Normalize(query.QueryCode);
-            var petition = CaseNumber.IsWellFormed(query.CaseNumber)
-                ? await session.QuerySingleOrDefaultAsync<PetitionRow>(
-                    """
-                    SELECT id              AS Id,
-                           stage           AS Stage,
-                           received_at     AS ReceivedAt,
-                           query_code_hash AS QueryCodeHash
-                    FROM petitions
-                    WHERE case_number = @CaseNumber
-                    """,
-                    new { query.CaseNumber }, ct)
-                : null;
-            // Hash even when the case is unknown, so the answer takes as long either way.
-            var matches = protector.Matches(HashPurpose.QueryCode, $"{query.CaseNumber}:{code}", petition?.QueryCodeHash ?? new string('0', 64));
-            if (petition is null || !matches) throw new NotFoundException(NoMatch);
+            var id = await store.OpenWithQueryCodeAsync(query.CaseNumber, query.QueryCode, ct) ?? throw new NotFoundException(NoMatch);
+            var petition = (await session.QuerySingleOrDefaultAsync<PetitionRow>(
+                """
+                SELECT stage       AS Stage,
+                       received_at AS ReceivedAt
+                FROM petitions
+                WHERE id = @Id
+                """,
+                new { Id = id }, ct))!;
 
             var events = await session.QueryAsync<EventRow>(
                 """
@@ -90,7 +80,7 @@ public static class LookUpPetition
                   AND is_public = @IsPublic
                 ORDER BY occurred_at, id
                 """,
-                new { petition.Id, IsPublic = true }, ct);
+                new { Id = id, IsPublic = true }, ct);
             var clock = (await session.QueryAsync<ClockRow>(
                 """
                 SELECT due_on      AS DueOn,
@@ -100,7 +90,7 @@ public static class LookUpPetition
                   AND state = 'running'
                 ORDER BY due_on
                 """,
-                new { petition.Id }, ct)).FirstOrDefault();
+                new { Id = id }, ct)).FirstOrDefault();
 
             var notices = await session.QueryAsync<NoticeRow>(
                 """
@@ -110,7 +100,7 @@ public static class LookUpPetition
                 WHERE petition_id = @Id
                 ORDER BY issued_at, id
                 """,
-                new { petition.Id }, ct);
+                new { Id = id }, ct);
 
             return new Response(
                 query.CaseNumber,

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Petitions.Workflows.Features.Petitions;
+
+namespace Petitions.Api.Documents;
+
+/// <summary>
+/// A notice as the petitioner receives it: a printable A4 page in Chinese with the bureau, case number, dates,
+/// decision and, for opinions, how and by when to ask for review. Every value is HTML-encoded. The query code is
+/// never on it: it is stored only as a hash, and is printed on the registration receipt alone.
+/// </summary>
+public static class NoticeDocument
+{
+    // Escapes markup but leaves Chinese text as it is (the default encoder turns every CJK character into an entity).
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static readonly IReadOnlyDictionary<string, string> Titles = new Dictionary<string, string>
+    {
+        ["acceptance"] = "受理告知书",
+        ["non-acceptance"] = "不予受理告知书",
+        ["extension"] = "延期告知书",
+        ["handling-opinion"] = "信访处理意见书",
+        ["review-opinion"] = "信访复查意见书",
+        ["rereview-opinion"] = "信访复核意见书",
+        ["proof-of-service"] = "送达回证",
+    };
+
+    private static readonly IReadOnlyDictionary<string, string> Words = new Dictionary<string, string>
+    {
+        ["support"] = "予以支持", ["explain"] = "解释说明", ["reject"] = "不予支持",
+        ["uphold"] = "维持", ["revise"] = "撤销或者变更", ["order-rehandling"] = "责令重新办理",
+        ["litigation"] = "诉讼", ["reconsideration"] = "行政复议", ["arbitration"] = "仲裁", ["police-procedure"] = "公安机关执法程序",
+        ["in-person"] = "直接送达", ["post"] = "邮寄送达", ["electronic"] = "电子送达", ["publication"] = "公告送达",
+        ["handling"] = "信访处理意见书", ["review"] = "信访复查意见书", ["rereview"] = "信访复核意见书",
+    };
+
+    public static string Render(GetNotice.Response notice)
+    {
+        var d = notice.Details;
+        string V(string key) => Html.Encode(d.GetValueOrDefault(key) ?? "");
+        string W(string key) => Html.Encode(Words.GetValueOrDefault(d.GetValueOrDefault(key) ?? "") ?? d.GetValueOrDefault(key) ?? "");
+        var subject = Html.Encode(notice.Subject);
+        var received = notice.ReceivedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+        var title = Titles.GetValueOrDefault(notice.Kind, notice.Kind);
+
+        var body = notice.Kind switch
+        {
+            "acceptance" =>
+                $"<p>您于{received}反映的“{subject}”一事，本机关已依法受理，交由{V("unit")}办理。</p>" +
+                $"<p>本机关将自受理之日起六十日内办结，办理期限至{V("due:handling")}。</p>",
+            "non-acceptance" when d.ContainsKey("procedure") =>
+                $"<p>您于{received}反映的“{subject}”一事，属于应当通过{W("procedure")}途径解决的事项，本机关不予受理。</p>" +
+                $"<p>{V("reason")}</p><p>请依照法律、法规规定的程序向有关机关提出。</p>",
+            "non-acceptance" =>
+                $"<p>您于{received}反映的“{subject}”一事，经审查，本机关决定不予受理。</p>" +
+                $"<p>理由：{V("reason")}</p><p>您可以向{V("whereToGo")}提出。</p>",
+            "extension" =>
+                $"<p>您于{received}反映的“{subject}”一事，因{V("reason")}，经本机关负责人批准，办理期限延长{V("days")}日，" +
+                $"延长后的期限至{V("due:handling")}。</p>",
+            "handling-opinion" or "review-opinion" or "rereview-opinion" =>
+                $"<p>您于{received}反映的“{subject}”一事，现提出{(notice.Kind == "handling-opinion" ? "处理" : notice.Kind == "review-opinion" ? "复查" : "复核")}意见如下：</p>" +
+                $"<p><strong>{W("outcome")}。</strong></p><p class=\"text\">{V("text")}</p>" +
+                (d.ContainsKey("appealTo")
+                    ? $"<p>如对本意见不服，可以自收到本意见书之日起{V("appealWithinDays")}日内向{V("appealTo")}提出{(notice.Kind == "handling-opinion" ? "复查" : "复核")}请求。</p>"
+                    : notice.Kind == "rereview-opinion" ? "<p>本复核意见为最终意见。信访人对复核意见不服，仍以同一事实和理由提出信访的，不再受理。</p>" : ""),
+            "proof-of-service" =>
+                $"<table><tr><th>送达文书</th><td>{W("document")}</td></tr><tr><th>送达日期</th><td>{V("servedOn")}</td></tr>" +
+                $"<tr><th>送达方式</th><td>{W("method")}</td></tr><tr><th>受送达人签收</th><td class=\"sign\"></td></tr></table>",
+            _ => "",
+        };
+
+        var html = new StringBuilder();
+        html.Append($$"""
+            <!DOCTYPE html>
+            <html lang="zh-CN">
+            <head>
+            <meta charset="utf-8">
+            <title>{{title}} {{Html.Encode(notice.CaseNumber)}}</title>
+            <style>
+              @page { size: A4; margin: 25mm 20mm; }
+              body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
+              h1 { text-align: center; font-size: 20pt; letter-spacing: 0.3em; margin-bottom: 0; }
+              .number { text-align: right; font-size: 11pt; }
+              .text { white-space: pre-wrap; text-indent: 2em; }
+              p { text-indent: 2em; margin: 0.4em 0; }
+              table { width: 100%; border-collapse: collapse; } th, td { border: 1px solid #000; padding: 6pt; text-align: left; } td.sign { height: 30mm; }
+              .seal { margin-top: 3em; text-align: right; }
+              @media screen { body { padding: 2em; } }
+            </style>
+            </head>
+            <body>
+            <h1>{{title}}</h1>
+            <p class="number">{{Html.Encode(notice.CaseNumber)}}</p>
+            <p style="text-indent:0">{{Html.Encode(notice.Petitioner)}}：</p>
+            {{body}}
+            <div class="seal"><p>{{V("bureau")}}</p><p>{{V("issuedOn")}}</p></div>
+            </body>
+            </html>
+            """);
+        return html.ToString();
+    }
+}

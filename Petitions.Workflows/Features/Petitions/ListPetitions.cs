@@ -1,0 +1,173 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Petitions;
+
+/// <summary>
+/// The petitions the caller may see, newest first, filtered by stage, unit, category, channel, received dates and
+/// text, in pages: each page ends with a cursor for the next (keyset paging: the cost of a page does not grow
+/// with how deep it is).
+/// </summary>
+public static class ListPetitions
+{
+    public const int MaxLimit = 200;
+
+    public sealed record Query : IQuery<Page>
+    {
+        public string? Stage { get; init; }
+        public string? Unit { get; init; }
+        public string? Category { get; init; }
+        public string? Channel { get; init; }
+        public DateOnly? ReceivedFrom { get; init; }
+        public DateOnly? ReceivedTo { get; init; }
+        public string? Text { get; init; }
+        public string? After { get; init; }
+        public int? Limit { get; init; }
+        public Actor Actor { get; init; } = Actor.Public;
+    }
+
+    public sealed record Item
+    {
+        public string CaseNumber { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public string Channel { get; init; } = "";
+        public string Category { get; init; } = "";
+        public string Subject { get; init; } = "";
+        public DateTimeOffset ReceivedAt { get; init; }
+        public string? Unit { get; init; }
+        public DateOnly? DueOn { get; init; }
+        public bool FirstPetition { get; init; }
+    }
+
+    public sealed record Page(IReadOnlyList<Item> Items, string? Next);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Stage).Must(s => Codes.TryParse<Stage>(s, out _)).When(q => q.Stage is not null)
+                .WithMessage($"'stage' must be one of: {string.Join(", ", Codes.All<Stage>())}.");
+            RuleFor(q => q.Category).Must(c => Codes.TryParse<Category>(c, out _)).When(q => q.Category is not null)
+                .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
+            RuleFor(q => q.Channel).Must(c => Codes.TryParse<Channel>(c, out _)).When(q => q.Channel is not null)
+                .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
+            RuleFor(q => q.Unit).MaximumLength(32);
+            RuleFor(q => q.Text).MaximumLength(100);
+            RuleFor(q => q.ReceivedTo).GreaterThanOrEqualTo(q => q.ReceivedFrom).When(q => q.ReceivedFrom is not null && q.ReceivedTo is not null);
+            RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
+            RuleFor(q => q.After).Must(a => Cursor.TryRead(a, out _)).When(q => q.After is not null).WithMessage("Not a cursor this list gave out.");
+        }
+    }
+
+    public sealed class Handler(DbSession session, AccountStore accounts) : IRequestHandler<Query, Page>
+    {
+        private sealed record Row
+        {
+            public long Id { get; init; }
+            public string CaseNumber { get; init; } = "";
+            public string Stage { get; init; } = "";
+            public string Channel { get; init; } = "";
+            public string Category { get; init; } = "";
+            public string Subject { get; init; } = "";
+            public DateTimeOffset ReceivedAt { get; init; }
+            public string? Unit { get; init; }
+            public DateOnly? DueOn { get; init; }
+            public bool FirstPetition { get; init; }
+        }
+
+        public async Task<Page> Handle(Query query, CancellationToken ct)
+        {
+            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
+            if (viewer is null) throw new ForbiddenException("Sign in to list petitions.");
+            var limit = query.Limit ?? 50;
+            Cursor.TryRead(query.After, out var afterId);
+
+            // The reach of PetitionScope.CanSee as a filter: the viewer's subtree, or what is assigned to the unit;
+            // never a case the viewer's unit is accused in.
+            var where = new List<string>
+            {
+                "(p.bureau_path LIKE @ScopePrefix OR p.assigned_unit_id = @ViewerId)",
+                "NOT (p.category = 'accusation' AND p.involved_unit_id = @ViewerId)",
+            };
+            if (query.Stage is not null) where.Add("p.stage = @Stage");
+            if (query.Category is not null) where.Add("p.category = @Category");
+            if (query.Channel is not null) where.Add("p.channel = @Channel");
+            if (query.Unit is not null) where.Add("u.code = @Unit");
+            if (query.ReceivedFrom is not null) where.Add("p.received_at >= @ReceivedFrom");
+            if (query.ReceivedTo is not null) where.Add("p.received_at < @ReceivedBefore");
+            if (query.Text is not null) where.Add("(p.subject LIKE @TextPattern ESCAPE '\\' OR p.case_number = @Text)");
+            if (query.After is not null) where.Add("p.id < @AfterId");
+
+            var rows = await session.QueryAsync<Row>(
+                session.Dialect.Limit(
+                    $"""
+                    SELECT p.id             AS Id,
+                           p.case_number    AS CaseNumber,
+                           p.stage          AS Stage,
+                           p.channel        AS Channel,
+                           p.category       AS Category,
+                           p.subject        AS Subject,
+                           p.received_at    AS ReceivedAt,
+                           u.name           AS Unit,
+                           (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state = 'running') AS DueOn,
+                           p.first_petition AS FirstPetition
+                    FROM petitions p
+                    LEFT JOIN organizations u ON u.id = p.assigned_unit_id
+                    WHERE {string.Join("\n  AND ", where)}
+                    ORDER BY p.id DESC
+                    """,
+                    "@Take"),
+                new
+                {
+                    ScopePrefix = viewer.Path + "%",
+                    ViewerId = viewer.Id,
+                    query.Stage,
+                    query.Category,
+                    query.Channel,
+                    query.Unit,
+                    // Instants are stored in UTC (SQLite compares them as text).
+                    ReceivedFrom = query.ReceivedFrom is { } from ? ShanghaiTime.StartOf(from).ToUniversalTime() : default,
+                    ReceivedBefore = query.ReceivedTo is { } to ? ShanghaiTime.EndOf(to).ToUniversalTime() : default,
+                    query.Text,
+                    TextPattern = $"%{EscapeLike(query.Text ?? "")}%",
+                    AfterId = afterId,
+                    Take = limit + 1,
+                },
+                ct);
+            var items = rows.Take(limit).Select(r => new Item
+            {
+                CaseNumber = r.CaseNumber,
+                Stage = r.Stage,
+                Channel = r.Channel,
+                Category = r.Category,
+                Subject = r.Subject,
+                ReceivedAt = r.ReceivedAt,
+                Unit = r.Unit,
+                DueOn = r.DueOn,
+                FirstPetition = r.FirstPetition,
+            }).ToList();
+            return new Page(items, rows.Count > limit ? Cursor.Write(rows[limit - 1].Id) : null);
+        }
+
+        private static string EscapeLike(string text) =>
+            text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+    }
+
+    /// <summary>The position after which the next page starts: the last row's id, opaque to clients.</summary>
+    private static class Cursor
+    {
+        public static string Write(long id) => Convert.ToBase64String(BitConverter.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static bool TryRead(string? cursor, out long id)
+        {
+            id = 0;
+            if (string.IsNullOrEmpty(cursor) || cursor.Length != 11) return false;
+            var bytes = new byte[8];
+            if (!Convert.TryFromBase64String(cursor.Replace('-', '+').Replace('_', '/') + "=", bytes, out var written) || written != 8) return false;
+            id = BitConverter.ToInt64(bytes);
+            return id > 0;
+        }
+    }
+}

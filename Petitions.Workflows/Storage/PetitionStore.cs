@@ -37,25 +37,36 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public DateTimeOffset ReceivedAt { get; init; }
     }
 
-    /// <summary>Earlier petitions in which the same person (by ID number's keyed hash, or by phone) took part.</summary>
+    /// <summary>How many of a person's earlier petitions registration compares with: the most recent ones.</summary>
+    public const int EarlierPetitionsCompared = 20;
+
+    /// <summary>
+    /// The most recent earlier petitions in which the same person (by the ID number's keyed hash, or by phone) took
+    /// part. Each key reads at most the newest few of its rows from its (key, petition) index, so a person with
+    /// thousands of petitions costs no more than one with two.
+    /// </summary>
     public async Task<IReadOnlyList<EarlierPetition>> EarlierPetitionsOfAsync(Person person, Bureau bureau, CancellationToken ct)
     {
-        var matches = new List<string>();
-        if (person.IdNumber is not null) matches.Add("pp.id_number_hash = @IdNumberHash");
-        if (person.Phone is not null) matches.Add("pp.phone = @Phone");
-        if (matches.Count == 0) return [];
+        var newest = EarlierPetitionsCompared.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string NewestOf(string column, string parameter, string alias) =>
+            $"SELECT petition_id FROM ({session.Dialect.Limit($"SELECT petition_id FROM petition_people WHERE {column} = {parameter} ORDER BY petition_id DESC", newest)}) {alias}";
+        var sources = new List<string>();
+        if (person.IdNumber is not null) sources.Add(NewestOf("id_number_hash", "@IdNumberHash", "by_id_number"));
+        if (person.Phone is not null) sources.Add(NewestOf("phone", "@Phone", "by_phone"));
+        if (sources.Count == 0) return [];
         return await session.QueryAsync<EarlierPetition>(
-            $"""
-            SELECT DISTINCT
-                   p.case_number AS CaseNumber,
-                   p.subject     AS Subject,
-                   p.stage       AS Stage,
-                   p.received_at AS ReceivedAt
-            FROM petition_people pp
-            JOIN petitions p ON p.id = pp.petition_id
-            WHERE ({string.Join(" OR ", matches)})
-              AND p.bureau_path LIKE @ScopePrefix
-            """,
+            session.Dialect.Limit(
+                $"""
+                SELECT p.case_number AS CaseNumber,
+                       p.subject     AS Subject,
+                       p.stage       AS Stage,
+                       p.received_at AS ReceivedAt
+                FROM petitions p
+                WHERE p.id IN ({string.Join("\n    UNION\n    ", sources)})
+                  AND p.bureau_path LIKE @ScopePrefix
+                ORDER BY p.id DESC
+                """,
+                newest),
             new
             {
                 IdNumberHash = person.IdNumber is { } id ? protector.Hash(HashPurpose.IdNumber, id.Value) : null,

@@ -51,7 +51,8 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         };
         var token = await TokenAsync(client);
         // Bodies are serialized once, as a load tool would send them: the client's CPU is the service's loss here.
-        var bodies = Enumerable.Range(0, 64).Select(n => JsonSerializer.SerializeToUtf8Bytes(Body(n))).ToArray();
+        // Each is another petitioner, as at a real desk.
+        var bodies = Enumerable.Range(0, 4096).Select(n => JsonSerializer.SerializeToUtf8Bytes(Body(n))).ToArray();
         long failures = 0;
         async Task Register(int n)
         {
@@ -100,6 +101,8 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
     }
 
     /// <summary>One registration's rows, straight through the store in one transaction.</summary>
+    private static long _floorPetitioners;
+
     private static async Task WriteStraightAsync(ServiceProvider services, Actor actor)
     {
         await using var scope = services.CreateAsyncScope();
@@ -110,8 +113,9 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         await session.BeginAsync(CancellationToken.None);
         var bureau = (await store.BureauOfAsync(actor.OrganizationId!.Value, CancellationToken.None))!;
         var caseNumber = await store.NextCaseNumberAsync(bureau, ShanghaiTime.DateOf(now).Year, CancellationToken.None);
-        IdNumber.TryParse("11010519491231002X", ShanghaiTime.DateOf(now), out var idNumber, out _);
-        var intake = new PetitionIntake(Channel.Visit, Category.Complaint, new Person("张三", idNumber, "13800138000", "示范县城关镇1号"), [], 1, "噪音扰民", Content, null, null, now);
+        var n = Interlocked.Increment(ref _floorPetitioners);
+        IdNumber.TryParse(Petitioner.IdNumber(n), ShanghaiTime.DateOf(now), out var idNumber, out _);
+        var intake = new PetitionIntake(Channel.Visit, Category.Complaint, new Person("张三", idNumber, Petitioner.Phone(n), "示范县城关镇1号"), [], 1, "噪音扰民", Content, null, null, now);
         var petition = Petition.Register(intake, caseNumber, bureau.Id, null, now, DeadlinePolicy.National, HolidayCalendar.National);
         await store.InsertRegisteredAsync(
             petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), workflowVersion: 1, firstPetition: true, actor, now, CancellationToken.None);
@@ -124,7 +128,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
     {
         channel = "visit",
         category = "complaint",
-        petitioner = new { name = "张三", idNumber = "11010519491231002X", phone = "13800138000", address = "示范县城关镇1号" },
+        petitioner = new { name = "张三", idNumber = Petitioner.IdNumber(n), phone = Petitioner.Phone(n), address = "示范县城关镇1号" },
         subject = $"噪音扰民 {n}",
         content = Content,
     };
@@ -134,5 +138,17 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         var response = await client.PostAsJsonAsync("/api/auth/token", new { userName = "reception", password = Password });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Distinct, valid petitioners for the load.</summary>
+    private static class Petitioner
+    {
+        public static string IdNumber(long n)
+        {
+            var first17 = $"330799{new DateOnly(1950, 1, 1).AddDays((int)(n % 20_000)):yyyyMMdd}{n / 20_000 % 1000:D3}";
+            return first17 + Domain.IdNumber.CheckCharacter(first17);
+        }
+
+        public static string Phone(long n) => $"139{n % 100_000_000:D8}";
     }
 }

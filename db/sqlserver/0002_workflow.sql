@@ -44,3 +44,9 @@ CREATE TABLE petition_links (
     kind               nvarchar(32) NOT NULL,
     PRIMARY KEY (petition_id, linked_petition_id, kind)
 );
+
+-- Registration compares a person's newest petitions: the indexes carry the petition, newest first by id.
+DROP INDEX ix_petition_people_id_number_hash ON petition_people;
+DROP INDEX ix_petition_people_phone ON petition_people;
+CREATE INDEX ix_petition_people_id_number_hash ON petition_people (id_number_hash, petition_id);
+CREATE INDEX ix_petition_people_phone ON petition_people (phone, petition_id);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Petitions.Domain;
 using Petitions.Workflows.Features.Petitions;
 
 namespace Petitions.Api.Documents;
@@ -9,7 +9,7 @@ namespace Petitions.Api.Documents;
 /// <summary>
 /// A notice as the petitioner receives it: a printable A4 page in Chinese with the bureau, case number, dates,
 /// decision and, for opinions, how and by when to ask for review. Every value is HTML-encoded. The query code is
-/// never on it: it is stored only as a hash, and is printed on the registration receipt alone.
+/// printed on the registration receipt alone: it is stored only as a hash.
 /// </summary>
 public static class NoticeDocument
 {
@@ -67,38 +67,52 @@ public static class NoticeDocument
                     : notice.Kind == "rereview-opinion" ? "<p>本复核意见为最终意见。信访人对复核意见不服，仍以同一事实和理由提出信访的，不再受理。</p>" : ""),
             "proof-of-service" =>
                 $"<table><tr><th>送达文书</th><td>{W("document")}</td></tr><tr><th>送达日期</th><td>{V("servedOn")}</td></tr>" +
-                $"<tr><th>送达方式</th><td>{W("method")}</td></tr><tr><th>受送达人签收</th><td class=\"sign\"></td></tr></table>",
+                $"<tr><th>送达方式</th><td>{W("method")}</td></tr><tr><th>受送达人签收</th><td class=\"sign\"></td></tr></table>" +
+                (d.ContainsKey("due:review-request") ? $"<p>如不服处理意见，可于{V("due:review-request")}前提出复查请求。</p>"
+                    : d.ContainsKey("due:rereview-request") ? $"<p>如不服复查意见，可于{V("due:rereview-request")}前提出复核请求。</p>" : ""),
             _ => "",
         };
 
-        var html = new StringBuilder();
-        html.Append($$"""
-            <!DOCTYPE html>
-            <html lang="zh-CN">
-            <head>
-            <meta charset="utf-8">
-            <title>{{title}} {{Html.Encode(notice.CaseNumber)}}</title>
-            <style>
-              @page { size: A4; margin: 25mm 20mm; }
-              body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
-              h1 { text-align: center; font-size: 20pt; letter-spacing: 0.3em; margin-bottom: 0; }
-              .number { text-align: right; font-size: 11pt; }
-              .text { white-space: pre-wrap; text-indent: 2em; }
-              p { text-indent: 2em; margin: 0.4em 0; }
-              table { width: 100%; border-collapse: collapse; } th, td { border: 1px solid #000; padding: 6pt; text-align: left; } td.sign { height: 30mm; }
-              .seal { margin-top: 3em; text-align: right; }
-              @media screen { body { padding: 2em; } }
-            </style>
-            </head>
-            <body>
-            <h1>{{title}}</h1>
-            <p class="number">{{Html.Encode(notice.CaseNumber)}}</p>
-            <p style="text-indent:0">{{Html.Encode(notice.Petitioner)}}：</p>
-            {{body}}
-            <div class="seal"><p>{{V("bureau")}}</p><p>{{V("issuedOn")}}</p></div>
-            </body>
-            </html>
-            """);
-        return html.ToString();
+        return Page(title, notice.CaseNumber, notice.Petitioner, body, V("bureau"), ShanghaiTime.DateOf(notice.IssuedAt));
     }
+
+    /// <summary>The registration receipt: the case number and query code, and how to follow the petition.</summary>
+    public static string Receipt(GetReceipt.Response receipt, DateOnly printedOn)
+    {
+        var body =
+            $"<p>您于{receipt.ReceivedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}提出的“{Html.Encode(receipt.Subject)}”信访事项，本机关已登记。</p>" +
+            $"<table><tr><th>信访编号</th><td>{Html.Encode(receipt.CaseNumber)}</td></tr><tr><th>查询码</th><td class=\"code\">{Html.Encode(receipt.QueryCode)}</td></tr></table>" +
+            $"<p>本机关将于{receipt.IntakeDueOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}前告知您是否受理。凭信访编号和查询码，可在网上查询办理进展并评价办理结果。</p>" +
+            "<p>查询码仅此一次告知，请妥善保管，不要告诉他人。</p>";
+        return Page("信访事项登记回执", receipt.CaseNumber, receipt.Petitioner, body, Html.Encode(receipt.Bureau), printedOn);
+    }
+
+    private static string Page(string title, string caseNumber, string addressee, string body, string bureau, DateOnly issuedOn) => $$"""
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <title>{{title}} {{Html.Encode(caseNumber)}}</title>
+        <style>
+          @page { size: A4; margin: 25mm 20mm; }
+          body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
+          h1 { text-align: center; font-size: 20pt; letter-spacing: 0.3em; margin-bottom: 0; }
+          .number { text-align: right; font-size: 11pt; }
+          .text { white-space: pre-wrap; text-indent: 2em; }
+          p { text-indent: 2em; margin: 0.4em 0; }
+          table { width: 100%; border-collapse: collapse; margin: 0.6em 0; } th, td { border: 1px solid #000; padding: 6pt; text-align: left; }
+          th { width: 30%; } td.sign { height: 30mm; } td.code { font-family: monospace; font-size: 18pt; letter-spacing: 0.2em; }
+          .seal { margin-top: 3em; text-align: right; }
+          @media screen { body { padding: 2em; } }
+        </style>
+        </head>
+        <body>
+        <h1>{{title}}</h1>
+        <p class="number">{{Html.Encode(caseNumber)}}</p>
+        <p style="text-indent:0">{{Html.Encode(addressee)}}：</p>
+        {{body}}
+        <div class="seal"><p>{{bureau}}</p><p>{{issuedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}}</p></div>
+        </body>
+        </html>
+        """;
 }

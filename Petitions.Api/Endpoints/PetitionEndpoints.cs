@@ -38,6 +38,13 @@ public static class PetitionEndpoints
             .WithName("GetNotice")
             .WithSummary("A notice as a printable A4 HTML page.");
 
+        petitions.MapGet("/{caseNumber}/receipt", async (string caseNumber, string? queryCode, HttpContext http, IMediator mediator, TimeProvider time, CancellationToken ct) =>
+                TypedResults.Content(
+                    NoticeDocument.Receipt(await mediator.Send(new GetReceipt.Query(caseNumber, queryCode, http.User.Actor()), ct), Petitions.Domain.ShanghaiTime.DateOf(time.GetUtcNow())),
+                    "text/html; charset=utf-8"))
+            .WithName("GetReceipt")
+            .WithSummary("The registration receipt with the query code, printed right after registering (the code is checked, never stored readable).");
+
         petitions.MapGet("/{caseNumber}", async (string caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPetition.Query(caseNumber, http.User.Actor()), ct)))
             .WithName("GetPetition")

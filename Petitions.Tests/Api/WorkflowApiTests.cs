@@ -91,6 +91,38 @@ public sealed class WorkflowApiTests(DatabaseServers servers) : ApiTest(StorageP
     }
 
     [Fact]
+    public async Task The_receipt_prints_the_query_code_only_for_the_right_code()
+    {
+        var (token, caseNumber, code) = await RegisteredAsync();
+
+        var receipt = await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}/receipt?queryCode={code}", token);
+        var wrong = await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}/receipt?queryCode=ABCDEFGH", token);
+
+        var html = await receipt.Content.ReadAsStringAsync(Ct);
+        foreach (var expected in new[] { "信访事项登记回执", caseNumber, code, "2026年12月7日", TestData.PetitionerName })
+            Assert.Contains(expected, html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_proof_of_service_says_by_when_to_ask_for_review()
+    {
+        var (office, caseNumber, _) = await RegisteredAsync();
+        await ActAsync(office, caseNumber, "accept", new { unit = "330799-01" });
+        await ActAsync(await TokenAsync("handler"), caseNumber, "submit-opinion", new { outcome = "reject", text = "反映问题不属实。" });
+        var approved = await JsonAsync(await ActAsync(office, caseNumber, "approve-opinion", new { }));
+        var served = await JsonAsync(await ActAsync(office, caseNumber, "record-service", new { servedOn = "2026-11-20", method = "in-person" }));
+
+        var opinion = await (await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}/notices/{approved.GetProperty("notices")[0].GetInt64()}", office)).Content.ReadAsStringAsync(Ct);
+        var proof = await (await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}/notices/{served.GetProperty("notices")[0].GetInt64()}", office)).Content.ReadAsStringAsync(Ct);
+
+        foreach (var expected in new[] { "信访处理意见书", "不予支持", "反映问题不属实。", "30日内向金华市公安局提出复查请求" })
+            Assert.Contains(expected, opinion, StringComparison.Ordinal);
+        foreach (var expected in new[] { "送达回证", "直接送达", "2026-11-20", "2026-12-21前提出复查请求" }) // 11-20 + 30 = Sunday 12-20
+            Assert.Contains(expected, proof, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_list_pages_by_cursor_and_filters()
     {
         var token = await TokenAsync("office");

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using MediatR;
 using Petitions.Domain;
@@ -30,6 +31,8 @@ public static class ListPetitions
 
     public sealed record Item
     {
+        /// <summary>The row id, for the next page's cursor; not shown.</summary>
+        [JsonIgnore] public long Id { get; init; }
         public string CaseNumber { get; init; } = "";
         public string Stage { get; init; } = "";
         public string Channel { get; init; } = "";
@@ -63,20 +66,6 @@ public static class ListPetitions
 
     public sealed class Handler(DbSession session, AccountStore accounts) : IRequestHandler<Query, Page>
     {
-        private sealed record Row
-        {
-            public long Id { get; init; }
-            public string CaseNumber { get; init; } = "";
-            public string Stage { get; init; } = "";
-            public string Channel { get; init; } = "";
-            public string Category { get; init; } = "";
-            public string Subject { get; init; } = "";
-            public DateTimeOffset ReceivedAt { get; init; }
-            public string? Unit { get; init; }
-            public DateOnly? DueOn { get; init; }
-            public bool FirstPetition { get; init; }
-        }
-
         public async Task<Page> Handle(Query query, CancellationToken ct)
         {
             var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
@@ -100,7 +89,7 @@ public static class ListPetitions
             if (query.Text is not null) where.Add("(p.subject LIKE @TextPattern ESCAPE '\\' OR p.case_number = @Text)");
             if (query.After is not null) where.Add("p.id < @AfterId");
 
-            var rows = await session.QueryAsync<Row>(
+            var rows = await session.QueryAsync<Item>(
                 session.Dialect.Limit(
                     $"""
                     SELECT p.id             AS Id,
@@ -136,19 +125,7 @@ public static class ListPetitions
                     Take = limit + 1,
                 },
                 ct);
-            var items = rows.Take(limit).Select(r => new Item
-            {
-                CaseNumber = r.CaseNumber,
-                Stage = r.Stage,
-                Channel = r.Channel,
-                Category = r.Category,
-                Subject = r.Subject,
-                ReceivedAt = r.ReceivedAt,
-                Unit = r.Unit,
-                DueOn = r.DueOn,
-                FirstPetition = r.FirstPetition,
-            }).ToList();
-            return new Page(items, rows.Count > limit ? Cursor.Write(rows[limit - 1].Id) : null);
+            return new Page(rows.Take(limit).ToList(), rows.Count > limit ? Cursor.Write(rows[limit - 1].Id) : null);
         }
 
         private static string EscapeLike(string text) =>

@@ -2,13 +2,18 @@ namespace Petitions.Domain;
 
 /// <summary>
 /// A deadline of one petition: when it started, when it is due, and whether it runs. Pausing (a hearing) moves the
-/// due date by the days paused; an approved extension recounts it with the extra days. Changes are marked so the
-/// store writes only what changed.
+/// due date by the days paused; an approved extension recounts it with the extra days. <see cref="NextCheckOn"/> is
+/// the day its next warning falls due, so the sweep reads only clocks with something to do. Changes are marked so
+/// the store writes only what changed.
 /// </summary>
 public sealed class Clock
 {
-    public Clock(long? id, ClockKind kind, DateOnly startedOn, DateOnly dueOn, bool provisional, ClockState state, DateOnly? pausedOn, int pausedDays, int extraDays)
+    public Clock(
+        long? id, ClockKind kind, DateOnly startedOn, DateOnly dueOn, bool provisional, ClockState state, DateOnly? pausedOn, int pausedDays, int extraDays,
+        WarningLevel? warned = null, DateOnly? nextCheckOn = null)
     {
+        Warned = warned;
+        NextCheckOn = nextCheckOn;
         Id = id;
         Kind = kind;
         StartedOn = startedOn;
@@ -32,12 +37,40 @@ public sealed class Clock
     public DateOnly? StoppedOn { get; private set; }
     public bool Changed { get; private set; }
 
+    /// <summary>The last warning given: none, amber, or red.</summary>
+    public WarningLevel? Warned { get; private set; }
+
+    /// <summary>The day the next warning falls due; null when none will (stopped, paused, or already red).</summary>
+    public DateOnly? NextCheckOn { get; private set; }
+
     public bool IsOpen => State != ClockState.Stopped;
 
     public static Clock Start(ClockKind kind, DateOnly startedOn, DeadlinePolicy policy, HolidayCalendar calendar)
     {
         var deadline = policy.Compute(kind, startedOn, calendar);
-        return new Clock(null, kind, startedOn, deadline.Due, deadline.Provisional, ClockState.Running, null, 0, 0);
+        var clock = new Clock(null, kind, startedOn, deadline.Due, deadline.Provisional, ClockState.Running, null, 0, 0);
+        clock.Schedule(policy);
+        return clock;
+    }
+
+    /// <summary>The warning the sweep owes on <paramref name="today"/>, if any: red once the due day has passed, amber
+    /// from the lead time before it. A clock caught up after downtime goes straight to red.</summary>
+    public WarningLevel? WarningDue(DateOnly today, DeadlinePolicy policy)
+    {
+        if (State is ClockState.Stopped or ClockState.Paused || Warned == WarningLevel.Overdue) return null;
+        if (today > DueOn) return WarningLevel.Overdue;
+        if (Warned is null && today >= DueOn.AddDays(-policy.Rule(Kind).WarningLeadDays)) return WarningLevel.NearDue;
+        return null;
+    }
+
+    /// <summary>Records a warning the sweep gave. Red marks the clock overdue; it runs on until stopped.</summary>
+    public void Warn(WarningLevel level, DeadlinePolicy policy)
+    {
+        if (Warned == WarningLevel.Overdue || Warned == level)
+            throw new RuleViolationException("already-warned", $"The {Codes.Of(Kind)} clock has already had this warning.");
+        Warned = level;
+        if (level == WarningLevel.Overdue) State = ClockState.Overdue;
+        Schedule(policy);
     }
 
     public void Stop(DateOnly on)
@@ -45,14 +78,17 @@ public sealed class Clock
         if (!IsOpen) throw new RuleViolationException("clock-stopped", $"The {Codes.Of(Kind)} clock has already stopped.");
         State = ClockState.Stopped;
         StoppedOn = on;
+        NextCheckOn = null;
         Changed = true;
     }
 
     public void Pause(DateOnly on)
     {
-        if (State != ClockState.Running) throw new RuleViolationException("clock-not-running", $"The {Codes.Of(Kind)} clock is not running.");
+        if (State is not (ClockState.Running or ClockState.Overdue))
+            throw new RuleViolationException("clock-not-running", $"The {Codes.Of(Kind)} clock is not running.");
         State = ClockState.Paused;
         PausedOn = on;
+        NextCheckOn = null;
         Changed = true;
     }
 
@@ -63,7 +99,7 @@ public sealed class Clock
             throw new RuleViolationException("clock-not-paused", $"The {Codes.Of(Kind)} clock is not paused.");
         PausedDays += on.DayNumber - since.DayNumber;
         PausedOn = null;
-        State = ClockState.Running;
+        State = Warned == WarningLevel.Overdue ? ClockState.Overdue : ClockState.Running;
         Recount(policy, calendar);
     }
 
@@ -83,6 +119,26 @@ public sealed class Clock
         var deadline = DeadlinePolicy.Compute(rule, StartedOn, rule.Days + ExtraDays + PausedDays, calendar);
         DueOn = deadline.Due;
         Provisional = deadline.Provisional;
+        Schedule(policy);
+    }
+
+    /// <summary>Sets the check day again from the clock's own state (for rows older than the schedule).</summary>
+    public void Reschedule(DeadlinePolicy policy)
+    {
+        if (State is ClockState.Stopped or ClockState.Paused) NextCheckOn = null;
+        else Schedule(policy);
+        Changed = true;
+    }
+
+    /// <summary>When the next warning falls due: amber's lead day, then the day after the due day; none after red.</summary>
+    private void Schedule(DeadlinePolicy policy)
+    {
+        NextCheckOn = Warned switch
+        {
+            null => DueOn.AddDays(-policy.Rule(Kind).WarningLeadDays),
+            WarningLevel.NearDue => DueOn.AddDays(1),
+            _ => null,
+        };
         Changed = true;
     }
 }

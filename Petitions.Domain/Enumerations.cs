@@ -47,4 +47,7 @@ public enum NoticeKind { Acceptance, NonAcceptance, Extension, HandlingOpinion, 
 /// <summary>The level a petition is decided at: first handling, review (复查) or re-review (复核).</summary>
 public enum ReviewLevel { Handling, Review, Rereview }
 
-public enum ClockState { Running, Paused, Stopped }
+public enum ClockState { Running, Paused, Stopped, Overdue }
+
+/// <summary>The warnings a clock gives (practice): amber a few days before its end, red once it has passed.</summary>
+public enum WarningLevel { NearDue, Overdue }

@@ -286,6 +286,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     private sealed record ClockRow
     {
+        public string? Warned { get; init; }
+        public DateOnly? NextCheckOn { get; init; }
         public long? ClockId { get; init; }
         public string Kind { get; init; } = "";
         public DateOnly StartedOn { get; init; }
@@ -334,7 +336,9 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        c.state                    AS State,
                        c.paused_on                AS PausedOn,
                        c.paused_days              AS PausedDays,
-                       c.extra_days               AS ExtraDays
+                       c.extra_days               AS ExtraDays,
+                       c.warned                   AS Warned,
+                       c.next_check_on            AS NextCheckOn
                 FROM petitions p
                 LEFT JOIN clocks c ON c.petition_id = p.id
                 WHERE p.case_number = @CaseNumber
@@ -354,7 +358,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction)),
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
-                Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays)));
+                Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
+                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn)));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, petition);
     }
 
@@ -404,10 +409,10 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     private Task InsertClockAsync(long petitionId, Clock clock, CancellationToken ct) =>
         session.ExecuteAsync(
             """
-            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state)
-            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State)
+            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state, next_check_on)
+            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State, @NextCheckOn)
             """,
-            new { PetitionId = petitionId, Kind = Codes.Of(clock.Kind), clock.StartedOn, clock.DueOn, clock.Provisional, State = Codes.Of(clock.State) },
+            new { PetitionId = petitionId, Kind = Codes.Of(clock.Kind), clock.StartedOn, clock.DueOn, clock.Provisional, State = Codes.Of(clock.State), clock.NextCheckOn },
             ct);
 
     private async Task SaveClocksAsync(long petitionId, Petition petition, CancellationToken ct)
@@ -418,13 +423,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             await session.ExecuteAsync(
                 """
                 UPDATE clocks
-                SET due_on      = @DueOn,
-                    provisional = @Provisional,
-                    state       = @State,
-                    paused_on   = @PausedOn,
-                    paused_days = @PausedDays,
-                    extra_days  = @ExtraDays,
-                    stopped_on  = @StoppedOn
+                SET due_on        = @DueOn,
+                    provisional   = @Provisional,
+                    state         = @State,
+                    paused_on     = @PausedOn,
+                    paused_days   = @PausedDays,
+                    extra_days    = @ExtraDays,
+                    stopped_on    = @StoppedOn,
+                    warned        = @Warned,
+                    next_check_on = @NextCheckOn
                 WHERE id = @Id
                 """,
                 new
@@ -437,6 +444,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     clock.PausedDays,
                     clock.ExtraDays,
                     clock.StoppedOn,
+                    Warned = clock.Warned is { } warned ? Codes.Of(warned) : null,
+                    clock.NextCheckOn,
                 },
                 ct);
         }
@@ -500,6 +509,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         await InsertClockAsync(id, Clock.Start(ClockKind.ReferralObjection, today, policy, calendar), ct);
         return (id, caseNumber);
     }
+
+    /// <summary>A notification for a unit or office, sent after the transaction by the outbox dispatcher.</summary>
+    public Task AddOutboxAsync(long petitionId, long recipientOrgId, string kind, DateTimeOffset at, string details, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO outbox (created_at, kind, petition_id, recipient_org_id, details)
+            VALUES (@CreatedAt, @Kind, @PetitionId, @RecipientOrgId, @Details)
+            """,
+            new { CreatedAt = at, Kind = kind, PetitionId = petitionId, RecipientOrgId = recipientOrgId, Details = details }, ct);
 
     public Task LinkAsync(long petitionId, long linkedPetitionId, string kind, CancellationToken ct) =>
         session.ExecuteAsync(

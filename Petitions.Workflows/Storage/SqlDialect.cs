@@ -41,6 +41,12 @@ public abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// Claims rows for one worker among several: a table hint after the table name and a clause after the query.
+    /// Rows another transaction holds are skipped, not waited for.
+    /// </summary>
+    public virtual (string TableHint, string Suffix) SkipLocked => ("", "FOR UPDATE SKIP LOCKED");
+
     /// <summary>Keeps the first rows of an ordered query.</summary>
     public virtual string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
 

@@ -38,6 +38,8 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException { Number: 2627 or 2601 };
 
+    public override (string TableHint, string Suffix) SkipLocked => ("WITH (UPDLOCK, READPAST, ROWLOCK)", "");
+
     public override string Limit(string orderedQuery, string countParameter) =>
         $"{orderedQuery}\nOFFSET 0 ROWS FETCH NEXT {countParameter} ROWS ONLY";
 

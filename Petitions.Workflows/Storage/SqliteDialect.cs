@@ -46,6 +46,9 @@ public sealed class SqliteDialect(string synchronous) : SqlDialect
         )
         """;
 
+    // One writer at a time: a transaction that writes has the database to itself.
+    public override (string TableHint, string Suffix) SkipLocked => ("", "");
+
     // BEGIN IMMEDIATE already holds the database's single write lock.
     public override string LockMigrations => "SELECT 1";
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Petitions.Domain;
+using Petitions.Workflows.Features.Deadlines;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -40,6 +41,7 @@ public static class ServiceCollectionExtensions
             if (typeof(IActionRule).IsAssignableFrom(type)) services.AddScoped(type);
         }
         services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
+        services.TryAddSingleton<INotificationSender, LogNotificationSender>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();

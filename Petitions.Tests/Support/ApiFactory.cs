@@ -21,8 +21,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public ApiFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
+    private readonly bool _systemClock;
+
+    /// <param name="systemClock">Run on the real clock instead of <see cref="Clock"/> (the scheduler needs time that flows).</param>
+    public ApiFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null, bool systemClock = false)
     {
+        _systemClock = systemClock;
         _database = database;
         _environment = environment;
         _settings = settings ?? new Dictionary<string, string>();
@@ -43,11 +47,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("PersonalData:HashKey", Convert.ToBase64String(_keys.HashKey));
         builder.UseSetting("DataProtection:KeysPath", _keysDirectory);
         builder.UseSetting("Demo:Password", TestData.Password);
+        builder.UseSetting("Deadlines:SweepEnabled", "false"); // tests sweep when they choose; one test runs the scheduler
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Clock);
+            if (!_systemClock) services.AddSingleton<TimeProvider>(Clock);
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
         });
     }

@@ -91,4 +91,19 @@ public abstract class SweepTests(StorageProvider provider, DatabaseServers serve
         Assert.Equal(150, await Database.CountAsync("supervision_items"));
         Assert.Equal(new SweepClocks.Result(0, 0, 0), await SweepAsync());
     }
+
+    [Fact]
+    public async Task The_outbox_sends_each_notification_once()
+    {
+        var journey = new Journey(Harness);
+        await journey.RegisterAsync();
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 12, 31));
+        await SweepAsync();
+
+        var sent = await Harness.SendAsync(new DispatchOutbox.Command());
+
+        Assert.Equal(1, sent); // the office (no unit is assigned yet)
+        Assert.Equal(0, await Harness.SendAsync(new DispatchOutbox.Command()));
+        Assert.Equal(0, await Database.CountAsync("outbox", "sent_at IS NULL"));
+    }
 }

@@ -33,7 +33,8 @@ public sealed record PetitionState(
     int GrantedExtensionDays,
     DateOnly? ServedOn,
     Opinion? Opinion,
-    Satisfaction? Satisfaction);
+    Satisfaction? Satisfaction,
+    long? LeaderInChargeId = null);
 
 /// <summary>A drafted or decided opinion: its outcome code (support/explain/reject, or uphold/revise/order-rehandling
 /// on review) and its text.</summary>
@@ -74,6 +75,7 @@ public sealed class Petition
         ServedOn = state.ServedOn;
         Opinion = state.Opinion;
         Satisfaction = state.Satisfaction;
+        LeaderInChargeId = state.LeaderInChargeId;
         Intake = intake;
         _clocks = clocks.ToList();
     }
@@ -96,6 +98,10 @@ public sealed class Petition
     public DateOnly? ServedOn { get; private set; }
     public Opinion? Opinion { get; private set; }
     public Satisfaction? Satisfaction { get; private set; }
+
+    /// <summary>The leader who took personal charge of the petition (包案), if one did.</summary>
+    public long? LeaderInChargeId { get; private set; }
+
     public IReadOnlyList<Clock> Clocks => _clocks;
 
     /// <summary>What was received, on a petition just registered; null on one restored from the store.</summary>
@@ -197,6 +203,14 @@ public sealed class Petition
     {
         if (string.IsNullOrWhiteSpace(text)) throw new RuleViolationException("empty-opinion", "An opinion states its reasons.");
         Opinion = new Opinion(outcome, text);
+    }
+
+    /// <summary>A leader takes personal charge of the petition (包案); another leader may take it over.</summary>
+    public void TakeCharge(long leaderUserId)
+    {
+        if (LeaderInChargeId == leaderUserId)
+            throw new RuleViolationException("already-in-charge", "You are already in charge of this petition.");
+        LeaderInChargeId = leaderUserId;
     }
 
     /// <summary>The petitioner's satisfaction, from the return visit or the online evaluation: given once.</summary>

@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<DbSession>();
         services.AddScoped<PetitionStore>();
         services.AddScoped<AccountStore>();
+        services.AddScoped<SupervisionStore>();
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton(DeadlinePolicy.National);

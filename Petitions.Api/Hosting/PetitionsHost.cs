@@ -68,6 +68,7 @@ public static partial class PetitionsHost
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
         app.MapActionEndpoints();
+        app.MapSupervisionEndpoints();
         app.MapPublicEndpoints();
         return app;
     }

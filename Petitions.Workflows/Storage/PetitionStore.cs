@@ -267,6 +267,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string? OpinionOutcome { get; init; }
         public string? OpinionText { get; init; }
         public string? Satisfaction { get; init; }
+        public long? LeaderInChargeId { get; init; }
     }
 
     /// <summary>A petition row joined with one of its clocks (or none).</summary>
@@ -328,6 +329,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.opinion_outcome          AS OpinionOutcome,
                        p.opinion_text             AS OpinionText,
                        p.satisfaction             AS Satisfaction,
+                       p.leader_in_charge_id      AS LeaderInChargeId,
                        c.id                       AS ClockId,
                        c.kind                     AS Kind,
                        c.started_on               AS StartedOn,
@@ -355,7 +357,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.CaseNumber, Codes.Parse<Stage>(row.Stage), Codes.Parse<Category>(row.Category), Codes.Parse<ReviewLevel>(row.ReviewLevel),
                 row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
-                row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction)),
+                row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
+                row.LeaderInChargeId),
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
@@ -381,6 +384,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 opinion_outcome          = @OpinionOutcome,
                 opinion_text             = @OpinionText,
                 satisfaction             = @Satisfaction,
+                leader_in_charge_id      = @LeaderInChargeId,
                 version                  = version + 1
             WHERE id = @Id
               AND version = @Version
@@ -397,6 +401,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 OpinionOutcome = petition.Opinion?.Outcome,
                 OpinionText = petition.Opinion?.Text,
                 Satisfaction = petition.Satisfaction is { } satisfaction ? Codes.Of(satisfaction) : null,
+                petition.LeaderInChargeId,
                 stored.Id,
                 stored.Version,
             },

@@ -2,6 +2,7 @@ using Petitions.Domain;
 using Petitions.Workflows.Features.Appeals;
 using Petitions.Workflows.Features.Handling;
 using Petitions.Workflows.Features.Service;
+using Petitions.Workflows.Features.Supervision;
 using Petitions.Workflows.Features.Triage;
 using static Petitions.Domain.ClockKind;
 using static Petitions.Domain.NoticeKind;
@@ -78,5 +79,9 @@ public static class PetitionWorkflowV1
             [Stop(RereviewDecision)], [RereviewOpinion], Public: true, "Decide the re-review (复核意见书)"),
         new("finalize", [Closed], [Final], [Office], typeof(Finalize.Rule),
             [Stop(ReviewRequest), Stop(RereviewRequest)], [], Public: true, "Final: the request window passed unused (终结)"),
+
+        // Leadership
+        new("take-charge", [Registered, InHandling, OpinionReview, AwaitingService, Stage.ReturnVisit, Closed, UnderReview, UnderRereview], [], [Leader],
+            typeof(TakeCharge.Rule), [], [], Public: false, "A leader takes personal charge of the petition (包案)"),
     ]);
 }

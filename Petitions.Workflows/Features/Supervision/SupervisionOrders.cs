@@ -1,0 +1,141 @@
+using System.Text.Json;
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Workflows.Features.Supervision;
+
+/// <summary>
+/// A supervision order (督办单): the supervision team names the problem and what it requires; the response is due
+/// by the petition's supervision-response clock (7 days under the national practice). One order is open per
+/// petition at a time. The unit and the deciding office are notified.
+/// </summary>
+public static class IssueSupervisionOrder
+{
+    public sealed record Command(string CaseNumber, string? Problem, string? Requirement, Actor Actor) : ICommand<Order>
+    {
+        string? ICommandRequest.AuditCaseNumber => CaseNumber;
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Problem).NotEmpty().MaximumLength(2000);
+            RuleFor(c => c.Requirement).NotEmpty().MaximumLength(2000);
+        }
+    }
+
+    public sealed class Handler(PetitionStore store, SupervisionStore orders, AccountStore accounts, DeadlinePolicy policy, HolidayCalendar calendar, TimeProvider time)
+        : IRequestHandler<Command, Order>
+    {
+        public async Task<Order> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Supervisor);
+            var stored = await Reach.LoadAsync(store, accounts, command.CaseNumber, command.Actor, ct);
+            var petition = stored.Petition;
+            if (petition.Stage == Stage.Final) throw new RuleViolationException("final", "A final petition is not supervised.");
+            var now = time.GetUtcNow();
+            var clock = petition.StartClock(ClockKind.SupervisionResponse, ShanghaiTime.DateOf(now), policy, calendar); // refuses a second open order
+            await store.SaveAsync(stored, ct);
+            var id = await orders.AddAsync(stored.Id, command.Actor.UserId!.Value, now, command.Problem!, command.Requirement!, clock.DueOn, ct);
+            await store.AppendEventAsync(stored.Id, now, "supervision-order", petition.Stage, command.Actor, command.Problem, isPublic: false, ct);
+            var details = JsonSerializer.Serialize(new { caseNumber = command.CaseNumber, order = id, dueOn = clock.DueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+            foreach (var recipient in new[] { petition.AssignedUnitId, petition.HandlingOrganizationId }.OfType<long>().Distinct())
+                await store.AddOutboxAsync(stored.Id, recipient, "supervision-order", now, details, ct);
+            return (await orders.FindAsync(id, ct))!;
+        }
+    }
+}
+
+/// <summary>The unit (or the office) answers a supervision order in writing; the response clock stops.</summary>
+public static class RespondToSupervisionOrder
+{
+    public sealed record Command(long OrderId, string? Response, Actor Actor) : ICommand<Order>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Response).NotEmpty().MaximumLength(4000);
+    }
+
+    public sealed class Handler(PetitionStore store, SupervisionStore orders, AccountStore accounts, TimeProvider time) : IRequestHandler<Command, Order>
+    {
+        public async Task<Order> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Handler, Role.Office);
+            var order = await orders.FindAsync(command.OrderId, ct) ?? throw new NotFoundException($"There is no supervision order {command.OrderId}.");
+            var stored = await Reach.LoadAsync(store, accounts, order.CaseNumber, command.Actor, ct);
+            if (order.State != "issued") throw new RuleViolationException("order-not-open", "This supervision order has already been answered or closed.");
+            var now = time.GetUtcNow();
+            stored.Petition.RequireOpenClock(ClockKind.SupervisionResponse).Stop(ShanghaiTime.DateOf(now));
+            await store.SaveAsync(stored, ct);
+            await orders.RespondAsync(order.Id, command.Response!, command.Actor.UserId!.Value, now, ct);
+            await store.AppendEventAsync(stored.Id, now, "supervision-response", stored.Petition.Stage, command.Actor, null, isPublic: false, ct);
+            return (await orders.FindAsync(order.Id, ct))!;
+        }
+    }
+}
+
+/// <summary>The supervisor closes the order, answered or not (a missing answer is itself on record).</summary>
+public static class CloseSupervisionOrder
+{
+    public sealed record Command(long OrderId, Actor Actor) : ICommand<Order>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed class Handler(PetitionStore store, SupervisionStore orders, AccountStore accounts, TimeProvider time) : IRequestHandler<Command, Order>
+    {
+        public async Task<Order> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Supervisor);
+            var order = await orders.FindAsync(command.OrderId, ct) ?? throw new NotFoundException($"There is no supervision order {command.OrderId}.");
+            var stored = await Reach.LoadAsync(store, accounts, order.CaseNumber, command.Actor, ct);
+            if (order.State == "closed") throw new RuleViolationException("order-closed", "This supervision order is already closed.");
+            var now = time.GetUtcNow();
+            stored.Petition.OpenClock(ClockKind.SupervisionResponse)?.Stop(ShanghaiTime.DateOf(now));
+            await store.SaveAsync(stored, ct);
+            await orders.CloseAsync(order.Id, command.Actor.UserId!.Value, now, ct);
+            return (await orders.FindAsync(order.Id, ct))!;
+        }
+    }
+}
+
+/// <summary>The supervision orders within the caller's reach, newest first, optionally by state.</summary>
+public static class ListSupervisionOrders
+{
+    public sealed record Query(string? State, Actor Actor) : IQuery<IReadOnlyList<Order>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.State).Must(s => s is null or "issued" or "answered" or "closed").WithMessage("'state' is issued, answered or closed.");
+    }
+
+    public sealed class Handler(SupervisionStore orders, AccountStore accounts) : IRequestHandler<Query, IReadOnlyList<Order>>
+    {
+        public async Task<IReadOnlyList<Order>> Handle(Query query, CancellationToken ct)
+        {
+            query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
+            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
+            return await orders.ListAsync(viewer.Path, query.State, ct);
+        }
+    }
+}
+
+/// <summary>Loading a petition the actor may see, or answering as if it did not exist.</summary>
+internal static class Reach
+{
+    public static async Task<PetitionStore.Stored> LoadAsync(PetitionStore store, AccountStore accounts, string caseNumber, Actor actor, CancellationToken ct)
+    {
+        var viewer = actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
+        var stored = CaseNumber.IsWellFormed(caseNumber) ? await store.LoadAsync(caseNumber, ct) : null;
+        return viewer is not null && stored is not null && PetitionScope.CanSee(viewer, stored)
+            ? stored
+            : throw new NotFoundException($"No petition {caseNumber} is within your reach.");
+    }
+}

@@ -51,8 +51,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SupervisionStore>();
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
-        services.AddSingleton(DeadlinePolicy.National);
-        services.AddSingleton(HolidayCalendar.National);
+        services.AddSingleton<DeadlineRulesCache>();
+        services.AddScoped<DeadlineRules>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -136,7 +136,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     }
 
     public async Task<long> InsertRegisteredAsync(
-        Petition petition, Bureau bureau, string queryCodeHash, int workflowVersion, bool firstPetition, Actor actor, DateTimeOffset now, CancellationToken ct)
+        Petition petition, Bureau bureau, string queryCodeHash, int workflowVersion, long? policyId, bool firstPetition, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var intake = petition.Intake ?? throw new InvalidOperationException("Only a petition just registered is inserted.");
         var petitionId = await session.ScalarAsync<long>(
@@ -161,7 +161,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     workflow_version,
                     handling_org_id,
                     involved_unit_id,
-                    first_petition)
+                    first_petition,
+                    policy_id)
                 """,
                 """
                 VALUES (
@@ -183,7 +184,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     @WorkflowVersion,
                     @BureauId,
                     @InvolvedUnitId,
-                    @FirstPetition)
+                    @FirstPetition,
+                    @PolicyId)
                 """),
             new
             {
@@ -205,6 +207,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 WorkflowVersion = workflowVersion,
                 petition.InvolvedUnitId,
                 FirstPetition = firstPetition,
+                PolicyId = policyId,
             },
             ct);
 
@@ -245,7 +248,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>A petition with what its actions need: its row id, its version for the optimistic check, and the
     /// workflow version it runs on.</summary>
-    public sealed record Stored(long Id, int Version, int WorkflowVersion, long BureauId, string BureauPath, Petition Petition);
+    public sealed record Stored(long Id, int Version, int WorkflowVersion, long BureauId, string BureauPath, long? PolicyId, Petition Petition);
 
     private sealed record PetitionRow
     {
@@ -268,6 +271,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string? OpinionText { get; init; }
         public string? Satisfaction { get; init; }
         public long? LeaderInChargeId { get; init; }
+        public long? PolicyId { get; init; }
     }
 
     /// <summary>A petition row joined with one of its clocks (or none).</summary>
@@ -330,6 +334,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.opinion_text             AS OpinionText,
                        p.satisfaction             AS Satisfaction,
                        p.leader_in_charge_id      AS LeaderInChargeId,
+                       p.policy_id                AS PolicyId,
                        c.id                       AS ClockId,
                        c.kind                     AS Kind,
                        c.started_on               AS StartedOn,
@@ -363,7 +368,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
                 r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn)));
-        return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, petition);
+        return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 
     /// <summary>Writes the petition's state if nobody changed it since it was loaded; otherwise the action is refused
@@ -470,7 +475,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// petitioner follows the original case.
     /// </summary>
     public async Task<(long Id, string CaseNumber)> CopyToBureauAsync(
-        long sourceId, Organization bureau, Actor actor, DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar, CancellationToken ct)
+        long sourceId, Organization bureau, Actor actor, DateTimeOffset now, (long? Id, DeadlinePolicy Rules) policy, HolidayCalendar calendar, CancellationToken ct)
     {
         var today = ShanghaiTime.DateOf(now);
         var caseNumber = await NextCaseNumberAsync(new Bureau(bureau.Id, bureau.Code, bureau.Name, bureau.Path), today.Year, ct);
@@ -480,12 +485,12 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 INSERT INTO petitions (
                     case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
                     involved_unit, involved_officer, received_at, registered_at, registered_by, query_code_hash,
-                    workflow_version, handling_org_id, first_petition)
+                    workflow_version, handling_org_id, first_petition, policy_id)
                 """,
                 """
                 SELECT @CaseNumber, @BureauId, @BureauPath, channel, category, @Stage, subject, content, people_count,
                        involved_unit, involved_officer, received_at, @Now, @UserId, @QueryCodeHash,
-                       workflow_version, @BureauId, first_petition
+                       workflow_version, @BureauId, first_petition, @PolicyId
                 FROM petitions
                 WHERE id = @SourceId
                 """),
@@ -499,6 +504,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 actor.UserId,
                 QueryCodeHash = protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"),
                 SourceId = sourceId,
+                PolicyId = policy.Id,
             },
             ct);
         await session.ExecuteAsync(
@@ -510,8 +516,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             """,
             new { Id = id, SourceId = sourceId }, ct);
         await AppendEventAsync(id, now, "register", Stage.Registered, actor, comment: "refer", isPublic: false, ct);
-        await InsertClockAsync(id, Clock.Start(ClockKind.Intake, today, policy, calendar), ct);
-        await InsertClockAsync(id, Clock.Start(ClockKind.ReferralObjection, today, policy, calendar), ct);
+        await InsertClockAsync(id, Clock.Start(ClockKind.Intake, today, policy.Rules, calendar), ct);
+        await InsertClockAsync(id, Clock.Start(ClockKind.ReferralObjection, today, policy.Rules, calendar), ct);
         return (id, caseNumber);
     }
 

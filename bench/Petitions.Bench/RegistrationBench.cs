@@ -118,7 +118,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         var intake = new PetitionIntake(Channel.Visit, Category.Complaint, new Person("张三", idNumber, Petitioner.Phone(n), "示范县城关镇1号"), [], 1, "噪音扰民", Content, null, null, now);
         var petition = Petition.Register(intake, caseNumber, bureau.Id, null, now, DeadlinePolicy.National, HolidayCalendar.National);
         await store.InsertRegisteredAsync(
-            petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), workflowVersion: 1, firstPetition: true, actor, now, CancellationToken.None);
+            petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), workflowVersion: 1, policyId: null, firstPetition: true, actor, now, CancellationToken.None);
         await session.CommitAsync(CancellationToken.None);
     }
 

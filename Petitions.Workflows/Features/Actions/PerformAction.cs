@@ -42,8 +42,7 @@ public static class PerformAction
         AccountStore accounts,
         WorkflowCatalog workflows,
         IServiceProvider services,
-        DeadlinePolicy policy,
-        HolidayCalendar calendar,
+        DeadlineRules rules,
         TimeProvider time) : IRequestHandler<Command, Response>
     {
         public async Task<Response> Handle(Command command, CancellationToken ct)
@@ -67,7 +66,8 @@ public static class PerformAction
 
             var payload = await ReadPayloadAsync(command.Payload, action.Payload, ct);
             var bureau = (await accounts.OrganizationAsync(stored.BureauId, ct))!.Ref;
-            var context = new ActionContext(actor, time.GetUtcNow(), stored.Id, bureau, policy, calendar);
+            var context = new ActionContext(
+                actor, time.GetUtcNow(), stored.Id, bureau, await rules.ByIdAsync(stored.PolicyId, ct), await rules.CalendarAsync(ct));
             var rule = (IActionRule)services.GetRequiredService(action.Rule);
             var outcome = await rule.ApplyAsync(petition, payload, context, ct);
 

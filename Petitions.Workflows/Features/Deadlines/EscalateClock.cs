@@ -21,7 +21,7 @@ public static class EscalateClock
     /// <summary>What the command did: a warning level's code, or that there was nothing (left) to do.</summary>
     public const string Skipped = "skipped";
 
-    public sealed class Handler(DbSession session, PetitionStore store, DeadlinePolicy policy, TimeProvider time) : IRequestHandler<Command, string>
+    public sealed class Handler(DbSession session, PetitionStore store, DeadlineRules rules, TimeProvider time) : IRequestHandler<Command, string>
     {
         public async Task<string> Handle(Command command, CancellationToken ct)
         {
@@ -42,6 +42,7 @@ public static class EscalateClock
 
             var stored = (await store.LoadAsync(caseNumber, ct))!;
             var clock = stored.Petition.Clocks.Single(c => c.Id == command.ClockId);
+            var policy = await rules.ByIdAsync(stored.PolicyId, ct);
             var level = clock.WarningDue(today, policy);
             if (level is null)
             {

@@ -132,8 +132,7 @@ public static partial class RegisterPetition
         PetitionStore store,
         WorkflowCatalog workflows,
         PersonalDataProtector protector,
-        DeadlinePolicy policy,
-        HolidayCalendar calendar,
+        DeadlineRules rules,
         TimeProvider time,
         ILogger<Handler> log) : IRequestHandler<Command, Response>
     {
@@ -173,12 +172,16 @@ public static partial class RegisterPetition
                 .ToList();
             var involvedUnitId = intake.InvolvedUnit is { } named ? await store.UnitNamedAsync(bureau, named, ct) : null;
 
+            var (policyId, policy) = await rules.ForBureauAsync(bureau.Path, ct);
+            var calendar = await rules.CalendarAsync(ct);
+
+            // From here to the commit, the bureau's counter row is locked: nothing slow below this line.
             var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
             var petition = Petition.Register(intake, caseNumber, bureau.Id, involvedUnitId, now, policy, calendar);
             var queryCode = QueryCode.New();
             var firstPetition = !duplicates.Any(d => d.Similarity >= MatterSimilarity.SameMatter);
             await store.InsertRegisteredAsync(
-                petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, firstPetition, command.Actor, now, ct);
+                petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, policyId, firstPetition, command.Actor, now, ct);
 
             LogRegistered(caseNumber, intake.Channel);
             return new Response(

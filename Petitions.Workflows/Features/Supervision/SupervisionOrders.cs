@@ -28,7 +28,7 @@ public static class IssueSupervisionOrder
         }
     }
 
-    public sealed class Handler(PetitionStore store, SupervisionStore orders, AccountStore accounts, DeadlinePolicy policy, HolidayCalendar calendar, TimeProvider time)
+    public sealed class Handler(PetitionStore store, SupervisionStore orders, AccountStore accounts, DeadlineRules rules, TimeProvider time)
         : IRequestHandler<Command, Order>
     {
         public async Task<Order> Handle(Command command, CancellationToken ct)
@@ -38,7 +38,8 @@ public static class IssueSupervisionOrder
             var petition = stored.Petition;
             if (petition.Stage == Stage.Final) throw new RuleViolationException("final", "A final petition is not supervised.");
             var now = time.GetUtcNow();
-            var clock = petition.StartClock(ClockKind.SupervisionResponse, ShanghaiTime.DateOf(now), policy, calendar); // refuses a second open order
+            var clock = petition.StartClock(
+                ClockKind.SupervisionResponse, ShanghaiTime.DateOf(now), await rules.ByIdAsync(stored.PolicyId, ct), await rules.CalendarAsync(ct)); // refuses a second open order
             await store.SaveAsync(stored, ct);
             var id = await orders.AddAsync(stored.Id, command.Actor.UserId!.Value, now, command.Problem!, command.Requirement!, clock.DueOn, ct);
             await store.AppendEventAsync(stored.Id, now, "supervision-order", petition.Stage, command.Actor, command.Problem, isPublic: false, ct);

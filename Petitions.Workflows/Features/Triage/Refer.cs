@@ -23,14 +23,16 @@ public static class Refer
         }
     }
 
-    public sealed class Rule(AccountStore accounts, PetitionStore store) : ActionRule<Payload>
+    public sealed class Rule(AccountStore accounts, PetitionStore store, DeadlineRules rules) : ActionRule<Payload>
     {
         protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
             var target = await accounts.OrganizationByCodeAsync(payload.Bureau!, ct);
             if (target is null || target.ParentId != context.Bureau.Id || target.Ref.Kind == OrganizationKind.Unit)
                 throw new RuleViolationException("not-subordinate-bureau", $"'{payload.Bureau}' is not a bureau directly under {context.Bureau.Name}.");
-            var linked = await store.CopyToBureauAsync(context.PetitionId, target, context.Actor, context.Now, context.Policy, context.Calendar, ct);
+            // The linked case starts under the policy of the bureau it is referred to.
+            var linked = await store.CopyToBureauAsync(
+                context.PetitionId, target, context.Actor, context.Now, await rules.ForBureauAsync(target.Path, ct), context.Calendar, ct);
             await store.LinkAsync(context.PetitionId, linked.Id, "referred-to", ct);
             await store.LinkAsync(linked.Id, context.PetitionId, "referred-from", ct);
             return new ActionOutcome(Summary: $"→ {target.Name} ({linked.CaseNumber})");

@@ -20,6 +20,9 @@ public sealed class HolidayCalendar
 
     public bool HasTable(int year) => _years.Contains(year);
 
+    /// <summary>Every day of the tables, by date.</summary>
+    public IEnumerable<CalendarDay> Days => _days.Values.OrderBy(d => d.Date);
+
     public bool IsRestDay(DateOnly date) =>
         _days.TryGetValue(date, out var day)
             ? day.IsOffDay

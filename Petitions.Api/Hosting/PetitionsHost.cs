@@ -69,6 +69,7 @@ public static partial class PetitionsHost
         app.MapPetitionEndpoints();
         app.MapActionEndpoints();
         app.MapSupervisionEndpoints();
+        app.MapAdministrationEndpoints();
         app.MapPublicEndpoints();
         return app;
     }

@@ -1,0 +1,90 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Administration;
+
+/// <summary>A day of a year's holiday table: a day off, or a make-up working day on a weekend.</summary>
+public sealed record HolidayDay(DateOnly Date, bool IsOffDay, string Name);
+
+/// <summary>A year's holiday table as it stands. A year without rows has no table: its deadlines are provisional.</summary>
+public static class GetHolidayTable
+{
+    public sealed record Query(int Year, Actor Actor) : IQuery<Response>;
+
+    public sealed record Response(int Year, bool HasTable, IReadOnlyList<HolidayDay> Days);
+
+    public sealed class Handler(DbSession session) : IRequestHandler<Query, Response>
+    {
+        private sealed record DayRow
+        {
+            public DateOnly Date { get; init; }
+            public bool IsOffDay { get; init; }
+            public string Name { get; init; } = "";
+        }
+
+        public async Task<Response> Handle(Query query, CancellationToken ct)
+        {
+            query.Actor.Require(Role.Admin, Role.Office, Role.Supervisor);
+            var days = await session.QueryAsync<DayRow>(
+                """
+                SELECT calendar_day AS Date,
+                       is_off_day   AS IsOffDay,
+                       name         AS Name
+                FROM holiday_days
+                WHERE calendar_day >= @From
+                  AND calendar_day <= @To
+                ORDER BY calendar_day
+                """,
+                new { From = new DateOnly(query.Year, 1, 1), To = new DateOnly(query.Year, 12, 31) }, ct);
+            return new Response(query.Year, days.Count > 0, days.Select(d => new HolidayDay(d.Date, d.IsOffDay, d.Name)).ToList());
+        }
+    }
+}
+
+/// <summary>
+/// An administrator publishes a year's table from the State Council notice, replacing what the year had. New
+/// deadlines count with it at once; deadlines already set keep their dates.
+/// </summary>
+public static class PublishHolidayTable
+{
+    public sealed record Command(int Year, IReadOnlyList<HolidayDay>? Days, Actor Actor) : ICommand<GetHolidayTable.Response>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Year).InclusiveBetween(2000, 2100);
+            RuleFor(c => c.Days).NotNull().Must(d => d!.Count <= 366).WithMessage("A year has at most 366 days.");
+            RuleFor(c => c.Days).Must(d => d!.Select(x => x.Date).Distinct().Count() == d!.Count).WithMessage("Each date appears once.")
+                .When(c => c.Days is not null);
+            RuleForEach(c => c.Days).ChildRules(day =>
+            {
+                day.RuleFor(d => d.Name).NotEmpty().MaximumLength(100);
+                day.RuleFor(d => d.Date.DayOfWeek).Must(w => w is DayOfWeek.Saturday or DayOfWeek.Sunday).When(d => !d.IsOffDay)
+                    .OverridePropertyName("date").WithMessage("A make-up working day (调休) falls on a weekend.");
+            });
+            RuleForEach(c => c.Days).Must((c, d) => d.Date.Year == c.Year).WithMessage("Every date lies in the year published.");
+        }
+    }
+
+    public sealed class Handler(DbSession session, DeadlineRulesCache cache, IMediator mediator) : IRequestHandler<Command, GetHolidayTable.Response>
+    {
+        public async Task<GetHolidayTable.Response> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Admin);
+            await session.ExecuteAsync(
+                "DELETE FROM holiday_days WHERE calendar_day >= @From AND calendar_day <= @To",
+                new { From = new DateOnly(command.Year, 1, 1), To = new DateOnly(command.Year, 12, 31) }, ct);
+            await session.ExecuteAsync(
+                "INSERT INTO holiday_days (calendar_day, is_off_day, name) VALUES (@Date, @IsOffDay, @Name)",
+                command.Days!.Select(d => new { d.Date, d.IsOffDay, Name = d.Name.Trim() }), ct);
+            cache.Forget();
+            return await mediator.Send(new GetHolidayTable.Query(command.Year, command.Actor), ct);
+        }
+    }
+}

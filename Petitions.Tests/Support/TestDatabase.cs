@@ -35,6 +35,12 @@ public sealed class TestDatabase(StorageProvider provider, string connectionStri
         return await session.ScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE {where}", parameters, CancellationToken.None);
     }
 
+    public async Task<int> ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var session = new DbSession(Open());
+        return await session.ExecuteAsync(sql, parameters, CancellationToken.None);
+    }
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
         await using var session = new DbSession(Open());

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Workflows.Deadlines;
+
+/// <summary>
+/// Three service processes on one PostgreSQL sweep 10,000 clocks that fell due at once; one is killed with SIGKILL
+/// in the middle. Every clock is warned exactly once, with one supervision item and one notification each.
+/// </summary>
+public sealed class MultiInstanceSweepTests(DatabaseServers servers) : IAsyncLifetime
+{
+    private const int Clocks = 10_000;
+    private TestDatabase _database = null!;
+
+    public async ValueTask InitializeAsync() => _database = await servers.CreateAsync(StorageProvider.Postgres);
+
+    public ValueTask DisposeAsync() => _database?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Three_instances_warn_ten_thousand_clocks_exactly_once_even_when_one_is_killed()
+    {
+        var keys = PersonalDataKeys.Generate();
+        await (await WorkflowHarness.StartAsync(_database, keys: keys)).DisposeAsync(); // organizations and users
+        // Petitions received on 2025-01-02: their intake notices were due 2025-01-17, long before any real today.
+        await _database.ExecuteAsync(
+            """
+            INSERT INTO petitions (case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
+                                   received_at, registered_at, query_code_hash, workflow_version, handling_org_id, first_petition)
+            SELECT 'XF-330799-2025-' || lpad(g::text, 6, '0'), o.id, o.path, 'letter', 'complaint', 'registered', '批量事项', '批量', 1,
+                   TIMESTAMPTZ '2025-01-02 02:00:00+00', TIMESTAMPTZ '2025-01-02 02:00:00+00', repeat('0', 64), 1, o.id, true
+            FROM generate_series(1, @Clocks) g
+            CROSS JOIN organizations o
+            WHERE o.code = '330799'
+            """,
+            new { Clocks });
+        await _database.ExecuteAsync(
+            """
+            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state, next_check_on)
+            SELECT id, 'intake', DATE '2025-01-02', DATE '2025-01-17', false, 'running', DATE '2025-01-14'
+            FROM petitions
+            """);
+
+        var keysDirectory = Directory.CreateTempSubdirectory("petitions-keys-").FullName;
+        var settings = new Dictionary<string, string> { ["Deadlines:SweepInterval"] = "00:00:00.2", ["Storage:MigrateOnStartup"] = "true" };
+        var instances = Enumerable.Range(0, 3).Select(_ => ServiceProcess.Start(_database, keys, keysDirectory, settings)).ToList();
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            Task<long> Warned() => _database.CountAsync("clock_warnings");
+            while (await Warned() < Clocks / 4 && waited.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(100, TestContext.Current.CancellationToken);
+            instances[0].Kill(); // mid-sweep: its transaction in flight is lost, its claimed rows are released
+            while (await Warned() < Clocks && waited.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(250, TestContext.Current.CancellationToken);
+            await Task.Delay(1000, TestContext.Current.CancellationToken); // a few more passes: nothing may be warned again
+            Assert.True(instances[1..].All(i => !i.HasExited), "the surviving instances kept running");
+        }
+        finally
+        {
+            foreach (var instance in instances) await instance.DisposeAsync();
+            Directory.Delete(keysDirectory, recursive: true);
+        }
+
+        Assert.Equal(Clocks, await _database.CountAsync("clock_warnings", "level = 'overdue'"));
+        Assert.Equal(0, await _database.CountAsync("clock_warnings", "level = 'near-due'")); // caught up straight to red
+        Assert.Equal(Clocks, await _database.CountAsync("supervision_items"));
+        Assert.Equal(Clocks, await _database.CountAsync("outbox"));
+        Assert.Equal(Clocks, await _database.CountAsync("petition_events", "action = 'overdue'"));
+        Assert.Equal(Clocks, await _database.CountAsync("clocks", "state = 'overdue' AND next_check_on IS NULL"));
+    }
+}

@@ -6,6 +6,7 @@ using Petitions.Testing;
 using Petitions.Workflows.Storage;
 
 // dotnet run -c Release --project bench/Petitions.Bench [-- --seconds 10 --workers 16 --providers sqlite,postgres]
+// dotnet run -c Release --project bench/Petitions.Bench -- --suite sweep [--clocks 1000000 --providers sqlite,postgres]
 var seconds = Option("--seconds", 10);
 var workers = Option("--workers", 16);
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',');
@@ -13,6 +14,42 @@ var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',');
 Console.WriteLine($"Petitions registration benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}");
 Console.WriteLine($"{workers} concurrent clients, {seconds} s measured after {seconds / 5} s warm-up, per database.");
 Console.WriteLine();
+
+if (Argument("--suite") == "sweep")
+{
+    var clocks = Option("--clocks", 1_000_000);
+    var sweepBench = new SweepBench(clocks, 1.0);
+    var sweepResults = new List<SweepBench.Figures>();
+    var folder = Directory.CreateTempSubdirectory("petitions-sweep-").FullName;
+    try
+    {
+        if (providers.Contains("sqlite"))
+            sweepResults.Add(await sweepBench.RunAsync(StorageProvider.Sqlite, $"Data Source={Path.Combine(folder, "sweep.db")}"));
+        if (providers.Contains("postgres"))
+        {
+            await using var server = await TemporaryPostgres.StartAsync(TemporaryPostgres.FindBinaries()!, durable: true);
+            await using (var admin = new NpgsqlConnection(server.ConnectionString("postgres")))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand("CREATE DATABASE sweep", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            sweepResults.Add(await sweepBench.RunAsync(StorageProvider.Postgres, server.ConnectionString("sweep")));
+        }
+    }
+    finally
+    {
+        SqliteConnection.ClearAllPools();
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+    Console.WriteLine("| database | open clocks | due | sweep, none due | sweep, all due escalated | escalations/s | service startup |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in sweepResults)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Provider} | {r.OpenClocks:N0} | {r.Due:N0} | {r.NoneDue.TotalMilliseconds:F2} ms | {r.AllDue.TotalSeconds:F2} s ({r.Escalated:N0}) | {r.Escalated / r.AllDue.TotalSeconds:F0} | {r.Startup.TotalSeconds:F2} s |"));
+    return;
+}
 
 var bench = new RegistrationBench(workers, TimeSpan.FromSeconds(Math.Max(1, seconds / 5)), TimeSpan.FromSeconds(seconds));
 var results = new List<RegistrationBench.Figures>();

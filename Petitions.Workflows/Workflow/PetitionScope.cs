@@ -19,6 +19,20 @@ public static class PetitionScope
             ? viewer.Id == petition.AssignedUnitId
             : viewer.IsAtOrAbove(handlingOrganization.Path)));
 
+    /// <summary>
+    /// The petition and the actor's organization, when the actor may see it; otherwise the very answer a missing
+    /// petition gets, so a petition's existence is never revealed to those out of its reach.
+    /// </summary>
+    public static async Task<(Organization Viewer, PetitionStore.Stored Stored)> LoadWithinReachAsync(
+        PetitionStore store, AccountStore accounts, string caseNumber, Actor actor, CancellationToken ct)
+    {
+        var viewer = actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
+        var stored = CaseNumber.IsWellFormed(caseNumber) ? await store.LoadAsync(caseNumber, ct) : null;
+        return viewer is not null && stored is not null && CanSee(viewer, stored)
+            ? (viewer, stored)
+            : throw new NotFoundException($"No petition {caseNumber} is within your reach.");
+    }
+
     private static bool IsAccusedUnit(Organization viewer, Petition petition) =>
         petition.Category == Category.Accusation && viewer.Id == petition.InvolvedUnitId;
 }

@@ -11,13 +11,13 @@ var seconds = Option("--seconds", 10);
 var workers = Option("--workers", 16);
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',');
 
-Console.WriteLine($"Petitions registration benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}");
-Console.WriteLine($"{workers} concurrent clients, {seconds} s measured after {seconds / 5} s warm-up, per database.");
+Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}");
 Console.WriteLine();
 
 if (Argument("--suite") == "sweep")
 {
     var clocks = Option("--clocks", 1_000_000);
+    Console.WriteLine($"Deadline sweep: {clocks:N0} open clocks, 1% of them past due.");
     var sweepBench = new SweepBench(clocks, 1.0);
     var sweepResults = new List<SweepBench.Figures>();
     var folder = Directory.CreateTempSubdirectory("petitions-sweep-").FullName;
@@ -51,6 +51,7 @@ if (Argument("--suite") == "sweep")
     return;
 }
 
+Console.WriteLine($"Registration: {workers} concurrent clients, {seconds} s measured after {seconds / 5} s warm-up, per database.");
 var bench = new RegistrationBench(workers, TimeSpan.FromSeconds(Math.Max(1, seconds / 5)), TimeSpan.FromSeconds(seconds));
 var results = new List<RegistrationBench.Figures>();
 var temporary = Directory.CreateTempSubdirectory("petitions-bench-").FullName;

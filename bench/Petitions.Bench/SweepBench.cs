@@ -29,19 +29,19 @@ internal sealed class SweepBench(int openClocks, double duePercent)
             o.ConnectionString = connectionString;
         });
         services.AddPetitionsWorkflows(keys);
-        await using var provider_ = services.BuildServiceProvider();
-        await provider_.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
-        await using (var scope = provider_.CreateAsyncScope())
+        await using var built = services.BuildServiceProvider();
+        await built.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        await using (var scope = built.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command("Bench-Password-1"));
 
         var due = (int)(openClocks * duePercent / 100);
         var seed = Stopwatch.StartNew();
-        await SeedAsync(provider_.GetRequiredService<Database>(), due);
+        await SeedAsync(built.GetRequiredService<Database>(), due);
         Console.Error.WriteLine($"  seeded {openClocks:N0} petitions and clocks in {seed.Elapsed.TotalSeconds:F0} s");
 
         async Task<(TimeSpan, SweepClocks.Result)> Sweep()
         {
-            await using var scope = provider_.CreateAsyncScope();
+            await using var scope = built.CreateAsyncScope();
             var watch = Stopwatch.StartNew();
             var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SweepClocks.Command());
             return (watch.Elapsed, result);

@@ -42,6 +42,18 @@ public abstract class SweepTests(StorageProvider provider, DatabaseServers serve
     }
 
     [Fact]
+    public async Task Spring_Festival_moves_the_warnings_with_the_deadline()
+    {
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 2, 1));
+        await new Journey(Harness).RegisterAsync(); // nominal 02-16 falls in the break: due 02-24 (DOMAIN.md §3)
+
+        await AtAsync(2026, 2, 17, new(0, 0, 0));  // the nominal end has passed, the real one has not
+        await AtAsync(2026, 2, 21, new(1, 0, 0));  // amber three days before 02-24
+        await AtAsync(2026, 2, 24, new(0, 0, 0));
+        await AtAsync(2026, 2, 25, new(0, 1, 0));
+    }
+
+    [Fact]
     public async Task After_downtime_the_next_sweep_catches_up_straight_to_red()
     {
         Harness.Clock.Set(ManualClock.Shanghai(2026, 9, 20));

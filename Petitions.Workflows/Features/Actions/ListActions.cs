@@ -22,10 +22,7 @@ public static class ListActions
     {
         public async Task<IReadOnlyList<AvailableAction>> Handle(Query query, CancellationToken ct)
         {
-            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            var stored = await store.LoadAsync(query.CaseNumber, ct);
-            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
-                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var (viewer, stored) = await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct);
             var handling = (await accounts.OrganizationAsync(stored.Petition.HandlingOrganizationId, ct))!;
 
             return workflows.Get(stored.WorkflowVersion).Actions

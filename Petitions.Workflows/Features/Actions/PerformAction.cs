@@ -48,10 +48,7 @@ public static class PerformAction
         public async Task<Response> Handle(Command command, CancellationToken ct)
         {
             var actor = command.Actor;
-            var viewer = actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            var stored = await store.LoadAsync(command.CaseNumber, ct);
-            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
-                throw new NotFoundException($"No petition {command.CaseNumber} is within your reach.");
+            var (viewer, stored) = await PetitionScope.LoadWithinReachAsync(store, accounts, command.CaseNumber, actor, ct);
             var petition = stored.Petition;
 
             var action = workflows.Get(stored.WorkflowVersion).Find(command.Action)

@@ -34,10 +34,7 @@ public static class GetNotice
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            var stored = CaseNumber.IsWellFormed(query.CaseNumber) ? await store.LoadAsync(query.CaseNumber, ct) : null;
-            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
-                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var (_, stored) = await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct);
             var notice = await session.QuerySingleOrDefaultAsync<NoticeRow>(
                 """
                 SELECT kind      AS Kind,

@@ -87,11 +87,7 @@ public static class GetPetition
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            var stored = await store.LoadAsync(query.CaseNumber, ct);
-            // Out of reach, a case answers exactly like a missing one: its existence is not revealed.
-            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
-                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var (_, stored) = await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct);
             var petition = (await session.QuerySingleOrDefaultAsync<PetitionRow>(
                 """
                 SELECT p.id               AS Id,

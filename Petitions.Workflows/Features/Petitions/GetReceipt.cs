@@ -37,10 +37,7 @@ public static class GetReceipt
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            var stored = CaseNumber.IsWellFormed(query.CaseNumber) ? await store.LoadAsync(query.CaseNumber, ct) : null;
-            if (viewer is null || stored is null || !PetitionScope.CanSee(viewer, stored))
-                throw new NotFoundException($"No petition {query.CaseNumber} is within your reach.");
+            var (_, stored) = await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct);
             if (await store.OpenWithQueryCodeAsync(query.CaseNumber, query.QueryCode, ct) is null)
                 throw new NotFoundException("The query code does not belong to this petition.");
             var row = (await session.QuerySingleOrDefaultAsync<ReceiptRow>(

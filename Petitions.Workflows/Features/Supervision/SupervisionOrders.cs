@@ -34,7 +34,7 @@ public static class IssueSupervisionOrder
         public async Task<Order> Handle(Command command, CancellationToken ct)
         {
             command.Actor.Require(Role.Supervisor);
-            var stored = await Reach.LoadAsync(store, accounts, command.CaseNumber, command.Actor, ct);
+            var stored = (await PetitionScope.LoadWithinReachAsync(store, accounts, command.CaseNumber, command.Actor, ct)).Stored;
             var petition = stored.Petition;
             if (petition.Stage == Stage.Final) throw new RuleViolationException("final", "A final petition is not supervised.");
             var now = time.GetUtcNow();
@@ -70,7 +70,7 @@ public static class RespondToSupervisionOrder
         {
             command.Actor.Require(Role.Handler, Role.Office);
             var order = await orders.FindAsync(command.OrderId, ct) ?? throw new NotFoundException($"There is no supervision order {command.OrderId}.");
-            var stored = await Reach.LoadAsync(store, accounts, order.CaseNumber, command.Actor, ct);
+            var stored = (await PetitionScope.LoadWithinReachAsync(store, accounts, order.CaseNumber, command.Actor, ct)).Stored;
             if (order.State != "issued") throw new RuleViolationException("order-not-open", "This supervision order has already been answered or closed.");
             var now = time.GetUtcNow();
             stored.Petition.RequireOpenClock(ClockKind.SupervisionResponse).Stop(ShanghaiTime.DateOf(now));
@@ -96,7 +96,7 @@ public static class CloseSupervisionOrder
         {
             command.Actor.Require(Role.Supervisor);
             var order = await orders.FindAsync(command.OrderId, ct) ?? throw new NotFoundException($"There is no supervision order {command.OrderId}.");
-            var stored = await Reach.LoadAsync(store, accounts, order.CaseNumber, command.Actor, ct);
+            var stored = (await PetitionScope.LoadWithinReachAsync(store, accounts, order.CaseNumber, command.Actor, ct)).Stored;
             if (order.State == "closed") throw new RuleViolationException("order-closed", "This supervision order is already closed.");
             var now = time.GetUtcNow();
             stored.Petition.OpenClock(ClockKind.SupervisionResponse)?.Stop(ShanghaiTime.DateOf(now));
@@ -125,18 +125,5 @@ public static class ListSupervisionOrders
             var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
             return await orders.ListAsync(viewer.Path, query.State, ct);
         }
-    }
-}
-
-/// <summary>Loading a petition the actor may see, or answering as if it did not exist.</summary>
-internal static class Reach
-{
-    public static async Task<PetitionStore.Stored> LoadAsync(PetitionStore store, AccountStore accounts, string caseNumber, Actor actor, CancellationToken ct)
-    {
-        var viewer = actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-        var stored = CaseNumber.IsWellFormed(caseNumber) ? await store.LoadAsync(caseNumber, ct) : null;
-        return viewer is not null && stored is not null && PetitionScope.CanSee(viewer, stored)
-            ? stored
-            : throw new NotFoundException($"No petition {caseNumber} is within your reach.");
     }
 }

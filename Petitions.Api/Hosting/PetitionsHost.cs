@@ -57,13 +57,14 @@ public static partial class PetitionsHost
 
     public static WebApplication UsePetitions(this WebApplication app)
     {
+        app.Use(SecurityHeaders);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
@@ -87,6 +88,21 @@ public static partial class PetitionsHost
         await using var scope = app.Services.CreateAsyncScope();
         if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password)))
             LogDemoSeeded(app.Logger);
+    }
+
+    /// <summary>
+    /// Standard headers on every answer: no MIME sniffing, no framing, no referrer, a same-origin content policy (the
+    /// printable notices use an inline stylesheet), and no caching of answers that may hold personal data.
+    /// </summary>
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+        headers.CacheControl = "no-store";
+        return next();
     }
 
     /// <summary>What a bare status code means here, for answers that no exception explained.</summary>

@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PetitionStore>();
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
+        services.AddScoped<AuditLog>();
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

@@ -12,6 +12,13 @@ public static class AdministrationEndpoints
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization();
 
+        app.MapGet("/api/audit", async (
+                string? caseNumber, string? user, DateOnly? from, DateOnly? to, long? before, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListAudit.Query(caseNumber, user, from, to, before, limit, http.User.Actor()), ct)))
+            .RequireAuthorization()
+            .WithName("ListAudit")
+            .WithSummary("The audit log, newest first (admin, supervisor): filter by caseNumber, user, from, to; page with before = the last id.");
+
         admin.MapGet("/holidays/{year:int}", async (int year, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetHolidayTable.Query(year, http.User.Actor()), ct)))
             .WithName("GetHolidayTable")

@@ -9,7 +9,7 @@ namespace Petitions.Workflows.Pipeline;
 /// A success is written in the command's own transaction; a failure after its rollback, in a transaction of its
 /// own. Only the command's type and case number are recorded, never its content.
 /// </summary>
-public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, TimeProvider time) : IPipelineBehavior<TRequest, TResponse>
+public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, AuditLog audit) : IPipelineBehavior<TRequest, TResponse>
 {
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
@@ -24,22 +24,13 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, TimeP
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
             var caseNumber = command.AuditCaseNumber;
-            session.AfterRollback(ct => AppendAsync(command.Actor, action, caseNumber, Outcome(failure), ct));
+            session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, caseNumber, Outcome(failure), null, ct));
             throw;
         }
         var createdCase = (response as ICreatesCase)?.CaseNumber;
-        await AppendAsync(command.Actor, action, command.AuditCaseNumber ?? createdCase, "ok", cancellationToken);
+        await audit.AppendAsync(command.Actor, action, command.AuditCaseNumber ?? createdCase, "ok", null, cancellationToken);
         return response;
     }
-
-    private Task AppendAsync(Actor actor, string action, string? caseNumber, string outcome, CancellationToken ct) =>
-        session.ExecuteAsync(
-            """
-            INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome)
-            VALUES (@OccurredAt, @UserId, @OrganizationId, @Action, @CaseNumber, @Outcome)
-            """,
-            new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, CaseNumber = caseNumber, Outcome = outcome },
-            ct);
 
     private static string Outcome(Exception failure) => failure switch
     {

@@ -7,7 +7,11 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Petitions;
 
-/// <summary>Staff read a petition in full: the record, its people, its clocks and its timeline.</summary>
+/// <summary>
+/// Staff read a petition: the record, its people, its clocks and its timeline. The whole ID number shows only to the
+/// desk and the office, the whole phone and address also to the handling unit; others see them masked. Every view
+/// that shows any of them whole is written to the audit log with the fields it showed.
+/// </summary>
 public static class GetPetition
 {
     public sealed record Query(string CaseNumber, Actor Actor) : IQuery<Response>;
@@ -62,7 +66,11 @@ public static class GetPetition
     /// <summary>Roles that verify a petitioner's identity at the desk and so see the whole ID number.</summary>
     private static readonly Role[] SeeFullIdNumber = [Role.Reception, Role.Office];
 
-    public sealed class Handler(DbSession session, PetitionStore store, AccountStore accounts, PersonalDataProtector protector) : IRequestHandler<Query, Response>
+    /// <summary>Roles that reach the petitioner and so see the whole phone number and address.</summary>
+    private static readonly Role[] SeeFullContact = [Role.Reception, Role.Office, Role.Handler];
+
+    public sealed class Handler(DbSession session, PetitionStore store, AccountStore accounts, PersonalDataProtector protector, AuditLog audit)
+        : IRequestHandler<Query, Response>
     {
         private sealed record PetitionRow
         {
@@ -152,7 +160,17 @@ public static class GetPetition
                 new { petition.Id }, ct);
 
             var fullIdNumber = query.Actor.HasAny(SeeFullIdNumber);
-            var views = people.Select(p => View(p, fullIdNumber)).ToList();
+            var fullContact = query.Actor.HasAny(SeeFullContact);
+            var views = people.Select(p => View(p, fullIdNumber, fullContact)).ToList();
+            var revealed = new[]
+            {
+                fullIdNumber && people.Any(p => p.IdNumberCipher is not null) ? "idNumber" : null,
+                fullContact && people.Any(p => p.Phone is not null) ? "phone" : null,
+                fullContact && people.Any(p => p.Address is not null) ? "address" : null,
+            }.OfType<string>().ToList();
+            // Every look at full personal data leaves a trace: who, when, which case, which fields.
+            if (revealed.Count > 0)
+                await audit.AppendAsync(query.Actor, "view-personal-data", petition.CaseNumber, "ok", string.Join(",", revealed), ct);
             return new Response(
                 petition.CaseNumber, petition.Stage, petition.Channel, petition.Category, petition.Subject, petition.Content,
                 petition.PeopleCount, petition.InvolvedUnit, petition.InvolvedOfficer, petition.ReceivedAt, petition.RegisteredAt,
@@ -160,12 +178,16 @@ public static class GetPetition
                 views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version);
         }
 
-        private PersonView View(PersonRow row, bool fullIdNumber)
+        private PersonView View(PersonRow row, bool fullIdNumber, bool fullContact)
         {
             var idNumber = row.IdNumberCipher is null ? null : protector.Decrypt(row.IdNumberCipher);
             return new PersonView(
                 row.Role, row.Name, fullIdNumber || idNumber is null ? idNumber : IdNumber.Mask(idNumber), !fullIdNumber && idNumber is not null,
-                row.Phone, row.Address);
+                fullContact || row.Phone is null ? row.Phone : PhoneNumber.Mask(row.Phone),
+                fullContact || row.Address is null ? row.Address : MaskAddress(row.Address));
         }
+
+        /// <summary>An address masked for roles that need not reach the petitioner: the district stays.</summary>
+        private static string MaskAddress(string address) => address.Length <= 6 ? new string('*', address.Length) : string.Concat(address.AsSpan(0, 6), "****");
     }
 }

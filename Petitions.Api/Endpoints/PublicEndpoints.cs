@@ -32,12 +32,14 @@ public static class PublicEndpoints
         open.MapGet("/petitions/{caseNumber}", async (string caseNumber, string? queryCode, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new LookUpPetition.Query(caseNumber, queryCode), ct)))
             .RequireRateLimiting(RateLimits.Lookups)
+            .AddEndpointFilter<LookupGuardFilter>()
             .WithName("LookUpPetition")
             .WithSummary("Progress of a petition by case number and query code: stage, due date, public timeline, notices owed.");
 
         open.MapPost("/petitions/{caseNumber}/evaluation", async (string caseNumber, EvaluationRequest request, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new EvaluatePetition.Command(caseNumber, request.QueryCode, request.Satisfaction, request.Comment), ct)))
             .RequireRateLimiting(RateLimits.Lookups)
+            .AddEndpointFilter<LookupGuardFilter>()
             .WithName("EvaluatePetition")
             .WithSummary("The petitioner evaluates the outcome with the query code: once, after the reply was served.");
     }

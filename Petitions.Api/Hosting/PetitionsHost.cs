@@ -49,6 +49,7 @@ public static partial class PetitionsHost
         builder.Services.AddAuthorization();
 
         builder.Services.AddPublicRateLimits(configuration);
+        builder.Services.AddSingleton<LookupGuard>();
         builder.AddDeadlineJobs();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

@@ -123,6 +123,24 @@ public sealed class WorkflowApiTests(DatabaseServers servers) : ApiTest(StorageP
     }
 
     [Fact]
+    public async Task After_five_failed_lookups_the_address_is_refused_for_the_window_even_with_the_right_code()
+    {
+        var (_, caseNumber, code) = await RegisteredAsync();
+        Task<HttpResponseMessage> Lookup(string queryCode) => Client.GetAsync($"/api/public/petitions/{caseNumber}?queryCode={queryCode}", Ct);
+
+        var wrong = new List<int>();
+        for (var i = 0; i < 5; i++) wrong.Add((int)(await Lookup($"WRONG{i:D3}")).StatusCode);
+        var blocked = await Lookup(code);
+        Api.Clock.Advance(TimeSpan.FromMinutes(16));
+        var later = await Lookup(code);
+
+        Assert.Equal([404, 404, 404, 404, 404], wrong);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("application/problem+json", blocked.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+    }
+
+    [Fact]
     public async Task The_list_pages_by_cursor_and_filters()
     {
         var token = await TokenAsync("office");

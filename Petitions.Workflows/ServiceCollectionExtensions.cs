@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<AuditLog>();
+        services.AddSingleton<DisabledUsers>();
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

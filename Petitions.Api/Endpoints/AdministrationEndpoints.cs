@@ -8,6 +8,13 @@ public static class AdministrationEndpoints
 {
     public sealed record PolicyRequest(string? Organization, IReadOnlyList<ClockRuleInput>? Rules);
 
+    public sealed record OrganizationRequest(string? Parent, string? Code, string? Name, string? Kind);
+
+    public sealed record UserRequest(string? UserName, string? DisplayName, string? Password, string? Organization, IReadOnlyList<string>? Roles)
+    {
+        public override string ToString() => nameof(UserRequest); // the password stays out of logs
+    }
+
     public static void MapAdministrationEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization();
@@ -18,6 +25,32 @@ public static class AdministrationEndpoints
             .RequireAuthorization()
             .WithName("ListAudit")
             .WithSummary("The audit log, newest first (admin, supervisor): filter by caseNumber, user, from, to; page with before = the last id.");
+
+        admin.MapGet("/accounts", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListAccounts.Query(http.User.Actor()), ct)))
+            .WithName("ListAccounts")
+            .WithSummary("The organizations and users of the administrator's subtree.");
+
+        admin.MapPost("/organizations", async (OrganizationRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new AddOrganization.Command(request.Parent, request.Code, request.Name, request.Kind, http.User.Actor()), ct)))
+            .WithName("AddOrganization")
+            .WithSummary("Add an organization (province, city, county or unit) under its parent, by code.");
+
+        admin.MapPost("/users", async (UserRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(
+                    new AddUser.Command(request.UserName, request.DisplayName, request.Password, request.Organization, request.Roles, http.User.Actor()), ct)))
+            .WithName("AddUser")
+            .WithSummary("Add a user to an organization, with roles and a first password.");
+
+        admin.MapPost("/users/{userName}/disable", async (string userName, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetUserDisabled.Command(userName, true, http.User.Actor()), ct)))
+            .WithName("DisableUser")
+            .WithSummary("Disable a user: sign-in and their tokens stop working.");
+
+        admin.MapPost("/users/{userName}/enable", async (string userName, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetUserDisabled.Command(userName, false, http.User.Actor()), ct)))
+            .WithName("EnableUser")
+            .WithSummary("Enable a disabled user again.");
 
         admin.MapGet("/holidays/{year:int}", async (int year, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetHolidayTable.Query(year, http.User.Actor()), ct)))

@@ -16,6 +16,11 @@ public static class AuthEndpoints
 
     public sealed record TokenResponse(string AccessToken, long ExpiresIn, string TokenType);
 
+    public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword)
+    {
+        public override string ToString() => nameof(PasswordRequest); // passwords stay out of logs
+    }
+
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/token", async (
@@ -32,5 +37,14 @@ public static class AuthEndpoints
             .AllowAnonymous()
             .WithName("IssueToken")
             .WithSummary("Exchanges a user name and password for a bearer token.");
+
+        app.MapPost("/api/auth/password", async (PasswordRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new ChangePassword.Command(request.CurrentPassword, request.NewPassword, http.User.Actor()), ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization()
+            .WithName("ChangePassword")
+            .WithSummary("The signed-in user changes their password (at least 10 characters).");
     }
 }

@@ -47,6 +47,7 @@ public static partial class PetitionsHost
         builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
             .AddBearerToken(o => o.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromHours(1)));
         builder.Services.AddAuthorization();
+        builder.Services.Configure<Petitions.Workflows.Features.Accounts.AccountOptions>(configuration.GetSection("Auth"));
 
         builder.Services.AddPublicRateLimits(configuration);
         builder.Services.AddSingleton<LookupGuard>();
@@ -62,6 +63,7 @@ public static partial class PetitionsHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.Use(RefuseDisabledUsers);
         app.UseAuthorization();
         app.UseRateLimiter();
 
@@ -104,6 +106,15 @@ public static partial class PetitionsHost
         headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
         headers.CacheControl = "no-store";
         return next();
+    }
+
+    /// <summary>A disabled user's token is refused before it expires: the request goes on as anonymous.</summary>
+    private static async Task RefuseDisabledUsers(HttpContext context, Func<Task> next)
+    {
+        if (context.User.Actor().UserId is { } userId
+            && await context.RequestServices.GetRequiredService<DisabledUsers>().IsDisabledAsync(userId, context.RequestAborted))
+            context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        await next();
     }
 
     /// <summary>What a bare status code means here, for answers that no exception explained.</summary>

@@ -67,4 +67,65 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
             roles.Select(r => new { UserId = id, Role = Codes.Of(r) }), ct);
         return id;
     }
+
+    /// <summary>A user as administrators see it.</summary>
+    public sealed record UserView(string UserName, string DisplayName, string Organization, IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? LockedUntil);
+
+    private sealed record UserRow
+    {
+        public long Id { get; init; }
+        public string UserName { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public string Organization { get; init; } = "";
+        public bool Disabled { get; init; }
+        public DateTimeOffset? LockedUntil { get; init; }
+    }
+
+    private sealed record RoleRow
+    {
+        public long UserId { get; init; }
+        public string Role { get; init; } = "";
+    }
+
+    public async Task<IReadOnlyList<UserView>> UsersAsync(string scopePath, CancellationToken ct)
+    {
+        var users = await session.QueryAsync<UserRow>(
+            """
+            SELECT u.id           AS Id,
+                   u.user_name    AS UserName,
+                   u.display_name AS DisplayName,
+                   o.code         AS Organization,
+                   u.disabled     AS Disabled,
+                   u.locked_until AS LockedUntil
+            FROM users u
+            JOIN organizations o ON o.id = u.organization_id
+            WHERE o.path LIKE @ScopePrefix
+            ORDER BY u.user_name
+            """,
+            new { ScopePrefix = scopePath + "%" }, ct);
+        var roles = (await session.QueryAsync<RoleRow>(
+            """
+            SELECT r.user_id AS UserId,
+                   r.role    AS Role
+            FROM user_roles r
+            JOIN users u ON u.id = r.user_id
+            JOIN organizations o ON o.id = u.organization_id
+            WHERE o.path LIKE @ScopePrefix
+            ORDER BY r.role
+            """,
+            new { ScopePrefix = scopePath + "%" }, ct)).ToLookup(r => r.UserId, r => r.Role);
+        return users.Select(u => new UserView(u.UserName, u.DisplayName, u.Organization, roles[u.Id].ToList(), u.Disabled, u.LockedUntil)).ToList();
+    }
+
+    public Task<IReadOnlyList<Organization>> OrganizationsAsync(string scopePath, CancellationToken ct) =>
+        session.QueryAsync<Organization>($"{SelectOrganization}\nWHERE path LIKE @ScopePrefix\nORDER BY path", new { ScopePrefix = scopePath + "%" }, ct);
+
+    public Task<int> SetDisabledAsync(string userName, bool disabled, CancellationToken ct) =>
+        session.ExecuteAsync("UPDATE users SET disabled = @Disabled WHERE user_name = @UserName", new { UserName = userName, Disabled = disabled }, ct);
+
+    public Task SetPasswordAsync(long userId, string password, CancellationToken ct) =>
+        session.ExecuteAsync(
+            "UPDATE users SET password_hash = @Hash, failed_logins = 0, locked_until = NULL WHERE id = @UserId",
+            new { UserId = userId, Hash = hasher.HashPassword(new UserAccount(), password) }, ct);
+
 }

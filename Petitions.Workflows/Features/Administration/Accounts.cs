@@ -1,0 +1,141 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Features.Accounts;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Administration;
+
+/// <summary>An administrator adds an organization under a parent: a bureau with its administrative division code, or
+/// a handling unit under a bureau.</summary>
+public static class AddOrganization
+{
+    public sealed record Command(string? Parent, string? Code, string? Name, string? Kind, Actor Actor) : ICommand<Organization>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Code).NotEmpty().Matches("^[0-9A-Za-z-]{2,32}$").WithMessage("A code is 2 to 32 letters, digits or dashes.");
+            RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Kind).Must(k => Codes.TryParse<OrganizationKind>(k, out _))
+                .WithMessage($"'kind' must be one of: {string.Join(", ", Codes.All<OrganizationKind>())}.");
+        }
+    }
+
+    public sealed class Handler(AccountStore accounts, DbSession session) : IRequestHandler<Command, Organization>
+    {
+        public async Task<Organization> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Admin);
+            var kind = Codes.Parse<OrganizationKind>(command.Kind!);
+            var parent = command.Parent is null ? null : await accounts.OrganizationByCodeAsync(command.Parent, ct)
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("parent", $"There is no organization '{command.Parent}'.")]);
+            // The tree's order: province → city → county → unit; a unit sits under a bureau.
+            var expectedParent = kind switch
+            {
+                OrganizationKind.Province => (OrganizationKind?)null,
+                OrganizationKind.City => OrganizationKind.Province,
+                OrganizationKind.County => OrganizationKind.City,
+                _ => null,
+            };
+            var parentKind = parent?.Ref.Kind;
+            var fits = kind == OrganizationKind.Unit ? parentKind is not null and not OrganizationKind.Unit : parentKind == expectedParent;
+            if (!fits) throw new RuleViolationException("organization-tree", $"A {Codes.Of(kind)} cannot sit under {(parent is null ? "nothing" : parent.Name)}.");
+            try
+            {
+                return await accounts.AddOrganizationAsync(parent, command.Code!, command.Name!.Trim(), kind, ct);
+            }
+            catch (Exception e) when (session.Dialect.IsUniqueViolation(e))
+            {
+                throw new RuleViolationException("code-taken", $"The code '{command.Code}' is already used.");
+            }
+        }
+    }
+}
+
+/// <summary>An administrator adds a user to an organization with roles and a first password.</summary>
+public static class AddUser
+{
+    public sealed record Command(string? UserName, string? DisplayName, string? Password, string? Organization, IReadOnlyList<string>? Roles, Actor Actor)
+        : ICommand<AccountStore.UserView>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+        public override string ToString() => nameof(AddUser); // the password stays out of logs
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.UserName).NotEmpty().Matches("^[a-z0-9._-]{2,64}$").WithMessage("A user name is 2 to 64 lower-case letters, digits, dots, dashes or underscores.");
+            RuleFor(c => c.DisplayName).NotEmpty().MaximumLength(100);
+            RuleFor(c => c.Password).NotEmpty().MinimumLength(ChangePassword.MinLength).MaximumLength(200);
+            RuleFor(c => c.Organization).NotEmpty();
+            RuleFor(c => c.Roles).NotEmpty();
+            RuleForEach(c => c.Roles).Must(r => Codes.TryParse<Role>(r, out _)).WithMessage($"A role is one of: {string.Join(", ", Codes.All<Role>())}.");
+        }
+    }
+
+    public sealed class Handler(AccountStore accounts, DbSession session) : IRequestHandler<Command, AccountStore.UserView>
+    {
+        public async Task<AccountStore.UserView> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Admin);
+            var organization = await accounts.OrganizationByCodeAsync(command.Organization!, ct)
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("organization", $"There is no organization '{command.Organization}'.")]);
+            try
+            {
+                await accounts.AddUserAsync(command.UserName!, command.DisplayName!.Trim(), command.Password!, organization,
+                    command.Roles!.Select(Codes.Parse<Role>).Distinct(), ct);
+            }
+            catch (Exception e) when (session.Dialect.IsUniqueViolation(e))
+            {
+                throw new RuleViolationException("user-name-taken", $"The user name '{command.UserName}' is already used.");
+            }
+            return (await accounts.UsersAsync(organization.Path, ct)).Single(u => u.UserName == command.UserName);
+        }
+    }
+}
+
+/// <summary>An administrator disables (or enables again) a user; a disabled user's tokens stop working at once.</summary>
+public static class SetUserDisabled
+{
+    public sealed record Command(string UserName, bool Disabled, Actor Actor) : ICommand<bool>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed class Handler(AccountStore accounts, DisabledUsers disabled) : IRequestHandler<Command, bool>
+    {
+        public async Task<bool> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Admin);
+            if (await accounts.SetDisabledAsync(command.UserName, command.Disabled, ct) == 0)
+                throw new NotFoundException($"There is no user '{command.UserName}'.");
+            disabled.Forget();
+            return command.Disabled;
+        }
+    }
+}
+
+/// <summary>The users and organizations of the administrator's subtree.</summary>
+public static class ListAccounts
+{
+    public sealed record Query(Actor Actor) : IQuery<Response>;
+
+    public sealed record Response(IReadOnlyList<Organization> Organizations, IReadOnlyList<AccountStore.UserView> Users);
+
+    public sealed class Handler(AccountStore accounts) : IRequestHandler<Query, Response>
+    {
+        public async Task<Response> Handle(Query query, CancellationToken ct)
+        {
+            query.Actor.Require(Role.Admin);
+            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
+            return new Response(await accounts.OrganizationsAsync(viewer.Path, ct), await accounts.UsersAsync(viewer.Path, ct));
+        }
+    }
+}

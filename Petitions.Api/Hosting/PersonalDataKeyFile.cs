@@ -4,8 +4,8 @@ using Petitions.Workflows.Privacy;
 namespace Petitions.Api.Hosting;
 
 /// <summary>
-/// Where the personal-data keys come from: configuration <c>PersonalData:KeyId</c>, <c>:EncryptionKey</c> and
-/// <c>:HashKey</c> (base64, 32 bytes each) in production; in Development, when none are configured, a key file
+/// Where the personal-data keys come from: configuration <c>PersonalData:KeyId</c>, <c>:EncryptionKey</c>,
+/// <c>:HashKey</c> and, after a rotation, <c>:PreviousKeys:&lt;id&gt;</c> (base64, 32 bytes each) in production; in Development, when none are configured, a key file
 /// under <c>data/</c> that is generated on first run. Outside Development missing keys stop the service.
 /// </summary>
 public static class PersonalDataKeyFile
@@ -19,7 +19,11 @@ public static class PersonalDataKeyFile
             return new PersonalDataKeys(
                 section["KeyId"] ?? "k1",
                 Convert.FromBase64String(encryptionKey),
-                Convert.FromBase64String(section["HashKey"] ?? throw new InvalidOperationException("PersonalData:HashKey is not set.")));
+                Convert.FromBase64String(section["HashKey"] ?? throw new InvalidOperationException("PersonalData:HashKey is not set.")))
+            {
+                // Keys retired by a rotation, by id, until `-- reencrypt` has moved every value to the current key.
+                PreviousKeys = section.GetSection("PreviousKeys").GetChildren().ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value!)),
+            };
 
         if (!environment.IsDevelopment())
             throw new InvalidOperationException(

@@ -130,6 +130,17 @@ public static partial class PetitionsHost
         _ => null,
     };
 
+    /// <summary>The <c>reencrypt</c> command: personal data written with retired keys is re-encrypted with the current one.</summary>
+    public static async Task ReencryptAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var count = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReencryptPersonalData.Command(), app.Lifetime.ApplicationStopping);
+        LogReencrypted(app.Logger, count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-encrypted {Count} stored values with the current personal-data key")]
+    private static partial void LogReencrypted(ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the Development demo organizations and users")]
     private static partial void LogDemoSeeded(ILogger logger);
 

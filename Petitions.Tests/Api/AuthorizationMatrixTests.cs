@@ -11,8 +11,11 @@ namespace Petitions.Tests.Api;
 
 /// <summary>Generated from the live endpoint list: every endpoint decides about authorization, and every one that
 /// is not public refuses a caller without credentials.</summary>
-public sealed partial class AuthorizationMatrixTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
+public abstract partial class AuthorizationMatrixTests(StorageProvider provider, DatabaseServers servers) : ApiTest(provider, servers)
 {
+    public sealed class OnSqlite(DatabaseServers servers) : AuthorizationMatrixTests(StorageProvider.Sqlite, servers);
+    public sealed class OnPostgres(DatabaseServers servers) : AuthorizationMatrixTests(StorageProvider.Postgres, servers);
+
     private IReadOnlyList<RouteEndpoint> Endpoints() =>
         Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 

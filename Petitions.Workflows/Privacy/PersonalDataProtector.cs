@@ -9,6 +9,9 @@ namespace Petitions.Workflows.Privacy;
 /// </summary>
 public sealed record PersonalDataKeys(string KeyId, byte[] EncryptionKey, byte[] HashKey)
 {
+    /// <summary>Encryption keys retired by a rotation, by key id: still read, never written.</summary>
+    public IReadOnlyDictionary<string, byte[]> PreviousKeys { get; init; } = new Dictionary<string, byte[]>();
+
     public static PersonalDataKeys Generate() =>
         new($"k{DateTime.UtcNow:yyyyMMdd}", RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
 
@@ -16,8 +19,8 @@ public sealed record PersonalDataKeys(string KeyId, byte[] EncryptionKey, byte[]
     {
         if (string.IsNullOrWhiteSpace(KeyId) || KeyId.Contains(':', StringComparison.Ordinal))
             throw new InvalidOperationException("PersonalData:KeyId must be set and must not contain ':'.");
-        if (EncryptionKey.Length != 32 || HashKey.Length != 32)
-            throw new InvalidOperationException("PersonalData:EncryptionKey and PersonalData:HashKey must each be 32 bytes (base64).");
+        if (EncryptionKey.Length != 32 || HashKey.Length != 32 || PreviousKeys.Values.Any(k => k.Length != 32))
+            throw new InvalidOperationException("PersonalData:EncryptionKey, PersonalData:HashKey and PersonalData:PreviousKeys must each be 32 bytes (base64).");
     }
 }
 
@@ -51,14 +54,19 @@ public sealed class PersonalDataProtector
         return $"{_keys.KeyId}:{Convert.ToBase64String(sealedBytes)}";
     }
 
+    /// <summary>The id of the key new values are encrypted with; every stored value starts with its key's id.</summary>
+    public string CurrentKeyId => _keys.KeyId;
+
     public string Decrypt(string stored)
     {
         var separator = stored.IndexOf(':', StringComparison.Ordinal);
-        if (separator < 0 || stored[..separator] != _keys.KeyId)
-            throw new CryptographicException("The value was encrypted with a key this service does not hold.");
+        var keyId = separator < 0 ? "" : stored[..separator];
+        var key = keyId == _keys.KeyId ? _keys.EncryptionKey
+            : _keys.PreviousKeys.TryGetValue(keyId, out var previous) ? previous
+            : throw new CryptographicException($"The value was encrypted with key '{keyId}', which this service does not hold.");
         var sealedBytes = Convert.FromBase64String(stored[(separator + 1)..]);
         var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_keys.EncryptionKey, TagSize);
+        using var aes = new AesGcm(key, TagSize);
         aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plain);
         return Encoding.UTF8.GetString(plain);
     }

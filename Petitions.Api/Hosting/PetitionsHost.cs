@@ -45,8 +45,26 @@ public static partial class PetitionsHost
             .SetApplicationName("Petitions")
             .PersistKeysToFileSystem(new DirectoryInfo(configuration["DataProtection:KeysPath"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys")));
         builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme)
-            .AddBearerToken(o => o.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromHours(1)));
-        builder.Services.AddAuthorization();
+            .AddBearerToken(o => o.BearerTokenExpiration = configuration.GetValue("Auth:AccessTokenLifetime", TimeSpan.FromHours(1)))
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/login";
+                o.Cookie.Name = "petitions";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = configuration.GetValue("Auth:CookieLifetime", TimeSpan.FromHours(8));
+                o.SlidingExpiration = true;
+                // Pages authenticate during authorization, after RefuseDisabledUsers: the cookie checks for itself.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.Principal?.Actor().UserId is { } userId
+                        && await context.HttpContext.RequestServices.GetRequiredService<DisabledUsers>().IsDisabledAsync(userId, context.HttpContext.RequestAborted))
+                        context.RejectPrincipal();
+                };
+            });
+        builder.Services.AddAuthorization(o => o.AddPolicy(SessionEndpoints.PagesPolicy, PagesAuthorization.Policy));
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "petitions-antiforgery");
         builder.Services.Configure<Petitions.Workflows.Features.Accounts.AccountOptions>(configuration.GetSection("Auth"));
 
         builder.Services.AddPublicRateLimits(configuration);
@@ -65,6 +83,7 @@ public static partial class PetitionsHost
         app.UseAuthentication();
         app.Use(RefuseDisabledUsers);
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseRateLimiter();
 
         app.MapOpenApi().AllowAnonymous();
@@ -74,6 +93,7 @@ public static partial class PetitionsHost
         app.MapActionEndpoints();
         app.MapSupervisionEndpoints();
         app.MapAdministrationEndpoints();
+        app.MapSessionEndpoints();
         app.MapPublicEndpoints();
         return app;
     }

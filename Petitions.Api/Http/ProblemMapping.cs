@@ -25,6 +25,8 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
                 [JsonPath(json.Path)] = ["The value is not valid JSON, or not of the expected type."],
             }),
             BadHttpRequestException bad => Problem(bad.StatusCode, Title(bad.StatusCode), bad.Message),
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => Problem(
+                StatusCodes.Status400BadRequest, "Form expired", "The form's antiforgery token is missing or invalid; reload the page and send it again."),
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Not allowed", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),

@@ -21,6 +21,8 @@ public abstract partial class AuthorizationMatrixTests(StorageProvider provider,
 
     private static bool IsPublic(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
+
+
     [Fact]
     public void Every_endpoint_has_an_authorization_decision()
     {
@@ -48,8 +50,13 @@ public abstract partial class AuthorizationMatrixTests(StorageProvider provider,
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-                var response = await Client.SendAsync(request, Ct);
-                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+                var response = await Browser.SendAsync(request, Ct);
+                // The API answers 401; a page sends the browser to the sign-in form.
+                var isPage = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Petitions.Api.Endpoints.SessionEndpoints.PagesPolicy);
+                var refused = isPage
+                    ? response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/login", StringComparison.Ordinal)
+                    : response.StatusCode == HttpStatusCode.Unauthorized;
+                Assert.True(refused, $"{method} {path}: {(int)response.StatusCode}");
             }
         }
     }

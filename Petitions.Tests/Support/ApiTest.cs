@@ -21,10 +21,20 @@ public abstract class ApiTest(StorageProvider provider, DatabaseServers servers)
     public async ValueTask DisposeAsync()
     {
         if (Api is null) return;
+        _browser?.Dispose();
         Client.Dispose();
         await Api.DisposeAsync();
         await Api.Database.DisposeAsync();
     }
+
+    /// <summary>A browser-like client of the real socket: it keeps cookies and does not follow redirects (the
+    /// factory's own clients follow them under Kestrel whatever their options say).</summary>
+    protected HttpClient Browser => _browser ??= new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
+    {
+        BaseAddress = Client.BaseAddress,
+    };
+
+    private HttpClient? _browser;
 
     protected async Task<string> TokenAsync(string userName)
     {

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Api;
+
+public sealed partial class SessionTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
+{
+    private async Task<string> FormTokenAsync()
+    {
+        var page = await Browser.GetStringAsync("/login", Ct);
+        return FormToken().Match(page).Groups["token"].Value;
+    }
+
+    private Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
+        Browser.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
+
+    [Fact]
+    public async Task A_user_signs_in_with_the_form_and_the_cookie_opens_the_pages_but_not_the_API()
+    {
+        var token = await FormTokenAsync();
+
+        var signedIn = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = TestData.Password, ["returnUrl"] = "/" });
+        var home = await Browser.GetAsync("/", Ct);
+        var api = await Browser.GetAsync("/api/petitions", Ct);
+
+        Assert.Equal((HttpStatusCode.Redirect, "/"), (signedIn.StatusCode, signedIn.Headers.Location?.OriginalString));
+        Assert.Contains("HttpOnly", string.Join(";", signedIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", string.Join(";", signedIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("Signed in: office", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode); // the JSON API takes bearer tokens only
+    }
+
+    [Fact]
+    public async Task A_form_without_its_antiforgery_token_is_refused()
+    {
+        await FormTokenAsync();
+
+        var forged = await PostFormAsync("/login", new() { ["userName"] = "office", ["password"] = TestData.Password });
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.GetAsync("/", Ct)).StatusCode); // still signed out
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_and_foreign_return_addresses_lead_back_to_the_form()
+    {
+        var token = await FormTokenAsync();
+
+        var wrong = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = "nope", ["returnUrl"] = "/" });
+        var foreign = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = TestData.Password, ["returnUrl"] = "https://evil.example/" });
+
+        Assert.StartsWith("/login?failed=1", wrong.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/", foreign.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var token = await FormTokenAsync();
+        var signedIn = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = TestData.Password });
+        Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect && signedIn.Headers.Location?.OriginalString == "/", $"{signedIn.StatusCode} {signedIn.Headers.Location} {await signedIn.Content.ReadAsStringAsync(Ct)}");
+        var home = await Browser.GetStringAsync("/", Ct);
+
+        var signedOut = await PostFormAsync("/logout", new() { ["__RequestVerificationToken"] = FormToken().Match(home).Groups["token"].Value });
+
+        Assert.Equal("/login", signedOut.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.GetAsync("/", Ct)).StatusCode);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"(?<token>[^\"]+)\"")]
+    private static partial Regex FormToken();
+}

@@ -1,0 +1,31 @@
+using Petitions.Tests.Support;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Browser;
+
+public sealed class SignInJourneyTests(DatabaseServers servers, BrowserServer browsers) : ApiTest(StorageProvider.Sqlite, servers)
+{
+    [Fact]
+    public async Task A_person_signs_in_at_the_form_and_out_again()
+    {
+        await using var context = await browsers.NewContextAsync(Client.BaseAddress!.ToString());
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("用户名 User name").FillAsync("office");
+        await page.GetByLabel("密码 Password").FillAsync("wrong");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        Assert.Contains("用户名或密码错误", await page.GetByRole(Microsoft.Playwright.AriaRole.Alert).TextContentAsync(), StringComparison.Ordinal);
+        await BrowserServer.ShotAsync(page, "sign-in-failed");
+
+        await page.GetByLabel("用户名 User name").FillAsync("office");
+        await page.GetByLabel("密码 Password").FillAsync(TestData.Password);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        Assert.Contains("Signed in: office", await page.Locator("body").TextContentAsync(), StringComparison.Ordinal);
+        await BrowserServer.ShotAsync(page, "signed-in");
+
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "退出 Sign out" }).ClickAsync();
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+    }
+}

@@ -65,6 +65,21 @@ public static partial class PetitionsHost
             });
         builder.Services.AddAuthorization(o => o.AddPolicy(SessionEndpoints.PagesPolicy, PagesAuthorization.Policy));
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "petitions-antiforgery");
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
+            o.Conventions.AllowAnonymousToFolder("/Public");
+        });
+        // Chinese by default; ?lang=en switches, and a cookie remembers the choice.
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture("zh-CN").AddSupportedCultures("zh-CN", "en").AddSupportedUICultures("zh-CN", "en");
+            o.RequestCultureProviders =
+            [
+                new Microsoft.AspNetCore.Localization.QueryStringRequestCultureProvider { QueryStringKey = "lang", UIQueryStringKey = "lang" },
+                new Microsoft.AspNetCore.Localization.CookieRequestCultureProvider(),
+            ];
+        });
         builder.Services.Configure<Petitions.Workflows.Features.Accounts.AccountOptions>(configuration.GetSection("Auth"));
 
         builder.Services.AddPublicRateLimits(configuration);
@@ -79,6 +94,9 @@ public static partial class PetitionsHost
     {
         app.Use(SecurityHeaders);
         app.UseExceptionHandler();
+        app.UseRequestLocalization();
+        app.Use(RememberLanguage);
+        app.UseStaticFiles();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.Use(RefuseDisabledUsers);
@@ -94,6 +112,7 @@ public static partial class PetitionsHost
         app.MapSupervisionEndpoints();
         app.MapAdministrationEndpoints();
         app.MapSessionEndpoints();
+        app.MapRazorPages();
         app.MapPublicEndpoints();
         return app;
     }
@@ -125,6 +144,17 @@ public static partial class PetitionsHost
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
         headers.CacheControl = "no-store";
+        return next();
+    }
+
+    /// <summary>A language chosen with <c>?lang=</c> is remembered in a cookie for the next pages.</summary>
+    private static Task RememberLanguage(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Query.TryGetValue("lang", out var lang) && lang.ToString() is "zh-CN" or "en")
+            context.Response.Cookies.Append(
+                Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName,
+                Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.MakeCookieValue(new(lang.ToString())),
+                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
         return next();
     }
 

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Petitions.Api.Hosting;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Public;
+
+namespace Petitions.Api.Pages.Public;
+
+/// <summary>The petitioner's progress page: case number and query code in, stage, timeline and notices out. The code is
+/// posted, never put in a URL; wrong attempts count towards the same limit as the API's.</summary>
+public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageModel
+{
+    [BindProperty, Required] public string? CaseNumber { get; set; }
+    [BindProperty, Required] public string? QueryCode { get; set; }
+
+    public LookUpPetition.Response? Progress { get; private set; }
+    public string? Problem { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!ModelState.IsValid)
+        {
+            Problem = Text.T("请填写信访编号和查询码。", "Enter the case number and the query code.");
+            return Page();
+        }
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var caseNumber = CaseNumber!.Trim().ToUpperInvariant();
+        if (guard.IsBlocked(address, caseNumber))
+        {
+            Problem = Text.T("查询失败次数过多，请稍后再试。", "Too many failed attempts; please try again later.");
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+        try
+        {
+            Progress = await mediator.Send(new LookUpPetition.Query(caseNumber, QueryCode), ct);
+        }
+        catch (NotFoundException)
+        {
+            guard.RecordFailure(address, caseNumber);
+            Problem = Text.T("信访编号与查询码不匹配。", "The case number and query code do not match.");
+        }
+        return Page();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using Petitions.Domain;
+
+namespace Petitions.Api.Pages;
+
+/// <summary>
+/// The pages' words in both languages, side by side, chosen by the request's UI culture (Chinese by default, English
+/// with <c>?lang=en</c>). Keeping each pair together keeps the two languages from drifting apart.
+/// </summary>
+public static class Text
+{
+    public static bool English => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string T(string chinese, string english) => English ? english : chinese;
+
+    /// <summary>A stage as a petitioner would say it.</summary>
+    public static string Stage(string code) => code switch
+    {
+        "registered" => T("已登记，待受理审查", "Registered, awaiting review"),
+        "in-handling" => T("已受理，正在办理", "Accepted and being handled"),
+        "opinion-review" => T("处理意见审核中", "Opinion under review"),
+        "awaiting-service" => T("处理意见待送达", "Reply about to be delivered"),
+        "return-visit" => T("已送达，待回访", "Reply delivered, follow-up visit pending"),
+        "closed" => T("已办结", "Concluded"),
+        "under-review" => T("复查中", "Under review by the higher authority"),
+        "under-rereview" => T("复核中", "Under re-review"),
+        "final" => T("已终结", "Final"),
+        _ => code,
+    };
+
+    /// <summary>A timeline step as a petitioner would say it.</summary>
+    public static string Event(string code) => code switch
+    {
+        "register" => T("信访事项登记", "Petition registered"),
+        "accept" => T("依法受理并交办", "Accepted and assigned"),
+        "decline" => T("不予受理", "Not accepted"),
+        "divert" => T("导入法定程序", "Directed to a legal procedure"),
+        "forward" => T("转送有权处理机关", "Forwarded to the competent authority"),
+        "refer" => T("交下级机关办理", "Referred to a subordinate bureau"),
+        "mark-duplicate" => T("重复信访，不再受理", "Duplicate, not accepted again"),
+        "approve-extension" => T("延长办理期限", "Handling period extended"),
+        "reassign" => T("改由其他单位办理", "Reassigned"),
+        "approve-opinion" => T("出具处理意见", "Written opinion issued"),
+        "record-service" => T("文书送达", "Written reply delivered"),
+        "record-return-visit" => T("回访", "Follow-up visit"),
+        "request-review" => T("申请复查", "Review requested"),
+        "submit-review-opinion" => T("出具复查意见", "Review opinion issued"),
+        "request-rereview" => T("申请复核", "Re-review requested"),
+        "start-hearing" => T("召开听证", "Hearing opened"),
+        "end-hearing" => T("听证结束", "Hearing closed"),
+        "submit-rereview-opinion" => T("出具复核意见", "Re-review opinion issued"),
+        "finalize" => T("终结", "Concluded as final"),
+        "evaluate" => T("评价办理结果", "Outcome evaluated"),
+        _ => code,
+    };
+
+    public static string Notice(string code) => code switch
+    {
+        "acceptance" => T("受理告知书", "Notice of acceptance"),
+        "non-acceptance" => T("不予受理告知书", "Notice of non-acceptance"),
+        "extension" => T("延期告知书", "Notice of extension"),
+        "handling-opinion" => T("信访处理意见书", "Written opinion"),
+        "review-opinion" => T("复查意见书", "Review opinion"),
+        "rereview-opinion" => T("复核意见书", "Re-review opinion"),
+        "proof-of-service" => T("送达回证", "Proof of service"),
+        _ => code,
+    };
+
+    public static string Date(DateOnly date) =>
+        English ? date.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en")) : date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+
+    /// <summary>Dates on the pages are Shanghai dates.</summary>
+    public static string Date(DateTimeOffset instant) => Date(ShanghaiTime.DateOf(instant));
+}

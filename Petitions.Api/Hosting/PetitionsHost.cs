@@ -170,6 +170,7 @@ public static partial class PetitionsHost
     /// <summary>What a bare status code means here, for answers that no exception explained.</summary>
     private static string? StatusDetail(int? status, long maxBodyBytes) => status switch
     {
+        StatusCodes.Status400BadRequest => "The request could not be read. If it came from a form, reload the page and send it again.",
         StatusCodes.Status401Unauthorized => "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/auth/token.",
         StatusCodes.Status403Forbidden => "Your roles do not allow this.",
         StatusCodes.Status404NotFound => "There is nothing at this address.",

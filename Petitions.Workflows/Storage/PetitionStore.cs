@@ -76,6 +76,16 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             ct);
     }
 
+    /// <summary>A person's earlier petition and how alike its subject is to the new one.</summary>
+    public sealed record PossibleDuplicate(string CaseNumber, string Subject, string Stage, DateOnly ReceivedOn, double Similarity);
+
+    /// <summary>The person's earlier petitions in the bureau's subtree, most similar subject first (同人同事).</summary>
+    public async Task<IReadOnlyList<PossibleDuplicate>> PossibleDuplicatesAsync(Person person, string subject, Bureau bureau, CancellationToken ct) =>
+        (await EarlierPetitionsOfAsync(person, bureau, ct))
+            .Select(e => new PossibleDuplicate(e.CaseNumber, e.Subject, e.Stage, ShanghaiTime.DateOf(e.ReceivedAt), Math.Round(MatterSimilarity.Of(subject, e.Subject), 2)))
+            .OrderByDescending(d => d.Similarity)
+            .ToList();
+
     /// <summary>The bureau's handling unit with this name or code, if the text names one.</summary>
     public Task<long?> UnitNamedAsync(Bureau bureau, string nameOrCode, CancellationToken ct) =>
         session.QuerySingleOrDefaultAsync<long?>(

@@ -49,9 +49,6 @@ public static partial class RegisterPetition
         public override string ToString() => nameof(RegisterPetition); // personal data stays out of logs
     }
 
-    /// <summary>An earlier petition of the same person (ID number or phone) and how alike its subject is.</summary>
-    public sealed record PossibleDuplicate(string CaseNumber, string Subject, string Stage, DateOnly ReceivedOn, double Similarity);
-
     public sealed record Response(
         string CaseNumber,
         string QueryCode,
@@ -60,7 +57,7 @@ public static partial class RegisterPetition
         DateOnly IntakeDueOn,
         bool IntakeDueProvisional,
         bool FirstPetition,
-        IReadOnlyList<PossibleDuplicate> PossibleDuplicates) : ICreatesCase;
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates) : ICreatesCase;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -165,11 +162,7 @@ public static partial class RegisterPetition
                 Blank(command.InvolvedOfficer),
                 command.ReceivedAt?.ToUniversalTime() ?? now);
 
-            var earlier = await store.EarlierPetitionsOfAsync(intake.Petitioner, bureau, ct);
-            var duplicates = earlier
-                .Select(e => new PossibleDuplicate(e.CaseNumber, e.Subject, e.Stage, ShanghaiTime.DateOf(e.ReceivedAt), Math.Round(MatterSimilarity.Of(intake.Subject, e.Subject), 2)))
-                .OrderByDescending(d => d.Similarity)
-                .ToList();
+            var duplicates = await store.PossibleDuplicatesAsync(intake.Petitioner, intake.Subject, bureau, ct);
             var involvedUnitId = intake.InvolvedUnit is { } named ? await store.UnitNamedAsync(bureau, named, ct) : null;
 
             var (policyId, policy) = await rules.ForBureauAsync(bureau.Path, ct);
@@ -189,7 +182,7 @@ public static partial class RegisterPetition
                 firstPetition, duplicates);
         }
 
-        private static Person ToPerson(PersonInput input, DateOnly today)
+        internal static Person ToPerson(PersonInput input, DateOnly today)
         {
             IdNumber? idNumber = null;
             if (!string.IsNullOrWhiteSpace(input.IdNumber) && !IdNumber.TryParse(input.IdNumber, today, out idNumber, out var error))

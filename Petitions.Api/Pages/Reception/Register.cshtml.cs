@@ -1,0 +1,107 @@
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Petitions.Api.Http;
+using Petitions.Domain;
+using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Api.Pages.Reception;
+
+/// <summary>
+/// The reception desk registers a petition: the form is checked first (messages beside the fields) and the person's
+/// earlier petitions on similar matters are shown; then it is registered and the case number and query code are
+/// shown once, with the printable receipt.
+/// </summary>
+public sealed class RegisterModel(IMediator mediator) : PageModel
+{
+    public sealed class PersonForm
+    {
+        public string? Name { get; set; }
+        public string? IdNumber { get; set; }
+        public string? Phone { get; set; }
+        public string? Address { get; set; }
+
+        public RegisterPetition.PersonInput ToInput() => new(Name, IdNumber, Phone, Address);
+    }
+
+    public sealed class RegistrationForm
+    {
+        public string? Channel { get; set; } = "visit";
+        public string? Category { get; set; } = "complaint";
+        public PersonForm Petitioner { get; set; } = new();
+        public List<PersonForm> Representatives { get; set; } = [];
+        public int? PeopleCount { get; set; }
+        public string? Subject { get; set; }
+        public string? Content { get; set; }
+        public string? InvolvedUnit { get; set; }
+        public string? InvolvedOfficer { get; set; }
+    }
+
+    [BindProperty] public RegistrationForm Input { get; set; } = new();
+
+    public IReadOnlyList<PetitionStore.PossibleDuplicate>? Duplicates { get; private set; }
+    public RegisterPetition.Response? Registered { get; private set; }
+    public string? Refusal { get; private set; }
+
+    public IActionResult OnGet() => Allowed() ? Page() : Forbid();
+
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
+    {
+        if (!Allowed()) return Forbid();
+        try
+        {
+            Duplicates = await mediator.Send(new FindPossibleDuplicates.Query(Command()), ct);
+        }
+        catch (ValidationException invalid)
+        {
+            Show(invalid, prefix: "Registration.");
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRegisterAsync(CancellationToken ct)
+    {
+        if (!Allowed()) return Forbid();
+        try
+        {
+            Registered = await mediator.Send(Command(), ct);
+        }
+        catch (ValidationException invalid)
+        {
+            Show(invalid, prefix: "");
+        }
+        catch (RuleViolationException refused)
+        {
+            Refusal = refused.Message;
+        }
+        return Page();
+    }
+
+    private bool Allowed() => User.Actor().HasAny(Role.Reception, Role.Office);
+
+    private RegisterPetition.Command Command() => new()
+    {
+        Channel = Input.Channel,
+        Category = Input.Category,
+        Petitioner = Input.Petitioner.ToInput(),
+        Representatives = Input.Representatives.Count == 0 ? null : Input.Representatives.Select(r => r.ToInput()).ToList(),
+        PeopleCount = Input.PeopleCount,
+        Subject = Input.Subject,
+        Content = Input.Content,
+        InvolvedUnit = Input.InvolvedUnit,
+        InvolvedOfficer = Input.InvolvedOfficer,
+        Actor = User.Actor(),
+    };
+
+    /// <summary>Each message beside its field: FluentValidation's property path is the form's, under "Input.".</summary>
+    private void Show(ValidationException invalid, string prefix)
+    {
+        foreach (var failure in invalid.Errors)
+        {
+            var path = failure.PropertyName.StartsWith(prefix, StringComparison.Ordinal) ? failure.PropertyName[prefix.Length..] : failure.PropertyName;
+            ModelState.AddModelError($"Input.{path}", failure.ErrorMessage);
+        }
+    }
+}

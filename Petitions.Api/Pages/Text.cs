@@ -51,7 +51,40 @@ public static class Text
         "submit-rereview-opinion" => T("出具复核意见", "Re-review opinion issued"),
         "finalize" => T("终结", "Concluded as final"),
         "evaluate" => T("评价办理结果", "Outcome evaluated"),
+        "record-progress" => T("记录办理情况", "Progress recorded"),
+        "request-extension" => T("申请延期", "Extension requested"),
+        "reject-extension" => T("不批准延期", "Extension refused"),
+        "return-to-office" => T("退回信访办", "Returned to the office"),
+        "submit-opinion" => T("提交处理意见", "Opinion submitted"),
+        "return-opinion" => T("处理意见退回修改", "Opinion returned"),
+        "take-charge" => T("领导包案", "Leader took charge"),
+        "overdue" => T("超期", "Overdue"),
+        "supervision-order" => T("督办", "Supervision order"),
+        "supervision-response" => T("督办回复", "Supervision answered"),
         _ => code,
+    };
+
+    public static string Clock(string kind) => kind switch
+    {
+        "intake" => T("受理告知期限", "Intake notice"),
+        "referral-objection" => T("交办异议期限", "Referral objection"),
+        "handling" => T("办理期限", "Handling"),
+        "review-request" => T("复查申请期限", "Review request window"),
+        "review-decision" => T("复查期限", "Review decision"),
+        "rereview-request" => T("复核申请期限", "Re-review request window"),
+        "rereview-decision" => T("复核期限", "Re-review decision"),
+        "return-visit" => T("回访期限", "Return visit"),
+        "supervision-response" => T("督办回复期限", "Supervision response"),
+        _ => kind,
+    };
+
+    public static string ClockState(string state) => state switch
+    {
+        "running" => T("计时中", "running"),
+        "paused" => T("已暂停", "paused"),
+        "stopped" => T("已结束", "stopped"),
+        "overdue" => T("已超期", "overdue"),
+        _ => state,
     };
 
     public static string Notice(string code) => code switch

@@ -1,0 +1,106 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Api.Pages.Cases;
+
+/// <summary>
+/// The form of a workflow action, generated from its payload type: one field per property, a choice where the
+/// domain has codes, a number or a date where the type says so. The same table turns the posted form into the JSON
+/// body the runtime validates, so the pages and the API share one definition of every action.
+/// </summary>
+public static class ActionForms
+{
+    public sealed record Field(string Name, string Label, string Kind, IReadOnlyList<(string Value, string Label)> Choices, bool Required);
+
+    /// <summary>The fields of an action, in the payload's order.</summary>
+    public static IReadOnlyList<Field> Fields(ActionDefinition action) =>
+        action.Payload.GetConstructors().Single().GetParameters().Select(p => Describe(action.Code, p)).ToList();
+
+    /// <summary>The posted values as the action's JSON body: numbers as numbers, blanks left out.</summary>
+    public static JsonElement Body(ActionDefinition action, IFormCollection form)
+    {
+        var body = new JsonObject();
+        foreach (var parameter in action.Payload.GetConstructors().Single().GetParameters())
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+            var value = form[name].ToString();
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+            body[name] = type == typeof(int) && int.TryParse(value, out var number) ? JsonValue.Create(number) : JsonValue.Create(value.Trim());
+        }
+        return JsonSerializer.SerializeToElement(body);
+    }
+
+    private static Field Describe(string action, ParameterInfo parameter)
+    {
+        var name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var choices = Choices(action, name);
+        var kind = choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date" : name is "text" or "content" ? "text-long" : "text";
+        return new Field(name, Label(name), kind, choices, Required: name is not ("comment" or "note"));
+    }
+
+    private static string Label(string field) => field switch
+    {
+        "unit" => Text.T("承办单位代码", "Handling unit (code)"),
+        "comment" => Text.T("备注", "Comment"),
+        "reason" => Text.T("理由", "Reason"),
+        "whereToGo" => Text.T("告知信访人向何处反映", "Where the petitioner can turn"),
+        "procedure" => Text.T("法定途径", "Legal procedure"),
+        "organ" => Text.T("转送机关", "Forward to"),
+        "bureau" => Text.T("下级机关代码", "Subordinate bureau (code)"),
+        "earlierCaseNumber" => Text.T("在先信访编号", "Earlier case number"),
+        "note" => Text.T("办理情况", "Progress note"),
+        "days" => Text.T("延长天数（不超过30天）", "Days to add (at most 30)"),
+        "outcome" => Text.T("处理结论", "Outcome"),
+        "text" => Text.T("意见正文", "Text of the opinion"),
+        "servedOn" => Text.T("送达日期", "Served on"),
+        "method" => Text.T("送达方式", "Method of service"),
+        "satisfaction" => Text.T("满意度", "Satisfaction"),
+        _ => field,
+    };
+
+    private static IReadOnlyList<(string, string)> Choices(string action, string field) => (action, field) switch
+    {
+        ("submit-opinion", "outcome") => [("support", Text.T("予以支持", "Support")), ("explain", Text.T("解释说明", "Explain")), ("reject", Text.T("不予支持", "Reject"))],
+        ("submit-review-opinion", "outcome") => [("uphold", Text.T("维持", "Uphold")), ("revise", Text.T("撤销或变更", "Revise")), ("order-rehandling", Text.T("责令重新办理", "Order re-handling"))],
+        ("submit-rereview-opinion", "outcome") => [("uphold", Text.T("维持", "Uphold")), ("revise", Text.T("撤销或变更", "Revise"))],
+        (_, "procedure") => [("litigation", Text.T("诉讼", "Litigation")), ("reconsideration", Text.T("行政复议", "Reconsideration")), ("arbitration", Text.T("仲裁", "Arbitration")), ("police-procedure", Text.T("公安执法程序", "Police procedure"))],
+        (_, "method") => [("in-person", Text.T("直接送达", "In person")), ("post", Text.T("邮寄送达", "By post")), ("electronic", Text.T("电子送达", "Electronically")), ("publication", Text.T("公告送达", "By publication"))],
+        (_, "satisfaction") => [("satisfied", Text.T("满意", "Satisfied")), ("basically-satisfied", Text.T("基本满意", "Basically satisfied")), ("dissatisfied", Text.T("不满意", "Dissatisfied")), ("no-opinion", Text.T("未表态", "No opinion"))],
+        _ => [],
+    };
+
+    /// <summary>An action's name on its button.</summary>
+    public static string Name(string action) => action switch
+    {
+        "accept" => Text.T("受理并交办", "Accept and assign"),
+        "decline" => Text.T("不予受理", "Decline"),
+        "divert" => Text.T("导入法定程序", "Divert to a legal procedure"),
+        "forward" => Text.T("转送", "Forward"),
+        "refer" => Text.T("交下级机关", "Refer down"),
+        "mark-duplicate" => Text.T("重复信访", "Mark as duplicate"),
+        "record-progress" => Text.T("记录办理情况", "Record progress"),
+        "request-extension" => Text.T("申请延期", "Request an extension"),
+        "approve-extension" => Text.T("批准延期", "Approve the extension"),
+        "reject-extension" => Text.T("不批准延期", "Reject the extension"),
+        "reassign" => Text.T("改派", "Reassign"),
+        "return-to-office" => Text.T("退回信访办", "Return to the office"),
+        "submit-opinion" => Text.T("提交处理意见", "Submit the opinion"),
+        "approve-opinion" => Text.T("审核通过", "Approve the opinion"),
+        "return-opinion" => Text.T("退回修改", "Return the opinion"),
+        "record-service" => Text.T("登记送达", "Record service"),
+        "record-return-visit" => Text.T("登记回访", "Record the return visit"),
+        "request-review" => Text.T("登记复查申请", "Record a review request"),
+        "submit-review-opinion" => Text.T("出具复查意见", "Decide the review"),
+        "request-rereview" => Text.T("登记复核申请", "Record a re-review request"),
+        "start-hearing" => Text.T("开始听证", "Open a hearing"),
+        "end-hearing" => Text.T("结束听证", "Close the hearing"),
+        "submit-rereview-opinion" => Text.T("出具复核意见", "Decide the re-review"),
+        "finalize" => Text.T("终结", "Make final"),
+        "take-charge" => Text.T("领导包案", "Take personal charge"),
+        _ => action,
+    };
+}

@@ -14,8 +14,8 @@ internal static class Pages
         await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
     }
 
-    /// <summary>The reception desk registers a group petition through the page; returns its case number and query code.</summary>
-    public static async Task<(string CaseNumber, string QueryCode)> RegisterGroupPetitionAsync(IPage page)
+    /// <summary>The reception desk fills in a group petition with two representatives and checks it for duplicates.</summary>
+    public static async Task FillGroupPetitionAsync(IPage page)
     {
         await page.GotoAsync("/reception/register");
         await page.GetByLabel("信访形式").SelectOptionAsync("visit");
@@ -31,6 +31,11 @@ internal static class Pages
         await page.GetByLabel("事由").FillAsync("小区周边工地夜间施工噪音扰民");
         await page.GetByLabel("主要内容").FillAsync("十二户居民反映工地夜间施工，严重影响休息。");
         await page.GetByRole(AriaRole.Button, new() { Name = "检查并查重" }).ClickAsync();
+    }
+
+    /// <summary>Confirms a checked registration; returns the case number and query code the page shows.</summary>
+    public static async Task<(string CaseNumber, string QueryCode)> ConfirmRegistrationAsync(IPage page)
+    {
         await page.GetByRole(AriaRole.Button, new() { Name = "确认登记" }).ClickAsync();
         return ((await page.GetByTestId("case-number").TextContentAsync())!, (await page.GetByTestId("query-code").TextContentAsync())!);
     }

@@ -22,7 +22,8 @@ public sealed class PetitionJourneyTests(DatabaseServers servers, BrowserServer 
     public async Task A_group_petition_goes_from_the_desk_to_the_return_visit_and_the_petitioner_sees_every_step()
     {
         var desk = await AsAsync("reception");
-        var (caseNumber, queryCode) = await Pages.RegisterGroupPetitionAsync(desk);
+        await Pages.FillGroupPetitionAsync(desk);
+        var (caseNumber, queryCode) = await Pages.ConfirmRegistrationAsync(desk);
 
         var office = await AsAsync("office");
         await office.GotoAsync("/cases");

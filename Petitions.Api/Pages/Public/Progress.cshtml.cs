@@ -15,10 +15,40 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
     [BindProperty, Required] public string? CaseNumber { get; set; }
     [BindProperty, Required] public string? QueryCode { get; set; }
 
+    [BindProperty] public string? Satisfaction { get; set; }
+
     public LookUpPetition.Response? Progress { get; private set; }
     public string? Problem { get; private set; }
+    public string? Thanks { get; private set; }
+
+    /// <summary>The outcome can be evaluated once the written reply has been served.</summary>
+    public bool CanEvaluate => Progress?.Timeline.Any(s => s.Event == "record-service") == true && Progress.Timeline.All(s => s.Event != "evaluate");
 
     public void OnGet() { }
+
+    public async Task<IActionResult> OnPostEvaluateAsync(CancellationToken ct)
+    {
+        try
+        {
+            await mediator.Send(new EvaluatePetition.Command(CaseNumber?.Trim().ToUpperInvariant() ?? "", QueryCode, Satisfaction, null), ct);
+            Thanks = Text.T("感谢您的评价。", "Thank you for your evaluation.");
+        }
+        catch (FluentValidation.ValidationException)
+        {
+            Problem = Text.T("请选择满意度。", "Choose how satisfied you are.");
+        }
+        catch (NotFoundException)
+        {
+            // A wrong pair: the lookup below says so and counts the failure.
+        }
+        catch (Petitions.Domain.RuleViolationException refused)
+        {
+            Problem = refused.Rule == "already-evaluated"
+                ? Text.T("您已经评价过了。", "You have already evaluated this petition.")
+                : Text.T("文书送达后才能评价。", "The outcome can be evaluated once the reply has been delivered.");
+        }
+        return await OnPostAsync(ct);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

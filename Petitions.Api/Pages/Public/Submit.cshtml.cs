@@ -1,0 +1,56 @@
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Petitions.Api.Hosting;
+using Petitions.Api.Pages.Reception;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Features.Public;
+
+namespace Petitions.Api.Pages.Public;
+
+/// <summary>A petitioner submits a petition online to a bureau, and gets the case number and query code once.</summary>
+[EnableRateLimiting(RateLimits.Submissions)]
+public sealed class SubmitModel(IMediator mediator) : PageModel
+{
+    public sealed class SubmissionForm
+    {
+        public string? Bureau { get; set; }
+        public string? Category { get; set; } = "complaint";
+        public RegisterModel.PersonForm Petitioner { get; set; } = new();
+        public string? Subject { get; set; }
+        public string? Content { get; set; }
+    }
+
+    [BindProperty] public SubmissionForm Input { get; set; } = new();
+
+    public IReadOnlyList<ListBureaus.Bureau> Bureaus { get; private set; } = [];
+    public RegisterPetition.Response? Submitted { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            Submitted = await mediator.Send(new RegisterPetition.Command
+            {
+                Channel = "online",
+                Bureau = Input.Bureau,
+                Category = Input.Category,
+                Petitioner = Input.Petitioner.ToInput(),
+                Subject = Input.Subject,
+                Content = Input.Content,
+                Actor = Actor.Public,
+            }, ct);
+        }
+        catch (ValidationException invalid)
+        {
+            foreach (var failure in invalid.Errors) ModelState.AddModelError($"Input.{failure.PropertyName}", failure.ErrorMessage);
+        }
+        Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
+        return Page();
+    }
+}

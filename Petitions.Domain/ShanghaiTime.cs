@@ -10,8 +10,6 @@ public static class ShanghaiTime
 
     public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
 
-    public static DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(Offset);
-
     /// <summary>The instant a Shanghai day begins.</summary>
     public static DateTimeOffset StartOf(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), Offset);
 

@@ -172,6 +172,11 @@ public sealed class Petition
     /// <summary>The handling unit gives the petition back to the office (wrong assignment).</summary>
     public void ReturnToOffice() => AssignedUnitId = null;
 
+    /// <summary>Whether an extension may still be asked for: once per handling, one request at a time.</summary>
+    public bool MayRequestExtension => GrantedExtensionDays == 0 && RequestedExtensionDays is null;
+
+    public bool HasPendingExtension => RequestedExtensionDays is not null;
+
     public void RequestExtension(int days)
     {
         if (GrantedExtensionDays > 0)
@@ -194,7 +199,7 @@ public sealed class Petition
 
     public void RejectExtension()
     {
-        if (RequestedExtensionDays is null) throw new RuleViolationException("no-extension-request", "No extension has been requested.");
+        if (!HasPendingExtension) throw new RuleViolationException("no-extension-request", "No extension has been requested.");
         RequestedExtensionDays = null;
     }
 
@@ -208,10 +213,12 @@ public sealed class Petition
     /// <summary>A leader takes personal charge of the petition (包案); another leader may take it over.</summary>
     public void TakeCharge(long leaderUserId)
     {
-        if (LeaderInChargeId == leaderUserId)
+        if (IsInChargeOf(leaderUserId))
             throw new RuleViolationException("already-in-charge", "You are already in charge of this petition.");
         LeaderInChargeId = leaderUserId;
     }
+
+    public bool IsInChargeOf(long leaderUserId) => LeaderInChargeId == leaderUserId;
 
     /// <summary>The petitioner's satisfaction, from the return visit or the online evaluation: given once.</summary>
     public void RecordSatisfaction(Satisfaction satisfaction)
@@ -238,9 +245,7 @@ public sealed class Petition
     /// service of the last opinion opened (TL2022 Art 35, 36).</summary>
     public void RequestHigherReview(ReviewLevel level, OrganizationRef reviewer, DateOnly today)
     {
-        var window = level == ReviewLevel.Review ? ClockKind.ReviewRequest : ClockKind.RereviewRequest;
-        var expected = level == ReviewLevel.Review ? ReviewLevel.Handling : ReviewLevel.Review;
-        if (Level != expected || OpenClock(window) is not { } clock)
+        if (RequestWindow(level) is not { } clock)
             throw new RuleViolationException("no-review-window",
                 level == ReviewLevel.Review ? "Review can only be requested after a handling opinion has been served." : "Re-review can only be requested after a review opinion has been served.");
         if (today > clock.DueOn)
@@ -248,6 +253,16 @@ public sealed class Petition
                 $"The {(level == ReviewLevel.Review ? "review" : "re-review")} request window ended on {clock.DueOn:yyyy-MM-dd}, 30 days after service.");
         Level = level;
         HandlingOrganizationId = reviewer.Id;
+    }
+
+    /// <summary>Whether the petitioner may still ask for <paramref name="level"/> today.</summary>
+    public bool MayRequestHigherReview(ReviewLevel level, DateOnly today) => RequestWindow(level) is { } clock && today <= clock.DueOn;
+
+    /// <summary>The open window for asking for <paramref name="level"/>: only after a served opinion of the level below.</summary>
+    private Clock? RequestWindow(ReviewLevel level)
+    {
+        var below = level == ReviewLevel.Review ? ReviewLevel.Handling : ReviewLevel.Review;
+        return Level == below ? OpenClock(level == ReviewLevel.Review ? ClockKind.ReviewRequest : ClockKind.RereviewRequest) : null;
     }
 
     /// <summary>A review that orders re-handling sends the petition back to its bureau at the first level.</summary>
@@ -262,9 +277,13 @@ public sealed class Petition
     /// <summary>A closed petition whose request window passed unused becomes final (终结).</summary>
     public void RequireMissedWindow(DateOnly today)
     {
-        var window = OpenClock(ClockKind.RereviewRequest) ?? OpenClock(ClockKind.ReviewRequest)
+        var window = OpenRequestWindow
             ?? throw new RuleViolationException("no-review-window", "Only a served opinion whose review window has passed can become final.");
         if (today <= window.DueOn)
             throw new RuleViolationException("review-window-open", $"The petitioner may still ask for review until {window.DueOn:yyyy-MM-dd}.");
     }
+
+    public bool HasMissedWindow(DateOnly today) => OpenRequestWindow is { } window && today > window.DueOn;
+
+    private Clock? OpenRequestWindow => OpenClock(ClockKind.RereviewRequest) ?? OpenClock(ClockKind.ReviewRequest);
 }

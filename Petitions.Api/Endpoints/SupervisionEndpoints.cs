@@ -25,10 +25,10 @@ public static class SupervisionEndpoints
             .WithName("NearDueBoard")
             .WithSummary("Clocks near their due day (amber) within the caller's reach.");
 
-        supervision.MapGet("/orders", async (string? state, HttpContext http, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new ListSupervisionOrders.Query(state, http.User.Actor()), ct)))
+        supervision.MapGet("/orders", async (string? state, string? caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListSupervisionOrders.Query(state, http.User.Actor()) { CaseNumber = caseNumber }, ct)))
             .WithName("ListSupervisionOrders")
-            .WithSummary("Supervision orders within the caller's reach, optionally by state (issued, answered, closed).");
+            .WithSummary("Supervision orders within the caller's reach, optionally by state (issued, answered, closed); with caseNumber, that petition's orders, for anyone who may see it.");
 
         supervision.MapPost("/orders", async (OrderRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {

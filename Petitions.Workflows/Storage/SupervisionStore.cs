@@ -46,6 +46,9 @@ public sealed class SupervisionStore(DbSession session)
             """,
             new { ScopePrefix = scopePath + "%", State = state }, ct);
 
+    public Task<IReadOnlyList<Order>> ListForPetitionAsync(long petitionId, CancellationToken ct) =>
+        session.QueryAsync<Order>($"{SelectOrder}\nWHERE o.petition_id = @PetitionId\nORDER BY o.id DESC", new { PetitionId = petitionId }, ct);
+
     public Task<long> AddAsync(long petitionId, long issuedBy, DateTimeOffset at, string problem, string requirement, DateOnly dueOn, CancellationToken ct) =>
         session.ScalarAsync<long>(
             session.Dialect.InsertReturningId(

@@ -35,11 +35,14 @@ public static class PetitionWorkflowV1
         new("record-progress", [InHandling], [], [Handler, Office], typeof(RecordProgress.Rule),
             [], [], Public: false, "Record progress"),
         new("request-extension", [InHandling], [], [Handler], typeof(RequestExtension.Rule),
-            [], [], Public: false, "Ask a leader for up to 30 more days"),
+            [], [], Public: false, "Ask a leader for up to 30 more days")
+        { OfferedWhen = (p, _, _) => p.MayRequestExtension },
         new("approve-extension", [InHandling], [], [Leader], typeof(ApproveExtension.Rule),
-            [Extend(Handling)], [Extension], Public: true, "Approve the extension (延期)"),
+            [Extend(Handling)], [Extension], Public: true, "Approve the extension (延期)")
+        { OfferedWhen = (p, _, _) => p.HasPendingExtension },
         new("reject-extension", [InHandling], [], [Leader], typeof(RejectExtension.Rule),
-            [], [], Public: false, "Reject the extension request"),
+            [], [], Public: false, "Reject the extension request")
+        { OfferedWhen = (p, _, _) => p.HasPendingExtension },
         new("reassign", [InHandling], [], [Office], typeof(Reassign.Rule),
             [], [], Public: true, "Assign another handling unit"),
         new("return-to-office", [InHandling], [Registered], [Handler], typeof(ReturnToOffice.Rule),
@@ -66,11 +69,13 @@ public static class PetitionWorkflowV1
 
         // Review (复查) and re-review (复核) at the levels above
         new("request-review", [Closed], [UnderReview], [Office, Reception], typeof(RequestReview.Rule),
-            [Stop(ReviewRequest), Start(ReviewDecision)], [], Public: true, "Record the petitioner's request for review"),
+            [Stop(ReviewRequest), Start(ReviewDecision)], [], Public: true, "Record the petitioner's request for review")
+        { OfferedWhen = (p, _, today) => p.MayRequestHigherReview(ReviewLevel.Review, today) },
         new("submit-review-opinion", [UnderReview], [AwaitingService, InHandling], [Office, Leader], typeof(SubmitReviewOpinion.Rule),
             [Stop(ReviewDecision)], [ReviewOpinion], Public: true, "Decide the review (复查意见书)"),
         new("request-rereview", [Closed], [UnderRereview], [Office, Reception], typeof(RequestRereview.Rule),
-            [Stop(RereviewRequest), Start(RereviewDecision)], [], Public: true, "Record the petitioner's request for re-review"),
+            [Stop(RereviewRequest), Start(RereviewDecision)], [], Public: true, "Record the petitioner's request for re-review")
+        { OfferedWhen = (p, _, today) => p.MayRequestHigherReview(ReviewLevel.Rereview, today) },
         new("start-hearing", [UnderRereview], [], [Office], typeof(StartHearing.Rule),
             [Pause(RereviewDecision)], [], Public: true, "Open a hearing: the re-review clock pauses (听证)"),
         new("end-hearing", [UnderRereview], [], [Office], typeof(EndHearing.Rule),
@@ -78,10 +83,12 @@ public static class PetitionWorkflowV1
         new("submit-rereview-opinion", [UnderRereview], [AwaitingService], [Office, Leader], typeof(SubmitRereviewOpinion.Rule),
             [Stop(RereviewDecision)], [RereviewOpinion], Public: true, "Decide the re-review (复核意见书)"),
         new("finalize", [Closed], [Final], [Office], typeof(Finalize.Rule),
-            [Stop(ReviewRequest), Stop(RereviewRequest)], [], Public: true, "Final: the request window passed unused (终结)"),
+            [Stop(ReviewRequest), Stop(RereviewRequest)], [], Public: true, "Final: the request window passed unused (终结)")
+        { OfferedWhen = (p, _, today) => p.HasMissedWindow(today) },
 
         // Leadership
         new("take-charge", [Registered, InHandling, OpinionReview, AwaitingService, Stage.ReturnVisit, Closed, UnderReview, UnderRereview], [], [Leader],
-            typeof(TakeCharge.Rule), [], [], Public: false, "A leader takes personal charge of the petition (包案)"),
+            typeof(TakeCharge.Rule), [], [], Public: false, "A leader takes personal charge of the petition (包案)")
+        { OfferedWhen = (p, actor, _) => !p.IsInChargeOf(actor.UserId!.Value) },
     ]);
 }

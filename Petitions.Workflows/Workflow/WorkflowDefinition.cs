@@ -19,7 +19,9 @@ public sealed record ClockEffect(ClockOperation Operation, ClockKind Kind, Revie
 /// <summary>
 /// One action of a workflow: the stages it may start from, the stages it may lead to (the rule picks one when
 /// there are several; none means it stays), the roles allowed, the rule that checks and applies its payload, the
-/// clocks it changes, the notices it issues, and whether the petitioner's timeline shows it.
+/// clocks it changes, the notices it issues, and whether the petitioner's timeline shows it. <see cref="OfferedWhen"/>
+/// keeps an action off the list of what can be done now when the petition's state already rules it out (the rule still
+/// checks, and names the reason, when it is sent anyway).
 /// </summary>
 public sealed record ActionDefinition(
     string Code,
@@ -33,6 +35,8 @@ public sealed record ActionDefinition(
     string Summary)
 {
     public Type Payload { get; } = ActionRules.PayloadOf(Rule);
+
+    public Func<Petition, Actor, DateOnly, bool> OfferedWhen { get; init; } = (_, _, _) => true;
 }
 
 /// <summary>A versioned workflow: a petition keeps the version it started with until it ends.</summary>

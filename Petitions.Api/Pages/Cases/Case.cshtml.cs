@@ -46,11 +46,11 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         catch (ValidationException invalid)
         {
             foreach (var group in invalid.Errors.GroupBy(e => ProblemMapping.FieldPath(e.PropertyName)))
-                Errors[group.Key] = group.Select(e => e.ErrorMessage).ToArray();
+                Errors[group.Key] = group.Select(Messages.Of).ToArray();
         }
         catch (Exception refused) when (refused is RuleViolationException or ConcurrencyConflictException or ForbiddenException)
         {
-            Problem = refused.Message;
+            Problem = Messages.Of(refused);
         }
         OpenAction = action;
         await LoadAsync(caseNumber, ct);

@@ -48,7 +48,7 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            foreach (var failure in invalid.Errors) ModelState.AddModelError($"Input.{failure.PropertyName}", failure.ErrorMessage);
+            ModelState.Show(invalid);
         }
         Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
         return Page();

@@ -56,7 +56,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            Show(invalid, prefix: "Registration.");
+            ModelState.Show(invalid, prefix: "Registration.");
         }
         return Page();
     }
@@ -70,11 +70,11 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            Show(invalid, prefix: "");
+            ModelState.Show(invalid);
         }
         catch (RuleViolationException refused)
         {
-            Refusal = refused.Message;
+            Refusal = Messages.Of(refused);
         }
         return Page();
     }
@@ -94,14 +94,4 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         InvolvedOfficer = Input.InvolvedOfficer,
         Actor = User.Actor(),
     };
-
-    /// <summary>Each message beside its field: FluentValidation's property path is the form's, under "Input.".</summary>
-    private void Show(ValidationException invalid, string prefix)
-    {
-        foreach (var failure in invalid.Errors)
-        {
-            var path = failure.PropertyName.StartsWith(prefix, StringComparison.Ordinal) ? failure.PropertyName[prefix.Length..] : failure.PropertyName;
-            ModelState.AddModelError($"Input.{path}", failure.ErrorMessage);
-        }
-    }
 }

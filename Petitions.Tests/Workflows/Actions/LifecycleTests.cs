@@ -79,6 +79,34 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
     }
 
     [Fact]
+    public async Task Only_actions_the_petitions_state_allows_are_offered()
+    {
+        var journey = new Journey(Harness);
+        var caseNumber = await journey.RegisterAsync();
+        async Task<IEnumerable<string>> Offered(string user) =>
+            (await Harness.SendAsync(new ListActions.Query(caseNumber, await journey.ActorAsync(user)))).Select(a => a.Action);
+
+        await journey.DoAsync(caseNumber, "accept");
+        Assert.DoesNotContain("approve-extension", await Offered("leader"));
+        Assert.Contains("request-extension", await Offered("handler"));
+        await journey.DoAsync(caseNumber, "request-extension");
+        Assert.DoesNotContain("request-extension", await Offered("handler"));
+        Assert.Contains("approve-extension", await Offered("leader"));
+        await journey.DoAsync(caseNumber, "take-charge", "leader");
+        Assert.DoesNotContain("take-charge", await Offered("leader"));
+
+        foreach (var step in new[] { "approve-extension", "submit-opinion", "approve-opinion", "record-service", "record-return-visit" })
+            await journey.DoAsync(caseNumber, step);
+        // A first-level reply: review may be asked for within the window, re-review may not, nor is it final yet.
+        Assert.Equal(["request-review"], (await Offered("reception")));
+        Assert.DoesNotContain("finalize", await Offered("office"));
+
+        Harness.Clock.Advance(TimeSpan.FromDays(40));
+        Assert.Empty(await Offered("reception"));
+        Assert.Contains("finalize", await Offered("office"));
+    }
+
+    [Fact]
     public async Task Of_fifty_simultaneous_accepts_exactly_one_succeeds()
     {
         var journey = new Journey(Harness);

@@ -30,7 +30,7 @@ public static class PerformAction
     {
         public Validator()
         {
-            RuleFor(c => c.CaseNumber).Must(CaseNumber.IsWellFormed).WithMessage("Not a case number.");
+            RuleFor(c => c.CaseNumber).Must(CaseNumber.IsWellFormed).WithErrorCode("case-number").WithMessage("Not a case number.");
             RuleFor(c => c.Payload.ValueKind).Equal(JsonValueKind.Object).OverridePropertyName("body").WithMessage("The body must be a JSON object.");
         }
     }

@@ -21,8 +21,7 @@ public static class AddOrganization
         {
             RuleFor(c => c.Code).NotEmpty().Matches("^[0-9A-Za-z-]{2,32}$").WithMessage("A code is 2 to 32 letters, digits or dashes.");
             RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
-            RuleFor(c => c.Kind).Must(k => Codes.TryParse<OrganizationKind>(k, out _))
-                .WithMessage($"'kind' must be one of: {string.Join(", ", Codes.All<OrganizationKind>())}.");
+            RuleFor(c => c.Kind).IsOneOf(Codes.All<OrganizationKind>(), "kind");
         }
     }
 
@@ -76,7 +75,7 @@ public static class AddUser
             RuleFor(c => c.Password).NotEmpty().MinimumLength(ChangePassword.MinLength).MaximumLength(200);
             RuleFor(c => c.Organization).NotEmpty();
             RuleFor(c => c.Roles).NotEmpty();
-            RuleForEach(c => c.Roles).Must(r => Codes.TryParse<Role>(r, out _)).WithMessage($"A role is one of: {string.Join(", ", Codes.All<Role>())}.");
+            RuleForEach(c => c.Roles).IsOneOf(Codes.All<Role>(), "roles");
         }
     }
 

@@ -58,7 +58,7 @@ public static class PublishDeadlinePolicy
             RuleForEach(c => c.Rules).ChildRules(rule =>
             {
                 rule.RuleFor(r => r.Days).InclusiveBetween(1, 365);
-                rule.RuleFor(r => r.Count).Must(c => Codes.TryParse<DayCount>(c, out _)).WithMessage("'count' is calendar or working.");
+                rule.RuleFor(r => r.Count).IsOneOf(Codes.All<DayCount>(), "count");
                 rule.RuleFor(r => r.WarningLeadDays).InclusiveBetween(0, 365).LessThan(r => r.Days);
             });
         }

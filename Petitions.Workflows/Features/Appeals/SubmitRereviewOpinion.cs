@@ -13,7 +13,7 @@ public static class SubmitRereviewOpinion
     {
         public Validator()
         {
-            RuleFor(p => p.Outcome).Must(o => o is "uphold" or "revise").WithMessage("'outcome' must be one of: uphold, revise.");
+            RuleFor(p => p.Outcome).IsOneOf(["uphold", "revise"], "outcome");
             RuleFor(p => p.Text).NotEmpty().MaximumLength(10_000);
         }
     }

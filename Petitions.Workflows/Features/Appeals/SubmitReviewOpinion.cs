@@ -15,8 +15,7 @@ public static class SubmitReviewOpinion
     {
         public Validator()
         {
-            RuleFor(p => p.Outcome).Must(o => Codes.TryParse<ReviewOutcome>(o, out _))
-                .WithMessage($"'outcome' must be one of: {string.Join(", ", Codes.All<ReviewOutcome>())}.");
+            RuleFor(p => p.Outcome).IsOneOf(Codes.All<ReviewOutcome>(), "outcome");
             RuleFor(p => p.Text).NotEmpty().MaximumLength(10_000);
         }
     }

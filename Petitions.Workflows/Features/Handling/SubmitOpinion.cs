@@ -13,8 +13,7 @@ public static class SubmitOpinion
     {
         public Validator()
         {
-            RuleFor(p => p.Outcome).Must(o => Codes.TryParse<OpinionOutcome>(o, out _))
-                .WithMessage($"'outcome' must be one of: {string.Join(", ", Codes.All<OpinionOutcome>())}.");
+            RuleFor(p => p.Outcome).IsOneOf(Codes.All<OpinionOutcome>(), "outcome");
             RuleFor(p => p.Text).NotEmpty().MaximumLength(10_000);
         }
     }

@@ -60,7 +60,7 @@ public static class GetPetition
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.CaseNumber).Must(CaseNumber.IsWellFormed).WithMessage("Not a case number.");
+        public Validator() => RuleFor(q => q.CaseNumber).Must(CaseNumber.IsWellFormed).WithErrorCode("case-number").WithMessage("Not a case number.");
     }
 
     /// <summary>Roles that verify a petitioner's identity at the desk and so see the whole ID number.</summary>

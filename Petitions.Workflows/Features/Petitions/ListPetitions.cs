@@ -50,12 +50,9 @@ public static class ListPetitions
     {
         public Validator()
         {
-            RuleFor(q => q.Stage).Must(s => Codes.TryParse<Stage>(s, out _)).When(q => q.Stage is not null)
-                .WithMessage($"'stage' must be one of: {string.Join(", ", Codes.All<Stage>())}.");
-            RuleFor(q => q.Category).Must(c => Codes.TryParse<Category>(c, out _)).When(q => q.Category is not null)
-                .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
-            RuleFor(q => q.Channel).Must(c => Codes.TryParse<Channel>(c, out _)).When(q => q.Channel is not null)
-                .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
+            RuleFor(q => q.Stage).IsOneOf(Codes.All<Stage>(), "stage").When(q => q.Stage is not null);
+            RuleFor(q => q.Category).IsOneOf(Codes.All<Category>(), "category").When(q => q.Category is not null);
+            RuleFor(q => q.Channel).IsOneOf(Codes.All<Channel>(), "channel").When(q => q.Channel is not null);
             RuleFor(q => q.Unit).MaximumLength(32);
             RuleFor(q => q.Text).MaximumLength(100);
             RuleFor(q => q.ReceivedTo).GreaterThanOrEqualTo(q => q.ReceivedFrom).When(q => q.ReceivedFrom is not null && q.ReceivedTo is not null);

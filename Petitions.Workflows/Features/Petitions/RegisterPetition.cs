@@ -65,16 +65,14 @@ public static partial class RegisterPetition
         {
             DateOnly Today() => ShanghaiTime.DateOf(time.GetUtcNow());
 
-            RuleFor(c => c.Channel).NotEmpty().Must(c => Codes.TryParse<Channel>(c, out _))
-                .WithMessage($"'channel' must be one of: {string.Join(", ", Codes.All<Channel>())}.");
+            RuleFor(c => c.Channel).NotEmpty().IsOneOf(Codes.All<Channel>(), "channel");
             RuleFor(c => c.Channel).Equal(Codes.Of(Domain.Channel.Online)).When(c => !c.Actor.IsStaff)
                 .WithMessage("A petition submitted online has the channel 'online'.");
             RuleFor(c => c.Bureau).NotEmpty().MaximumLength(32).When(c => !c.Actor.IsStaff)
                 .WithMessage("Name the bureau the petition is addressed to, by its code.");
             RuleFor(c => c.ReceivedAt).Null().When(c => !c.Actor.IsStaff)
                 .WithMessage("An online submission is received when it arrives.");
-            RuleFor(c => c.Category).NotEmpty().Must(c => Codes.TryParse<Category>(c, out _))
-                .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
+            RuleFor(c => c.Category).NotEmpty().IsOneOf(Codes.All<Category>(), "category");
 
             RuleFor(c => c.Petitioner).NotNull();
             RuleFor(c => c.Petitioner!).ChildRules(person =>
@@ -82,11 +80,12 @@ public static partial class RegisterPetition
                 PersonRules(person, Today);
                 person.RuleFor(p => p.Address).MaximumLength(300);
                 person.RuleFor(p => p.Phone).NotEmpty().When(p => string.IsNullOrWhiteSpace(p.Address))
-                    .WithMessage("Give a phone number or an address, so the reply can reach the petitioner.");
+                    .WithErrorCode("phone-or-address").WithMessage("Give a phone number or an address, so the reply can reach the petitioner.");
             }).When(c => c.Petitioner is not null);
 
             RuleFor(c => c.Representatives!.Count).LessThanOrEqualTo(Petition.MaxRepresentatives)
                 .OverridePropertyName("representatives")
+                .WithErrorCode("representatives-limit")
                 .WithMessage($"A group visit has at most {Petition.MaxRepresentatives} representatives (TL2022 Art 20).")
                 .When(c => c.Representatives is not null);
             RuleForEach(c => c.Representatives).NotNull().ChildRules(person =>
@@ -97,7 +96,7 @@ public static partial class RegisterPetition
 
             RuleFor(c => c.PeopleCount).InclusiveBetween(1, 10_000);
             RuleFor(c => c.PeopleCount).GreaterThanOrEqualTo(c => c.Representatives!.Count)
-                .WithMessage("'peopleCount' cannot be smaller than the number of representatives.")
+                .WithErrorCode("representatives-limit").WithMessage("'peopleCount' cannot be smaller than the number of representatives.")
                 .When(c => c.PeopleCount is not null && c.Representatives is not null);
 
             RuleFor(c => c.Subject).NotEmpty().MaximumLength(MaxSubjectLength);
@@ -106,9 +105,9 @@ public static partial class RegisterPetition
             RuleFor(c => c.InvolvedOfficer).MaximumLength(100);
 
             RuleFor(c => c.ReceivedAt).Must(at => at is null || at <= time.GetUtcNow() + Petition.ReceiptClockTolerance)
-                .WithMessage("'receivedAt' cannot be in the future.");
+                .WithErrorCode("received-in-future").WithMessage("'receivedAt' cannot be in the future.");
             RuleFor(c => c.ReceivedAt).Must(at => at is null || at >= time.GetUtcNow().AddYears(-1))
-                .WithMessage("'receivedAt' is more than a year ago.");
+                .WithErrorCode("received-too-early").WithMessage("'receivedAt' is more than a year ago.");
         }
 
         private static void PersonRules(InlineValidator<PersonInput> person, Func<DateOnly> today)
@@ -117,11 +116,11 @@ public static partial class RegisterPetition
             person.RuleFor(p => p.IdNumber).Custom((value, context) =>
             {
                 if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
-                    context.AddFailure($"The ID number {error}.");
+                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.") { ErrorCode = "id-number" });
             });
             person.RuleFor(p => p.Phone).Must(p => PhoneNumber.TryNormalize(p, out _))
                 .When(p => !string.IsNullOrWhiteSpace(p.Phone))
-                .WithMessage("Not a mainland mobile number or a landline with its area code.");
+                .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
         }
     }
 

@@ -23,8 +23,7 @@ public static class EvaluatePetition
         public Validator()
         {
             RuleFor(c => c.QueryCode).NotEmpty().MaximumLength(32);
-            RuleFor(c => c.Satisfaction).Must(s => Codes.TryParse<Satisfaction>(s, out _))
-                .WithMessage($"'satisfaction' must be one of: {string.Join(", ", Codes.All<Satisfaction>())}.");
+            RuleFor(c => c.Satisfaction).IsOneOf(Codes.All<Satisfaction>(), "satisfaction");
             RuleFor(c => c.Comment).MaximumLength(2000);
         }
     }

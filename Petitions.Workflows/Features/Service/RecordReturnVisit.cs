@@ -13,8 +13,7 @@ public static class RecordReturnVisit
     {
         public Validator()
         {
-            RuleFor(p => p.Satisfaction).Must(s => Codes.TryParse<Satisfaction>(s, out _))
-                .WithMessage($"'satisfaction' must be one of: {string.Join(", ", Codes.All<Satisfaction>())}.");
+            RuleFor(p => p.Satisfaction).IsOneOf(Codes.All<Satisfaction>(), "satisfaction");
             RuleFor(p => p.Note).MaximumLength(2000);
         }
     }

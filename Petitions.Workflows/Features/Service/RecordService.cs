@@ -18,9 +18,8 @@ public static class RecordService
         public Validator(TimeProvider time)
         {
             RuleFor(p => p.ServedOn).NotNull().Must(on => on <= ShanghaiTime.DateOf(time.GetUtcNow()))
-                .WithMessage("'servedOn' cannot be in the future.");
-            RuleFor(p => p.Method).Must(m => Codes.TryParse<ServiceMethod>(m, out _))
-                .WithMessage($"'method' must be one of: {string.Join(", ", Codes.All<ServiceMethod>())}.");
+                .WithErrorCode("served-in-future").WithMessage("'servedOn' cannot be in the future.");
+            RuleFor(p => p.Method).IsOneOf(Codes.All<ServiceMethod>(), "method");
         }
     }
 

@@ -32,8 +32,7 @@ public static class SupervisionBoard
         public Validator()
         {
             RuleFor(q => q.Sort).Must(s => s is null or "days" or "unit" or "category").WithMessage("'sort' is days, unit or category.");
-            RuleFor(q => q.Category).Must(c => Codes.TryParse<Category>(c, out _)).When(q => q.Category is not null)
-                .WithMessage($"'category' must be one of: {string.Join(", ", Codes.All<Category>())}.");
+            RuleFor(q => q.Category).IsOneOf(Codes.All<Category>(), "category").When(q => q.Category is not null);
             RuleFor(q => q.Unit).MaximumLength(32);
         }
     }

@@ -107,20 +107,33 @@ public static class CloseSupervisionOrder
     }
 }
 
-/// <summary>The supervision orders within the caller's reach, newest first, optionally by state.</summary>
+/// <summary>The supervision orders within the caller's reach, newest first, optionally by state; or those of one
+/// petition, for anyone who may see it (the unit answers them from the case).</summary>
 public static class ListSupervisionOrders
 {
-    public sealed record Query(string? State, Actor Actor) : IQuery<IReadOnlyList<Order>>;
+    public sealed record Query(string? State, Actor Actor) : IQuery<IReadOnlyList<Order>>
+    {
+        public string? CaseNumber { get; init; }
+    }
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.State).Must(s => s is null or "issued" or "answered" or "closed").WithMessage("'state' is issued, answered or closed.");
+        public Validator()
+        {
+            RuleFor(q => q.State).IsOneOf(["issued", "answered", "closed"], "state").When(q => q.State is not null);
+            RuleFor(q => q.CaseNumber).Must(CaseNumber.IsWellFormed).When(q => q.CaseNumber is not null).WithErrorCode("case-number").WithMessage("Not a case number.");
+        }
     }
 
-    public sealed class Handler(SupervisionStore orders, AccountStore accounts) : IRequestHandler<Query, IReadOnlyList<Order>>
+    public sealed class Handler(SupervisionStore orders, PetitionStore store, AccountStore accounts) : IRequestHandler<Query, IReadOnlyList<Order>>
     {
         public async Task<IReadOnlyList<Order>> Handle(Query query, CancellationToken ct)
         {
+            if (query.CaseNumber is not null)
+            {
+                var stored = (await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct)).Stored;
+                return (await orders.ListForPetitionAsync(stored.Id, ct)).Where(o => query.State is null || o.State == query.State).ToList();
+            }
             query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
             var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
             return await orders.ListAsync(viewer.Path, query.State, ct);

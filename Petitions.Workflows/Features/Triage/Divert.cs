@@ -14,8 +14,7 @@ public static class Divert
     {
         public Validator()
         {
-            RuleFor(p => p.Procedure).Must(p => Codes.TryParse<LegalProcedure>(p, out _))
-                .WithMessage($"'procedure' must be one of: {string.Join(", ", Codes.All<LegalProcedure>())}.");
+            RuleFor(p => p.Procedure).IsOneOf(Codes.All<LegalProcedure>(), "procedure");
             RuleFor(p => p.Comment).MaximumLength(2000);
         }
     }

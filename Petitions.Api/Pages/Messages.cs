@@ -1,0 +1,101 @@
+using System.Globalization;
+using FluentValidation;
+using FluentValidation.Internal;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Petitions.Domain;
+using Petitions.Workflows;
+
+namespace Petitions.Api.Pages;
+
+/// <summary>
+/// What a refusal says on a page, in the page's language. The API speaks English to developers; a page translates by
+/// the failure's code: the rules' codes and our validators' own codes from the table below, FluentValidation's
+/// validators through its Chinese texts. The message sits beside its field, so the field is called "此项".
+/// </summary>
+public static class Messages
+{
+    public const string Generic = "填写的内容不符合要求，请核对。";
+    private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
+
+    public static string Of(ValidationFailure failure)
+    {
+        if (Text.English) return failure.ErrorMessage;
+        if (ByCode(failure.ErrorCode) is { } known) return known;
+        var template = ValidatorOptions.Global.LanguageManager.GetString(failure.ErrorCode, Chinese);
+        if (string.IsNullOrEmpty(template)) return Generic;
+        var formatter = new MessageFormatter().AppendArgument("PropertyName", "此项");
+        foreach (var (name, value) in failure.FormattedMessagePlaceholderValues ?? [])
+            if (name != "PropertyName") formatter.AppendArgument(name, value);
+        return formatter.BuildMessage(template.Replace("'{PropertyName}' ", "{PropertyName}", StringComparison.Ordinal));
+    }
+
+    /// <summary>Each message beside its field: FluentValidation's property path, less <paramref name="prefix"/>, is the
+    /// form's under "Input.".</summary>
+    public static void Show(this ModelStateDictionary state, ValidationException invalid, string prefix = "")
+    {
+        foreach (var failure in invalid.Errors)
+        {
+            var path = failure.PropertyName.StartsWith(prefix, StringComparison.Ordinal) ? failure.PropertyName[prefix.Length..] : failure.PropertyName;
+            state.AddModelError($"Input.{path}", Of(failure));
+        }
+    }
+
+    public static string Of(Exception refused) => Text.English ? refused.Message : refused switch
+    {
+        RuleViolationException rule => ByCode(rule.Rule) ?? Generic,
+        ConcurrencyConflictException => "此件刚被他人修改，请刷新页面后重试。",
+        ForbiddenException => "您没有办理此项操作的权限。",
+        NotFoundException => "在您的权限范围内找不到该信访件。",
+        _ => Generic,
+    };
+
+    /// <summary>Every code a page can meet: the rules of the domain and the workflows, and our validators' codes.</summary>
+    public static string? ByCode(string code) => code switch
+    {
+        "one-of" => "请从列表中选择。",
+        "case-number" => "请填写正确的信访编号，例如 XF-330799-2026-000001。",
+        "phone-or-address" => "请至少填写电话或地址，以便送达答复。",
+        "received-too-early" => "收到时间不能早于一年前。",
+        "representatives-limit" => "集体访最多推选5名代表，且代表人数不能多于信访人数。",
+        "people-count" => "信访人数至少为1人。",
+        "received-in-future" => "收到时间不能晚于现在。",
+        "empty-matter" => "请填写信访事由和内容。",
+        "wrong-stage" => "此件当前所处阶段不能进行此项操作。",
+        "clock-running" => "该期限已在计时，不能重复开始（例如已有未回复的督办单）。",
+        "no-clock" => "此件没有正在计时的相应期限。",
+        "unit-outside-bureau" => "所填单位不是本机关的承办单位。",
+        "accused-unit" => "检举控告件不能交由被检举控告的单位办理。",
+        "same-unit" => "该单位已在办理此件。",
+        "extension-used" => "办理期限已延长过一次，不能再次延长。",
+        "extension-pending" => "已有延期申请等待领导审批。",
+        "extension-days" => "延长天数为1至30天。",
+        "no-extension-request" => "没有待审批的延期申请。",
+        "empty-opinion" => "处理意见须写明理由。",
+        "already-in-charge" => "您已包案此件。",
+        "already-evaluated" => "已经评价过，不能重复评价。",
+        "served-in-future" => "送达日期不能晚于今天。",
+        "no-review-window" => "处理意见送达后才能申请复查、复核或终结。",
+        "review-window-closed" => "申请期限（送达之日起30日）已过。",
+        "review-window-open" => "信访人仍在申请复查或复核的期限内。",
+        "already-warned" => "已发出过该预警。",
+        "clock-stopped" => "该期限已结束。",
+        "clock-not-running" => "该期限未在计时。",
+        "clock-not-paused" => "该期限未暂停。",
+        "no-higher-level" => "没有上一级机关可以复查或复核。",
+        "not-subordinate-bureau" => "所填机关不是本机关的直属下级机关。",
+        "duplicate-of-itself" => "信访件不能与自身重复。",
+        "unknown-earlier-petition" => "在您的权限范围内找不到该在先信访件。",
+        "id-number" => "身份证号码不正确，请核对。",
+        "phone" => "电话号码不正确：请填写手机号码或带区号的固定电话。",
+        "not-served" => "处理意见送达后才能评价办理结果。",
+        "organization-tree" => "机构层级不正确。",
+        "code-taken" => "该代码已被使用。",
+        "user-name-taken" => "该用户名已被使用。",
+        "no-opinion" => "没有待审核的处理意见。",
+        "final" => "已终结的信访件不再督办。",
+        "order-not-open" => "该督办单已回复或已办结。",
+        "order-closed" => "该督办单已办结。",
+        _ => null,
+    };
+}

@@ -1,0 +1,11 @@
+using FluentValidation;
+
+namespace Petitions.Workflows;
+
+/// <summary>Rules several validators share. Their failures carry a code of their own, which the pages translate.</summary>
+public static class ValidationRules
+{
+    /// <summary>One of <paramref name="codes"/>; the message lists them, for API clients.</summary>
+    public static IRuleBuilderOptions<T, string?> IsOneOf<T>(this IRuleBuilder<T, string?> rule, IReadOnlyList<string> codes, string field) =>
+        rule.Must(c => c is not null && codes.Contains(c)).WithErrorCode("one-of").WithMessage($"'{field}' must be one of: {string.Join(", ", codes)}.");
+}

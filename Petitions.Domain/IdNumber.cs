@@ -14,6 +14,16 @@ public sealed record IdNumber
     public string Value { get; }
     public DateOnly BirthDate { get; }
 
+    /// <summary>What can be wrong with an ID number, as the end of "The ID number …".</summary>
+    public static class Problems
+    {
+        public const string Length = "must be 18 characters long";
+        public const string Characters = "must be 17 digits followed by a digit or X";
+        public const string Region = "has an invalid region code";
+        public const string BirthDate = "has an invalid birth date";
+        public const string CheckDigit = "has a wrong check digit";
+    }
+
     /// <summary>Parses and checks an ID number; <paramref name="today"/> bounds the embedded birth date.</summary>
     public static bool TryParse(string? text, DateOnly today, out IdNumber? idNumber, out string error)
     {
@@ -21,28 +31,28 @@ public sealed record IdNumber
         var value = (text ?? "").Trim().ToUpperInvariant();
         if (value.Length != 18)
         {
-            error = "must be 18 characters long";
+            error = Problems.Length;
             return false;
         }
         if (!value.AsSpan(0, 17).ContainsOnlyDigits() || !(char.IsAsciiDigit(value[17]) || value[17] == 'X'))
         {
-            error = "must be 17 digits followed by a digit or X";
+            error = Problems.Characters;
             return false;
         }
         if (value[0] == '0')
         {
-            error = "has an invalid region code";
+            error = Problems.Region;
             return false;
         }
         if (!DateOnly.TryParseExact(value.AsSpan(6, 8), "yyyyMMdd", out var birthDate)
             || birthDate.Year < 1900 || birthDate > today)
         {
-            error = "has an invalid birth date";
+            error = Problems.BirthDate;
             return false;
         }
         if (value[17] != CheckCharacter(value))
         {
-            error = "has a wrong check digit";
+            error = Problems.CheckDigit;
             return false;
         }
         idNumber = new IdNumber(value, birthDate);

@@ -23,15 +23,15 @@ public static class PetitionEndpoints
             .WithSummary("Registers a petition (reception, office) and returns its case number and query code.");
 
         petitions.MapGet("/", async (
-                string? stage, string? unit, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
+                string? stage, bool? extensionRequested, string? unit, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
                 string? text, string? after, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListPetitions.Query
                 {
-                    Stage = stage, Unit = unit, Category = category, Channel = channel, ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
+                    Stage = stage, ExtensionRequested = extensionRequested == true, Unit = unit, Category = category, Channel = channel, ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
                     Text = text, After = after, Limit = limit, Actor = http.User.Actor(),
                 }, ct)))
             .WithName("ListPetitions")
-            .WithSummary("Petitions within the caller's reach, newest first; filters: stage, unit (code), category, channel, receivedFrom/To (dates), text; page with 'after' = the previous page's 'next'.");
+            .WithSummary("Petitions within the caller's reach, newest first; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), category, channel, receivedFrom/To (dates), text; page with 'after' = the previous page's 'next'.");
 
         petitions.MapGet("/{caseNumber}/notices/{noticeId:long}", async (string caseNumber, long noticeId, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Content(NoticeDocument.Render(await mediator.Send(new GetNotice.Query(caseNumber, noticeId, http.User.Actor()), ct)), "text/html; charset=utf-8"))

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Petitions.Api.Http;
+using Petitions.Domain;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Accounts;
 
@@ -53,11 +54,6 @@ public static class SessionEndpoints
             })
             .RequireAuthorization(PagesPolicy)
             .ExcludeFromDescription();
-
-        app.MapGet("/", (HttpContext http, IAntiforgery antiforgery) =>
-                TypedResults.Content(HomePage(http.User.Identity?.Name ?? "", antiforgery.GetAndStoreTokens(http)), "text/html; charset=utf-8"))
-            .RequireAuthorization(PagesPolicy)
-            .ExcludeFromDescription();
     }
 
     /// <summary>The sign-in form; every field may be missing (a 400 would only confuse a person at a browser).</summary>
@@ -97,16 +93,25 @@ public static class SessionEndpoints
           <button type="submit">登录 Sign in</button>
         </form>
         """);
-
-    private static string HomePage(string userName, AntiforgeryTokenSet tokens) => Page("信访业务系统", $"""
-        <h1>信访业务系统</h1>
-        <p>已登录 Signed in: {Html.Encode(userName)}</p>
-        <form method="post" action="/logout">{Token(tokens)}<button type="submit">退出 Sign out</button></form>
-        """);
 }
 
-/// <summary>The authorization policy of the pages: the cookie scheme, any signed-in user.</summary>
+/// <summary>The authorization policies of the pages: the cookie scheme, any signed-in user, and the roles of a
+/// folder. A user without them is sent to <c>/denied</c>, which answers 403.</summary>
 public static class PagesAuthorization
 {
-    public static AuthorizationPolicy Policy { get; } = new AuthorizationPolicyBuilder(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build();
+    public const string Reception = "pages-reception";
+    public const string Supervision = "pages-supervision";
+
+    public static void AddPagePolicies(this AuthorizationOptions options)
+    {
+        options.AddPolicy(SessionEndpoints.PagesPolicy, ForRoles());
+        options.AddPolicy(Reception, ForRoles(Role.Reception, Role.Office));
+        options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
+    }
+
+    private static AuthorizationPolicy ForRoles(params Role[] roles)
+    {
+        var policy = new AuthorizationPolicyBuilder(CookieAuthenticationDefaults.AuthenticationScheme).RequireAuthenticatedUser();
+        return (roles.Length == 0 ? policy : policy.RequireRole(roles.Select(Codes.Of))).Build();
+    }
 }

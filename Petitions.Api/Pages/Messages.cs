@@ -21,6 +21,7 @@ public static class Messages
     public static string Of(ValidationFailure failure)
     {
         if (Text.English) return failure.ErrorMessage;
+        if (failure is { ErrorCode: "id-number", CustomState: string problem }) return IdNumberProblem(problem);
         if (ByCode(failure.ErrorCode) is { } known) return known;
         var template = ValidatorOptions.Global.LanguageManager.GetString(failure.ErrorCode, Chinese);
         if (string.IsNullOrEmpty(template)) return Generic;
@@ -48,6 +49,16 @@ public static class Messages
         ForbiddenException => "您没有办理此项操作的权限。",
         NotFoundException => "在您的权限范围内找不到该信访件。",
         _ => Generic,
+    };
+
+    private static string IdNumberProblem(string problem) => "身份证号码" + problem switch
+    {
+        IdNumber.Problems.Length => "应为18位。",
+        IdNumber.Problems.Characters => "应为17位数字加1位数字或X。",
+        IdNumber.Problems.Region => "的地区码不正确。",
+        IdNumber.Problems.BirthDate => "中的出生日期不正确。",
+        IdNumber.Problems.CheckDigit => "的校验位不正确，请核对。",
+        _ => "不正确，请核对。",
     };
 
     /// <summary>Every code a page can meet: the rules of the domain and the workflows, and our validators' codes.</summary>

@@ -29,8 +29,22 @@ public sealed partial class SessionTests(DatabaseServers servers) : ApiTest(Stor
         Assert.Contains("HttpOnly", string.Join(";", signedIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", string.Join(";", signedIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Contains("Signed in: office", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("已登录：office", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode); // the JSON API takes bearer tokens only
+    }
+
+    [Fact]
+    public async Task A_page_outside_the_users_roles_answers_403_with_a_page_that_says_so()
+    {
+        var token = await FormTokenAsync();
+        await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "handler", ["password"] = TestData.Password, ["returnUrl"] = "/" });
+
+        var board = await Browser.GetAsync("/supervision", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, board.StatusCode);
+        Assert.StartsWith("/denied", board.Headers.Location?.PathAndQuery ?? board.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        var denied = await Browser.GetAsync(board.Headers.Location, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("无权访问", await denied.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,6 +84,6 @@ public sealed partial class SessionTests(DatabaseServers servers) : ApiTest(Stor
         Assert.Equal(HttpStatusCode.Redirect, (await Browser.GetAsync("/", Ct)).StatusCode);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"(?<token>[^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\"(?: type=\"hidden\")? value=\"(?<token>[^\"]+)\"")]
     private static partial Regex FormToken();
 }

@@ -50,7 +50,7 @@ public sealed class PetitionerJourneyTests(DatabaseServers servers, BrowserServe
         await page.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
 
         Assert.False(string.IsNullOrWhiteSpace(await page.Locator("[data-valmsg-for='Input.Bureau']").TextContentAsync()));
-        Assert.Contains("check digit", await page.Locator("[data-valmsg-for='Input.Petitioner.IdNumber']").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("校验位不正确", await page.Locator("[data-valmsg-for='Input.Petitioner.IdNumber']").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await Database.CountAsync("petitions"));
     }
 

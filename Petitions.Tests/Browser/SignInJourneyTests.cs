@@ -22,10 +22,12 @@ public sealed class SignInJourneyTests(DatabaseServers servers, BrowserServer br
         await page.GetByLabel("用户名 User name").FillAsync("office");
         await page.GetByLabel("密码 Password").FillAsync(TestData.Password);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        Assert.Contains("Signed in: office", await page.Locator("body").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("已登录：office", await page.Locator("body").TextContentAsync(), StringComparison.Ordinal);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "待受理审查" }).ClickAsync(); // the office's own queue
+        Assert.EndsWith("/cases?queue=triage", page.Url, StringComparison.Ordinal);
         await BrowserServer.ShotAsync(page, "signed-in");
 
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "退出 Sign out" }).ClickAsync();
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "退出" }).ClickAsync();
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
     }
 }

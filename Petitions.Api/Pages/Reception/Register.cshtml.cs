@@ -45,11 +45,10 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
     public RegisterPetition.Response? Registered { get; private set; }
     public string? Refusal { get; private set; }
 
-    public IActionResult OnGet() => Allowed() ? Page() : Forbid();
+    public void OnGet() { }
 
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
     {
-        if (!Allowed()) return Forbid();
         try
         {
             Duplicates = await mediator.Send(new FindPossibleDuplicates.Query(Command()), ct);
@@ -63,7 +62,6 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken ct)
     {
-        if (!Allowed()) return Forbid();
         try
         {
             Registered = await mediator.Send(Command(), ct);
@@ -78,8 +76,6 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         }
         return Page();
     }
-
-    private bool Allowed() => User.Actor().HasAny(Role.Reception, Role.Office);
 
     private RegisterPetition.Command Command() => new()
     {

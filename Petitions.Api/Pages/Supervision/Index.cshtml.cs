@@ -22,7 +22,6 @@ public sealed class IndexModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string? level, string? sort, string? unit, string? category, CancellationToken ct)
     {
-        if (!User.Actor().HasAny(Role.Supervisor, Role.Leader, Role.Office)) return Forbid();
         Level = level == "near-due" ? WarningLevel.NearDue : WarningLevel.Overdue;
         (Sort, Unit, Category) = (Blank(sort), Blank(unit), Blank(category));
         Entries = await mediator.Send(new SupervisionBoard.Query(Level, Sort, Unit, Category, User.Actor()), ct);

@@ -7,8 +7,8 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Workflows.Features.Petitions;
 
 /// <summary>
-/// The petitions the caller may see, newest first, filtered by stage, unit, category, channel, received dates and
-/// text, in pages: each page ends with a cursor for the next (keyset paging: the cost of a page does not grow
+/// The petitions the caller may see, newest first, filtered by stage, a pending extension request, unit, category,
+/// channel, received dates and text, in pages: each page ends with a cursor for the next (keyset paging: the cost of a page does not grow
 /// with how deep it is).
 /// </summary>
 public static class ListPetitions
@@ -18,6 +18,10 @@ public static class ListPetitions
     public sealed record Query : IQuery<Page>
     {
         public string? Stage { get; init; }
+
+        /// <summary>Only petitions whose unit asked for an extension a leader has not yet decided.</summary>
+        public bool ExtensionRequested { get; init; }
+
         public string? Unit { get; init; }
         public string? Category { get; init; }
         public string? Channel { get; init; }
@@ -78,6 +82,7 @@ public static class ListPetitions
                 "NOT (p.category = 'accusation' AND p.involved_unit_id = @ViewerId)",
             };
             if (query.Stage is not null) where.Add("p.stage = @Stage");
+            if (query.ExtensionRequested) where.Add("p.requested_extension_days IS NOT NULL");
             if (query.Category is not null) where.Add("p.category = @Category");
             if (query.Channel is not null) where.Add("p.channel = @Channel");
             if (query.Unit is not null) where.Add("u.code = @Unit");

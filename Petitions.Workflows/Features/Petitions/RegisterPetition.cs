@@ -116,7 +116,11 @@ public static partial class RegisterPetition
             person.RuleFor(p => p.IdNumber).Custom((value, context) =>
             {
                 if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.") { ErrorCode = "id-number" });
+                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
+                    {
+                        ErrorCode = "id-number",
+                        CustomState = error, // one of IdNumber.Problems, for the pages' words
+                    });
             });
             person.RuleFor(p => p.Phone).Must(p => PhoneNumber.TryNormalize(p, out _))
                 .When(p => !string.IsNullOrWhiteSpace(p.Phone))

@@ -99,6 +99,18 @@ public static class Text
         _ => code,
     };
 
+    /// <summary>The colour of a due day: "red" once past, "amber" within the three days before, else none.</summary>
+    public static string Warning(DateOnly? due, DateOnly today) =>
+        due is not { } d ? "" : d < today ? "red" : d.DayNumber - today.DayNumber <= 3 ? "amber" : "";
+
+    public static string OrderState(string state) => state switch
+    {
+        "issued" => T("待回复", "awaiting the answer"),
+        "answered" => T("已回复", "answered"),
+        "closed" => T("已办结", "closed"),
+        _ => state,
+    };
+
     public static string Date(DateOnly date) =>
         English ? date.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en")) : date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 

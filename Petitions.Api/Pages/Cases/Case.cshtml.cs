@@ -7,6 +7,8 @@ using Petitions.Domain;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Actions;
 using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Features.Supervision;
+using Petitions.Workflows.Storage;
 using Petitions.Workflows.Workflow;
 
 namespace Petitions.Api.Pages.Cases;
@@ -24,6 +26,10 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
     public Dictionary<string, string[]> Errors { get; } = [];
     public string? Problem { get; private set; }
     public IReadOnlyList<(long Id, string Kind, DateTimeOffset IssuedAt)> Notices { get; private set; } = [];
+    public IReadOnlyList<Order> Orders { get; private set; } = [];
+
+    /// <summary>The form that keeps its values and messages after a refusal: a workflow action, or <see cref="OrderForm"/>.</summary>
+    public const string OrderForm = "supervision-order";
     public DateOnly Today => ShanghaiTime.DateOf(time.GetUtcNow());
     [TempData] public string? Done { get; set; }
 
@@ -33,14 +39,32 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         return Page();
     }
 
-    public async Task<IActionResult> OnPostActAsync(string caseNumber, string action, CancellationToken ct)
+    public Task<IActionResult> OnPostActAsync(string caseNumber, string action, CancellationToken ct)
     {
         var definition = workflows.AllActions.FirstOrDefault(a => a.Code == action);
-        if (definition is null) return NotFound();
+        return definition is null
+            ? Task.FromResult<IActionResult>(NotFound())
+            : SendAsync(caseNumber, action, ActionForms.Name(action),
+                new PerformAction.Command(caseNumber, action, ActionForms.Body(definition, Request.Form), User.Actor()), ct);
+    }
+
+    public Task<IActionResult> OnPostIssueOrderAsync(string caseNumber, string? problem, string? requirement, CancellationToken ct) =>
+        SendAsync(caseNumber, OrderForm, Text.T("发出督办单", "Supervision order issued"),
+            new IssueSupervisionOrder.Command(caseNumber, problem, requirement, User.Actor()), ct);
+
+    public Task<IActionResult> OnPostRespondToOrderAsync(string caseNumber, long order, string? response, CancellationToken ct) =>
+        SendAsync(caseNumber, OrderForm, Text.T("督办回复", "Supervision order answered"), new RespondToSupervisionOrder.Command(order, response, User.Actor()), ct);
+
+    public Task<IActionResult> OnPostCloseOrderAsync(string caseNumber, long order, CancellationToken ct) =>
+        SendAsync(caseNumber, OrderForm, Text.T("督办办结", "Supervision order closed"), new CloseSupervisionOrder.Command(order, User.Actor()), ct);
+
+    /// <summary>Sends a form's command: done, back to the case; refused, the form stays open with its messages.</summary>
+    private async Task<IActionResult> SendAsync<TResponse>(string caseNumber, string form, string done, IRequest<TResponse> command, CancellationToken ct)
+    {
         try
         {
-            await mediator.Send(new PerformAction.Command(caseNumber, action, ActionForms.Body(definition, Request.Form), User.Actor()), ct);
-            Done = ActionForms.Name(action);
+            await mediator.Send(command, ct);
+            Done = done;
             return RedirectToPage(new { caseNumber });
         }
         catch (ValidationException invalid)
@@ -52,10 +76,15 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         {
             Problem = Messages.Of(refused);
         }
-        OpenAction = action;
+        OpenAction = form;
         await LoadAsync(caseNumber, ct);
         return Page();
     }
+
+    /// <summary>A posted value of the open form, to show again after a refusal.</summary>
+    public string Posted(string form, string field) => OpenAction == form ? Request.Form[field].ToString() : "";
+
+    public string[] MessagesFor(string form, string field) => OpenAction == form && Errors.TryGetValue(field, out var messages) ? messages : [];
 
     private async Task LoadAsync(string caseNumber, CancellationToken ct)
     {
@@ -63,13 +92,12 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         Petition = await mediator.Send(new GetPetition.Query(caseNumber, actor), ct);
         Actions = await mediator.Send(new ListActions.Query(caseNumber, actor), ct);
         Notices = (await mediator.Send(new ListNotices.Query(caseNumber, actor), ct)).Select(n => (n.Id, n.Kind, n.IssuedAt)).ToList();
+        Orders = await mediator.Send(new ListSupervisionOrders.Query(null, actor) { CaseNumber = caseNumber }, ct);
     }
 
     public ActionDefinition Definition(string action) => workflows.AllActions.First(a => a.Code == action);
 
     /// <summary>"red" past due, "amber" within the warning lead, else none.</summary>
     public string Warning(GetPetition.ClockView clock) =>
-        clock.State is "stopped" or "paused" ? ""
-        : clock.DueOn < Today || clock.State == "overdue" ? "red"
-        : clock.DueOn.DayNumber - Today.DayNumber <= 3 ? "amber" : "";
+        clock.State is "stopped" or "paused" ? "" : clock.State == "overdue" ? "red" : Text.Warning(clock.DueOn, Today);
 }

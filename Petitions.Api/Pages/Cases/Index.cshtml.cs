@@ -45,5 +45,5 @@ public sealed class IndexModel(IMediator mediator, TimeProvider time) : PageMode
 
     public string NextPage => Current is not null ? $"?queue={Current.Code}&after={List.Next}" : $"?stage={Stage}&after={List.Next}";
 
-    public string Warning(DateOnly? due) => due is not { } d ? "" : d < Today ? "red" : d.DayNumber - Today.DayNumber <= 3 ? "amber" : "";
+    public string Warning(DateOnly? due) => Text.Warning(due, Today);
 }

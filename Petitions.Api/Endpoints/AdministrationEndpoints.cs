@@ -10,6 +10,8 @@ public static class AdministrationEndpoints
 
     public sealed record OrganizationRequest(string? Parent, string? Code, string? Name, string? Kind);
 
+    public sealed record ContactCardRequest(bool? Enabled, string? Phone);
+
     public sealed record UserRequest(string? UserName, string? DisplayName, string? Password, string? Organization, IReadOnlyList<string>? Roles)
     {
         public override string ToString() => nameof(UserRequest); // the password stays out of logs
@@ -35,6 +37,11 @@ public static class AdministrationEndpoints
                 TypedResults.Ok(await mediator.Send(new AddOrganization.Command(request.Parent, request.Code, request.Name, request.Kind, http.User.Actor()), ct)))
             .WithName("AddOrganization")
             .WithSummary("Add an organization (province, city, county or unit) under its parent, by code.");
+
+        admin.MapPut("/organizations/{code}/contact-card", async (string code, ContactCardRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetContactCard.Command(code, request.Enabled, request.Phone, http.User.Actor()), ct)))
+            .WithName("SetContactCard")
+            .WithSummary("Whether a bureau shows petitioners the handling officer's contact card (enabled), and the organization's public office phone.");
 
         admin.MapPost("/users", async (UserRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(

@@ -105,6 +105,7 @@ public static class Messages
         "user-name-taken" => "该用户名已被使用。",
         "no-opinion" => "没有待审核的处理意见。",
         "final" => "已终结的信访件不再督办。",
+        "contact-card-bureau" => "是否公开联系卡由信访机关决定，承办单位只能设置电话。",
         "order-not-open" => "该督办单已回复或已办结。",
         "order-closed" => "该督办单已办结。",
         _ => null,

@@ -66,9 +66,13 @@ public sealed class PetitionerJourneyTests(DatabaseServers servers, BrowserServe
         await Act(await TokenAsync("handler"), "submit-opinion", new { outcome = "support", text = "已处理。" });
         await Act(office, "approve-opinion", new { });
         await Act(office, "record-service", new { servedOn = "2026-11-20", method = "post" });
+        (await SendAsync(HttpMethod.Put, "/api/admin/organizations/330799/contact-card", await TokenAsync("admin"),
+            JsonContent.Create(new { enabled = true, phone = "0571-87654321" }))).EnsureSuccessStatusCode();
         var page = await PhoneAsync();
 
         await CheckProgressAsync(page, caseNumber, registered.GetProperty("queryCode").GetString()!);
+        var card = await page.GetByTestId("contact-card").TextContentAsync();
+        Assert.True(card!.Contains("城关派出所", StringComparison.Ordinal) && card.Contains("0571-87654321", StringComparison.Ordinal), card);
         await page.GetByLabel("您对办理结果是否满意？").SelectOptionAsync("satisfied");
         await page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
 

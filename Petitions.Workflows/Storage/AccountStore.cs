@@ -128,4 +128,8 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
             "UPDATE users SET password_hash = @Hash, failed_logins = 0, locked_until = NULL WHERE id = @UserId",
             new { UserId = userId, Hash = hasher.HashPassword(new UserAccount(), password) }, ct);
 
+    public Task SetContactCardAsync(long organizationId, bool enabled, string? phone, CancellationToken ct) =>
+        session.ExecuteAsync(
+            "UPDATE organizations SET contact_card = @Enabled, contact_phone = @Phone WHERE id = @Id",
+            new { Id = organizationId, Enabled = enabled, Phone = phone }, ct);
 }

@@ -7,7 +7,8 @@ namespace Petitions.Workflows.Features.Public;
 
 /// <summary>
 /// A petitioner checks progress with the case number and query code: the stage, the dated public timeline, the
-/// notices owed and the current due date. Nobody's personal data. A wrong code and an unknown case get the same answer.
+/// notices owed and the current due date; and, where the bureau enables it, the contact card of the unit handling it.
+/// No personal data of anyone involved. A wrong code and an unknown case get the same answer.
 /// </summary>
 public static class LookUpPetition
 {
@@ -21,8 +22,14 @@ public static class LookUpPetition
     /// <summary>A writing the petitioner is owed, and the day it was issued.</summary>
     public sealed record OwedNotice(string Kind, DateOnly IssuedOn);
 
+    /// <summary>Who handles the petition: the unit, the officer of that unit who acted on it last, and the office phone.</summary>
+    public sealed record ContactCard(string Unit, string? Officer, string? Phone);
+
     public sealed record Response(
-        string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline, IReadOnlyList<OwedNotice> Notices);
+        string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline, IReadOnlyList<OwedNotice> Notices)
+    {
+        public ContactCard? Contact { get; init; }
+    }
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -37,6 +44,9 @@ public static class LookUpPetition
         {
             public string Stage { get; init; } = "";
             public DateTimeOffset ReceivedAt { get; init; }
+            public string? ContactUnit { get; init; }
+            public string? ContactOfficer { get; init; }
+            public string? ContactPhone { get; init; }
         }
 
         private sealed record EventRow
@@ -63,12 +73,21 @@ public static class LookUpPetition
             var id = await store.OpenWithQueryCodeAsync(query.CaseNumber, query.QueryCode, ct) ?? throw new NotFoundException(NoMatch);
             var petition = (await session.QuerySingleOrDefaultAsync<PetitionRow>(
                 """
-                SELECT stage       AS Stage,
-                       received_at AS ReceivedAt
-                FROM petitions
-                WHERE id = @Id
+                SELECT p.stage       AS Stage,
+                       p.received_at AS ReceivedAt,
+                       u.name        AS ContactUnit,
+                       (SELECT o.display_name
+                        FROM users o
+                        WHERE o.id = (SELECT e.actor_user_id FROM petition_events e
+                                      WHERE e.id = (SELECT MAX(l.id) FROM petition_events l
+                                                    WHERE l.petition_id = p.id AND l.actor_organization_id = u.id))) AS ContactOfficer,
+                       COALESCE(u.contact_phone, b.contact_phone) AS ContactPhone
+                FROM petitions p
+                JOIN organizations b ON b.id = p.bureau_id
+                LEFT JOIN organizations u ON u.id = p.assigned_unit_id AND b.contact_card = @Enabled
+                WHERE p.id = @Id
                 """,
-                new { Id = id }, ct))!;
+                new { Id = id, Enabled = true }, ct))!;
 
             var events = await session.QueryAsync<EventRow>(
                 """
@@ -109,7 +128,10 @@ public static class LookUpPetition
                 clock?.DueOn,
                 clock?.Provisional ?? false,
                 events.Select(e => new Step(ShanghaiTime.DateOf(e.OccurredAt), e.Action, e.Stage)).ToList(),
-                notices.Select(n => new OwedNotice(n.Kind, ShanghaiTime.DateOf(n.IssuedAt))).ToList());
+                notices.Select(n => new OwedNotice(n.Kind, ShanghaiTime.DateOf(n.IssuedAt))).ToList())
+            {
+                Contact = petition.ContactUnit is { } unit ? new ContactCard(unit, petition.ContactOfficer, petition.ContactPhone) : null,
+            };
         }
     }
 }

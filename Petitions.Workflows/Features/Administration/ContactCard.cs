@@ -1,0 +1,48 @@
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Administration;
+
+/// <summary>
+/// An administrator decides whether a bureau shows petitioners the handling officer's contact card on the progress
+/// page, and sets an organization's public office phone (a unit's, or the bureau's as the fallback). Off by default:
+/// some bureaus prefer that petitioners go through the reception desk.
+/// </summary>
+public static class SetContactCard
+{
+    public sealed record Command(string Organization, bool? Enabled, string? Phone, Actor Actor) : ICommand<Response>
+    {
+        string? ICommandRequest.AuditCaseNumber => null;
+    }
+
+    public sealed record Response(string Organization, bool Enabled, string? Phone);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Enabled).NotNull();
+            RuleFor(c => c.Phone).Must(p => PhoneNumber.TryNormalize(p, out _)).When(c => !string.IsNullOrWhiteSpace(c.Phone))
+                .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
+        }
+    }
+
+    public sealed class Handler(AccountStore accounts) : IRequestHandler<Command, Response>
+    {
+        public async Task<Response> Handle(Command command, CancellationToken ct)
+        {
+            command.Actor.Require(Role.Admin);
+            var admin = (await accounts.OrganizationAsync(command.Actor.OrganizationId!.Value, ct))!;
+            var organization = await accounts.OrganizationByCodeAsync(command.Organization, ct);
+            if (organization is null || !admin.IsAtOrAbove(organization.Path))
+                throw new NotFoundException($"There is no organization '{command.Organization}' within your reach.");
+            if (command.Enabled == true && organization.Ref.Kind == OrganizationKind.Unit)
+                throw new RuleViolationException("contact-card-bureau", "The contact card is a bureau's choice; a unit only sets its phone.");
+            var phone = PhoneNumber.TryNormalize(command.Phone, out var normalized) ? normalized : null;
+            await accounts.SetContactCardAsync(organization.Id, command.Enabled!.Value, phone, ct);
+            return new Response(organization.Code, command.Enabled.Value, phone);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+-- A bureau may show petitioners the handling officer's contact card; an organization may publish an office phone.
+ALTER TABLE organizations ADD COLUMN contact_card boolean NOT NULL DEFAULT false;
+ALTER TABLE organizations ADD COLUMN contact_phone varchar(40) NULL;

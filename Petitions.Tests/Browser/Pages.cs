@@ -6,42 +6,45 @@ namespace Petitions.Tests.Browser;
 /// <summary>Steps every browser journey takes.</summary>
 internal static class Pages
 {
-    public static async Task SignInAsync(IPage page, string user)
+    /// <summary>Signs in and picks the pages' language (a cookie remembers it).</summary>
+    public static async Task SignInAsync(IPage page, string user, string lang = "zh-CN")
     {
         await page.GotoAsync("/login");
         await page.GetByLabel("用户名 User name").FillAsync(user);
         await page.GetByLabel("密码 Password").FillAsync(TestData.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await page.GotoAsync($"/?lang={lang}");
     }
 
-    /// <summary>The reception desk fills in a group petition with two representatives and checks it for duplicates.</summary>
+    /// <summary>The reception desk fills in a group petition with two representatives and checks it for duplicates
+    /// (by the fields' ids, so in either language).</summary>
     public static async Task FillGroupPetitionAsync(IPage page)
     {
         await page.GotoAsync("/reception/register");
-        await page.GetByLabel("信访形式").SelectOptionAsync("visit");
-        await page.GetByLabel("姓名", new() { Exact = true }).FillAsync(TestData.PetitionerName);
-        await page.GetByLabel("身份证号码", new() { Exact = true }).FillAsync(TestData.IdNumber);
-        await page.GetByLabel("联系电话", new() { Exact = true }).FillAsync(TestData.PetitionerPhone);
-        for (var i = 0; i < 2; i++) await page.GetByRole(AriaRole.Button, new() { Name = "添加代表" }).ClickAsync();
+        await page.Locator("#channel").SelectOptionAsync("visit");
+        await page.Locator("#petitioner-name").FillAsync(TestData.PetitionerName);
+        await page.Locator("#petitioner-id").FillAsync(TestData.IdNumber);
+        await page.Locator("#petitioner-phone").FillAsync(TestData.PetitionerPhone);
+        for (var i = 0; i < 2; i++) await page.Locator("#add-representative").ClickAsync();
         await page.Locator("#rep-0-name").FillAsync("李四");
         await page.Locator("#rep-0-id").FillAsync(TestData.IdNumberFor(new DateOnly(1980, 5, 6), 11));
         await page.Locator("#rep-1-name").FillAsync("王五");
         await page.Locator("#rep-1-id").FillAsync(TestData.IdNumberFor(new DateOnly(1975, 3, 4), 7));
-        await page.GetByLabel("人数").FillAsync("12");
-        await page.GetByLabel("事由").FillAsync("小区周边工地夜间施工噪音扰民");
-        await page.GetByLabel("主要内容").FillAsync("十二户居民反映工地夜间施工，严重影响休息。");
-        await page.GetByRole(AriaRole.Button, new() { Name = "检查并查重" }).ClickAsync();
+        await page.Locator("#people-count").FillAsync("12");
+        await page.Locator("#subject").FillAsync("小区周边工地夜间施工噪音扰民");
+        await page.Locator("#content").FillAsync("十二户居民反映工地夜间施工，严重影响休息。");
+        await page.Locator("button[formaction*='handler=Check']").ClickAsync();
     }
 
     /// <summary>Confirms a checked registration; returns the case number and query code the page shows.</summary>
     public static async Task<(string CaseNumber, string QueryCode)> ConfirmRegistrationAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "确认登记" }).ClickAsync();
+        await page.Locator("button[formaction*='handler=Register']").ClickAsync();
         return ((await page.GetByTestId("case-number").TextContentAsync())!, (await page.GetByTestId("query-code").TextContentAsync())!);
     }
 
     /// <summary>Opens an action's form on the case page, fills it and sends it.</summary>
-    public static async Task ActAsync(IPage page, string caseNumber, string action, string button, IReadOnlyDictionary<string, string> fields)
+    public static async Task ActAsync(IPage page, string caseNumber, string action, IReadOnlyDictionary<string, string> fields)
     {
         await page.GotoAsync($"/cases/{caseNumber}");
         var form = page.Locator("details", new() { Has = page.Locator($"form[action*='action={action}']") });
@@ -52,6 +55,6 @@ internal static class Pages
             if (await field.EvaluateAsync<string>("e => e.tagName") == "SELECT") await field.SelectOptionAsync(value);
             else await field.FillAsync(value);
         }
-        await form.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+        await form.Locator("button[type='submit']").ClickAsync();
     }
 }

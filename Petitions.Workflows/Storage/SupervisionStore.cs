@@ -36,15 +36,18 @@ public sealed class SupervisionStore(DbSession session)
     public Task<Order?> FindAsync(long id, CancellationToken ct) =>
         session.QuerySingleOrDefaultAsync<Order>($"{SelectOrder}\nWHERE o.id = @Id", new { Id = id }, ct);
 
-    public Task<IReadOnlyList<Order>> ListAsync(string scopePath, string? state, CancellationToken ct) =>
+    /// <summary>The newest <paramref name="take"/> orders within the scope.</summary>
+    public Task<IReadOnlyList<Order>> ListAsync(string scopePath, string? state, int take, CancellationToken ct) =>
         session.QueryAsync<Order>(
-            $"""
-            {SelectOrder}
-            WHERE p.bureau_path LIKE @ScopePrefix
-              {(state is null ? "" : "AND o.state = @State")}
-            ORDER BY o.id DESC
-            """,
-            new { ScopePrefix = scopePath + "%", State = state }, ct);
+            session.Dialect.Limit(
+                $"""
+                {SelectOrder}
+                WHERE p.bureau_path LIKE @ScopePrefix
+                  {(state is null ? "" : "AND o.state = @State")}
+                ORDER BY o.id DESC
+                """,
+                "@Take"),
+            new { ScopePrefix = scopePath + "%", State = state, Take = take }, ct);
 
     public Task<IReadOnlyList<Order>> ListForPetitionAsync(long petitionId, CancellationToken ct) =>
         session.QueryAsync<Order>($"{SelectOrder}\nWHERE o.petition_id = @PetitionId\nORDER BY o.id DESC", new { PetitionId = petitionId }, ct);

@@ -107,10 +107,12 @@ public static class CloseSupervisionOrder
     }
 }
 
-/// <summary>The supervision orders within the caller's reach, newest first, optionally by state; or those of one
-/// petition, for anyone who may see it (the unit answers them from the case).</summary>
+/// <summary>The supervision orders within the caller's reach, newest first (at most <see cref="MaxOrders"/>), optionally
+/// by state; or those of one petition, for anyone who may see it (the unit answers them from the case).</summary>
 public static class ListSupervisionOrders
 {
+    public const int MaxOrders = 500;
+
     public sealed record Query(string? State, Actor Actor) : IQuery<IReadOnlyList<Order>>
     {
         public string? CaseNumber { get; init; }
@@ -136,7 +138,7 @@ public static class ListSupervisionOrders
             }
             query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
             var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
-            return await orders.ListAsync(viewer.Path, query.State, ct);
+            return await orders.ListAsync(viewer.Path, query.State, MaxOrders, ct);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Petitions.Workflows.Privacy;
 
 namespace Petitions.Tests.Support;
@@ -42,6 +44,15 @@ public sealed class ServiceCluster : IAsyncDisposable
     {
         await _instances[index].DisposeAsync();
         _instances[index] = await ServiceProcess.StartAsync(_database, _keys, _keysDirectory, _settings);
+    }
+
+    /// <summary>A bearer token for a seeded user, from one instance.</summary>
+    public async Task<string> TokenAsync(HttpClient client, string userName, int instance = 0)
+    {
+        var response = await client.PostAsJsonAsync(
+            new Uri(_instances[instance].BaseAddress, "/api/auth/token"), new { userName, password = TestData.Password }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("accessToken").GetString()!;
     }
 
     public async ValueTask DisposeAsync()

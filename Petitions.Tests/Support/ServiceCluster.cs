@@ -25,6 +25,9 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Instances => _instances;
 
+    /// <summary>The data-protection key folder the instances share.</summary>
+    public string KeysDirectory => _keysDirectory;
+
     public ServiceProcess this[int index] => _instances[index];
 
     /// <summary>The organizations and users of <see cref="TestData"/>, written through the workflows; no instance runs yet.</summary>

@@ -123,13 +123,21 @@ public static partial class PetitionsHost
         return app;
     }
 
-    /// <summary>Migrates (when configured, or always for the <c>migrate</c> command) and, in Development, seeds the demo.</summary>
+    /// <summary>Migrates (when configured, or always for the <c>migrate</c> command); to serve, makes sure the shared token
+    /// key exists and, in Development, seeds the demo.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, bool migrateOnly)
     {
         var storage = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
-        if (migrateOnly || storage.MigrateOnStartup)
-            await app.Services.GetRequiredService<Migrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
-        if (migrateOnly || !app.Environment.IsDevelopment()) return;
+        var migrator = app.Services.GetRequiredService<Migrator>();
+        if (migrateOnly || storage.MigrateOnStartup) await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+        if (migrateOnly) return;
+
+        // Instances that start together on an empty key folder would each create a token key of their own, and once
+        // their first two minutes are over a token from one no longer opens on another (dotnet/aspnetcore#52678).
+        // Under the migration lock the first instance creates the key and the others find it.
+        await migrator.UnderMigrationLockAsync(
+            () => app.Services.GetDataProtector("Petitions.KeyRing").Protect("ready"), app.Lifetime.ApplicationStopping);
+        if (!app.Environment.IsDevelopment()) return;
 
         var password = app.Configuration["Demo:Password"];
         if (string.IsNullOrEmpty(password)) return;

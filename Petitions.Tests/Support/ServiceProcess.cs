@@ -1,24 +1,33 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Petitions.Workflows.Privacy;
 
 namespace Petitions.Tests.Support;
 
 /// <summary>The real service as a process of its own (what a deployment runs), on a loopback port, in Production.</summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<string> _output = new();
 
     private ServiceProcess(Process process) => _process = process;
 
     public bool HasExited => _process.HasExited;
 
-    public static ServiceProcess Start(TestDatabase database, PersonalDataKeys keys, string keysDirectory, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Where the service listens: a port the system chose, read from the service's own start-up line.</summary>
+    public Uri BaseAddress => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : throw new InvalidOperationException("The service is not listening yet.");
+
+    /// <summary>Starts the service and waits until it listens (migrations run before that).</summary>
+    public static async Task<ServiceProcess> StartAsync(TestDatabase database, PersonalDataKeys keys, string keysDirectory, IReadOnlyDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll"));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // "Now listening on: …" names the port
         start.Environment["Storage__Provider"] = database.Provider.ToString();
         start.Environment["ConnectionStrings__Petitions"] = database.ConnectionString;
         start.Environment["PersonalData__KeyId"] = keys.KeyId;
@@ -27,11 +36,35 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DataProtection__KeysPath"] = keysDirectory;
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var service = new ServiceProcess(process);
+        process.OutputDataReceived += (_, e) => service.Read(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Read(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => service._listening.TrySetException(new InvalidOperationException($"The service exited before listening:\n{service.Output}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(process);
+        try
+        {
+            // Generous: a loaded two-core machine may take a while to start .NET and migrate.
+            await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+        return service;
+    }
+
+    /// <summary>The last lines the service wrote, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    private void Read(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 100) _output.TryDequeue(out _);
+        if (Listening().Match(line) is { Success: true } listening) _listening.TrySetResult(new Uri(listening.Groups["address"].Value));
     }
 
     /// <summary>kill -9: no shutdown, no flushing, transactions in flight simply end.</summary>
@@ -43,4 +76,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    private static partial Regex Listening();
 }

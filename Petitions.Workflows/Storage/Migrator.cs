@@ -55,6 +55,16 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
         return applied;
     }
 
+    /// <summary>Does work while holding the lock migrations take, so instances that start together do it one at a time.</summary>
+    public async Task UnderMigrationLockAsync(Action work, CancellationToken ct)
+    {
+        await using var session = new DbSession(database);
+        await session.BeginAsync(ct);
+        await session.ExecuteAsync(database.Dialect.LockMigrations, null, ct);
+        work();
+        await session.CommitAsync(ct);
+    }
+
     private static List<Migration> Load(string provider)
     {
         var assembly = typeof(Migrator).Assembly;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Petitions.Tests.Support;
-using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
 namespace Petitions.Tests.Workflows.Deadlines;
@@ -21,8 +20,11 @@ public sealed class MultiInstanceSweepTests(DatabaseServers servers) : IAsyncLif
     [Fact]
     public async Task Three_instances_warn_ten_thousand_clocks_exactly_once_even_when_one_is_killed()
     {
-        var keys = PersonalDataKeys.Generate();
-        await (await WorkflowHarness.StartAsync(_database, keys: keys)).DisposeAsync(); // organizations and users
+        await using var cluster = await ServiceCluster.SeedAsync(_database, new Dictionary<string, string>
+        {
+            ["Deadlines:SweepInterval"] = "00:00:00.2",
+            ["Storage:MigrateOnStartup"] = "true",
+        });
         // Petitions received on 2025-01-02: their intake notices were due 2025-01-17, long before any real today.
         await _database.ExecuteAsync(
             """
@@ -42,24 +44,14 @@ public sealed class MultiInstanceSweepTests(DatabaseServers servers) : IAsyncLif
             FROM petitions
             """);
 
-        var keysDirectory = Directory.CreateTempSubdirectory("petitions-keys-").FullName;
-        var settings = new Dictionary<string, string> { ["Deadlines:SweepInterval"] = "00:00:00.2", ["Storage:MigrateOnStartup"] = "true" };
-        var instances = Enumerable.Range(0, 3).Select(_ => ServiceProcess.Start(_database, keys, keysDirectory, settings)).ToList();
-        try
-        {
-            var waited = Stopwatch.StartNew();
-            Task<long> Warned() => _database.CountAsync("clock_warnings");
-            while (await Warned() < Clocks / 4 && waited.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(100, TestContext.Current.CancellationToken);
-            instances[0].Kill(); // mid-sweep: its transaction in flight is lost, its claimed rows are released
-            while (await Warned() < Clocks && waited.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(250, TestContext.Current.CancellationToken);
-            await Task.Delay(1000, TestContext.Current.CancellationToken); // a few more passes: nothing may be warned again
-            Assert.True(instances[1..].All(i => !i.HasExited), "the surviving instances kept running");
-        }
-        finally
-        {
-            foreach (var instance in instances) await instance.DisposeAsync();
-            Directory.Delete(keysDirectory, recursive: true);
-        }
+        await cluster.StartAsync(3);
+        var waited = Stopwatch.StartNew();
+        Task<long> Warned() => _database.CountAsync("clock_warnings");
+        while (await Warned() < Clocks / 4 && waited.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(100, TestContext.Current.CancellationToken);
+        cluster[0].Kill(); // mid-sweep: its transaction in flight is lost, its claimed rows are released
+        while (await Warned() < Clocks && waited.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(250, TestContext.Current.CancellationToken);
+        await Task.Delay(1000, TestContext.Current.CancellationToken); // a few more passes: nothing may be warned again
+        Assert.True(cluster.Instances.Skip(1).All(i => !i.HasExited), "the surviving instances kept running");
 
         Assert.Equal(Clocks, await _database.CountAsync("clock_warnings", "level = 'overdue'"));
         Assert.Equal(0, await _database.CountAsync("clock_warnings", "level = 'near-due'")); // caught up straight to red

@@ -37,7 +37,10 @@ public static partial class PetitionsHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // one problem mapping for binding errors too
         builder.Services.Configure<JsonOptions>(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new NulCharacters.JsonStrings());
+        });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= StatusDetail(c.ProblemDetails.Status, maxBodyBytes));
         builder.Services.AddExceptionHandler<ProblemMapping>();
 
@@ -94,6 +97,7 @@ public static partial class PetitionsHost
     {
         app.Use(SecurityHeaders);
         app.UseExceptionHandler();
+        app.Use(NulCharacters.RefuseAsync);
         app.UseRequestLocalization();
         app.Use(RememberLanguage);
         app.UseStaticFiles();

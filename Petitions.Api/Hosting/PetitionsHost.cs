@@ -108,7 +108,7 @@ public static partial class PetitionsHost
         app.UseAntiforgery();
         app.UseRateLimiter();
 
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // the one document: another name is a plain 404 problem, not the package's text
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();

@@ -72,6 +72,7 @@ public static partial class PetitionsHost
         {
             o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
         // Chinese by default; ?lang=en switches, and a cookie remembers the choice.
         builder.Services.Configure<RequestLocalizationOptions>(o =>
@@ -206,6 +207,23 @@ public static partial class PetitionsHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the Development demo organizations and users")]
     private static partial void LogDemoSeeded(ILogger logger);
+
+    /// <summary>
+    /// A form posted to a handler the page does not have is a 404. Razor Pages would render the page without running
+    /// any handler, and the case page then failed on the petition it never loaded with a 500.
+    /// </summary>
+    private sealed class NoHandlerIsNotFound : Microsoft.AspNetCore.Mvc.Filters.IPageFilter
+    {
+        public void OnPageHandlerSelected(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) { }
+
+        public void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+        {
+            if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method))
+                context.Result = new Microsoft.AspNetCore.Mvc.NotFoundResult();
+        }
+
+        public void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context) { }
+    }
 
     private sealed class DatabaseHealthCheck(Database database) : IHealthCheck
     {

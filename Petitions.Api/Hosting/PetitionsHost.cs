@@ -37,7 +37,10 @@ public static partial class PetitionsHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // one problem mapping for binding errors too
         builder.Services.Configure<JsonOptions>(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false)));
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(new NulCharacters.JsonStrings());
+        });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= StatusDetail(c.ProblemDetails.Status, maxBodyBytes));
         builder.Services.AddExceptionHandler<ProblemMapping>();
 
@@ -75,6 +78,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
             o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
         // Chinese by default; ?lang=en switches, and a cookie remembers the choice.
         builder.Services.Configure<RequestLocalizationOptions>(o =>
@@ -100,6 +104,7 @@ public static partial class PetitionsHost
     {
         app.Use(SecurityHeaders);
         app.UseExceptionHandler();
+        app.Use(NulCharacters.RefuseAsync);
         app.UseRequestLocalization();
         app.Use(RememberLanguage);
         app.UseStaticFiles();
@@ -110,7 +115,7 @@ public static partial class PetitionsHost
         app.UseAntiforgery();
         app.UseRateLimiter();
 
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // the one document: another name is a plain 404 problem, not the package's text
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
@@ -208,6 +213,23 @@ public static partial class PetitionsHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the Development demo organizations and users")]
     private static partial void LogDemoSeeded(ILogger logger);
+
+    /// <summary>
+    /// A form posted to a handler the page does not have is a 404. Razor Pages would render the page without running
+    /// any handler, and the case page then failed on the petition it never loaded with a 500.
+    /// </summary>
+    private sealed class NoHandlerIsNotFound : Microsoft.AspNetCore.Mvc.Filters.IPageFilter
+    {
+        public void OnPageHandlerSelected(Microsoft.AspNetCore.Mvc.Filters.PageHandlerSelectedContext context) { }
+
+        public void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+        {
+            if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method))
+                context.Result = new Microsoft.AspNetCore.Mvc.NotFoundResult();
+        }
+
+        public void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context) { }
+    }
 
     private sealed class DatabaseHealthCheck(Database database) : IHealthCheck
     {

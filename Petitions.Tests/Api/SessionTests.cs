@@ -1,21 +1,11 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
 
 namespace Petitions.Tests.Api;
 
-public sealed partial class SessionTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
+public sealed class SessionTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
 {
-    private async Task<string> FormTokenAsync()
-    {
-        var page = await Browser.GetStringAsync("/login", Ct);
-        return FormToken().Match(page).Groups["token"].Value;
-    }
-
-    private Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
-        Browser.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
-
     [Fact]
     public async Task A_user_signs_in_with_the_form_and_the_cookie_opens_the_pages_but_not_the_API()
     {
@@ -83,7 +73,4 @@ public sealed partial class SessionTests(DatabaseServers servers) : ApiTest(Stor
         Assert.Equal("/login", signedOut.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await Browser.GetAsync("/", Ct)).StatusCode);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"(?: type=\"hidden\")? value=\"(?<token>[^\"]+)\"")]
-    private static partial Regex FormToken();
 }

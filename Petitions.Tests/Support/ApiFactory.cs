@@ -37,6 +37,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public CapturedLogs Logs { get; } = new();
     public TestDatabase Database => _database;
 
+    /// <summary>The service's personal-data keys, for a <see cref="WorkflowHarness"/> that writes petitions it reads.</summary>
+    public PersonalDataKeys Keys => _keys;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);

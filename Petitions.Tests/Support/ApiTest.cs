@@ -1,20 +1,24 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Petitions.Workflows.Storage;
 
 namespace Petitions.Tests.Support;
 
 /// <summary>A test class that talks HTTP to the real service on one database provider, fresh for each test.</summary>
-public abstract class ApiTest(StorageProvider provider, DatabaseServers servers) : IAsyncLifetime
+public abstract partial class ApiTest(StorageProvider provider, DatabaseServers servers) : IAsyncLifetime
 {
     protected ApiFactory Api { get; private set; } = null!;
     protected HttpClient Client { get; private set; } = null!;
     protected TestDatabase Database => Api.Database;
 
+    /// <summary>Configuration the test class needs beyond <see cref="ApiFactory"/>'s.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
-        Api = new ApiFactory(await servers.CreateAsync(provider));
+        Api = new ApiFactory(await servers.CreateAsync(provider), settings: Settings);
         Client = Api.CreateClient();
     }
 
@@ -35,6 +39,23 @@ public abstract class ApiTest(StorageProvider provider, DatabaseServers servers)
     };
 
     private HttpClient? _browser;
+
+    /// <summary>The antiforgery token of the form on a page, as the <see cref="Browser"/> gets it.</summary>
+    protected async Task<string> FormTokenAsync(string page = "/login") =>
+        FormToken().Match(await Browser.GetStringAsync(page, Ct)).Groups["token"].Value;
+
+    protected Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
+        Browser.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
+
+    /// <summary>Signs the <see cref="Browser"/> in through the sign-in form: it gets the pages' cookie.</summary>
+    protected async Task SignInAsync(string userName)
+    {
+        var signedIn = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = await FormTokenAsync(), ["userName"] = userName, ["password"] = TestData.Password });
+        Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*?value=\"(?<token>[^\"]+)\"")]
+    protected static partial Regex FormToken();
 
     protected async Task<string> TokenAsync(string userName)
     {

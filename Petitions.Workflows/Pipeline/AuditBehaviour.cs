@@ -23,7 +23,9 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            var caseNumber = command.AuditCaseNumber;
+            // A malformed case number names no petition and may be any length (a refused public evaluation of one failed
+            // with a 500 on PostgreSQL, whose column holds 40): the entry names no case then.
+            var caseNumber = CaseNumber.IsWellFormed(command.AuditCaseNumber) ? command.AuditCaseNumber : null;
             session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, caseNumber, Outcome(failure), null, ct));
             throw;
         }

@@ -62,6 +62,9 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken ct)
     {
+        // A value the form could not read (letters as the people count) is shown beside its field; registering the
+        // petition without it would store something else than was entered.
+        if (!ModelState.IsValid) return Page();
         try
         {
             Registered = await mediator.Send(Command(), ct);

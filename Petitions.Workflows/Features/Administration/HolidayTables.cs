@@ -15,6 +15,12 @@ public static class GetHolidayTable
 
     public sealed record Response(int Year, bool HasTable, IReadOnlyList<HolidayDay> Days);
 
+    /// <summary>The years a table can be published for; year 0 or -1 made no date and answered 500.</summary>
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.Year).InclusiveBetween(PublishHolidayTable.FirstYear, PublishHolidayTable.LastYear);
+    }
+
     public sealed class Handler(DbSession session) : IRequestHandler<Query, Response>
     {
         private sealed record DayRow
@@ -54,13 +60,15 @@ public static class PublishHolidayTable
         string? ICommandRequest.AuditCaseNumber => null;
     }
 
+    public const int FirstYear = 2000, LastYear = 2100;
+
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator()
         {
-            RuleFor(c => c.Year).InclusiveBetween(2000, 2100);
+            RuleFor(c => c.Year).InclusiveBetween(FirstYear, LastYear);
             RuleFor(c => c.Days).NotNull().Must(d => d!.Count <= 366).WithMessage("A year has at most 366 days.");
-            RuleFor(c => c.Days).Must(d => d!.Select(x => x.Date).Distinct().Count() == d!.Count).WithMessage("Each date appears once.")
+            RuleFor(c => c.Days).Must(d => d!.Select(x => x?.Date).Distinct().Count() == d!.Count).WithMessage("Each date appears once.")
                 .When(c => c.Days is not null);
             RuleForEach(c => c.Days).ChildRules(day =>
             {
@@ -68,7 +76,8 @@ public static class PublishHolidayTable
                 day.RuleFor(d => d.Date.DayOfWeek).Must(w => w is DayOfWeek.Saturday or DayOfWeek.Sunday).When(d => !d.IsOffDay)
                     .OverridePropertyName("date").WithMessage("A make-up working day (调休) falls on a weekend.");
             });
-            RuleForEach(c => c.Days).Must((c, d) => d.Date.Year == c.Year).WithMessage("Every date lies in the year published.");
+            // Stop at a null day ([null] in the body), which the date check would otherwise fail on with a 500.
+            RuleForEach(c => c.Days).Cascade(CascadeMode.Stop).NotNull().Must((c, d) => d.Date.Year == c.Year).WithMessage("Every date lies in the year published.");
         }
     }
 

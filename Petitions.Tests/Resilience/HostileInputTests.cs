@@ -1,0 +1,670 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Petitions.Api.Endpoints;
+using Petitions.Domain;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Features.Accounts;
+using Petitions.Workflows.Features.Supervision;
+using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
+
+namespace Petitions.Tests.Resilience;
+
+/// <summary>
+/// Hostile input, generated from the live endpoint list: for every endpoint, forged, altered and expired tokens,
+/// hostile route values and query strings, and for every body broken JSON, wrong types, deep nesting, huge bodies,
+/// other media types, NUL characters, invalid codes, script and SQL text; for every workflow action a transition its
+/// stage does not allow and a role it does not take. Every answer is below 500, every 4xx is an RFC 9457 problem
+/// with its title and status, no write is accepted, and the database is the same afterwards, table by table. The
+/// audit log alone grows: it records every refused command and every view of personal data, by design.
+/// </summary>
+public abstract partial class HostileInputTests(StorageProvider provider, DatabaseServers servers) : ApiTest(provider, servers)
+{
+    public sealed class OnSqlite(DatabaseServers servers) : HostileInputTests(StorageProvider.Sqlite, servers);
+    public sealed class OnPostgres(DatabaseServers servers) : HostileInputTests(StorageProvider.Postgres, servers);
+
+    /// <summary>Anonymous callers' limits would answer 429 before most hostile input is even read.</summary>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["RateLimits:SubmissionsPerHour"] = "1000000",
+        ["RateLimits:LookupsPerMinute"] = "1000000",
+        ["RateLimits:FailedLookups"] = "1000000",
+    };
+
+    /// <summary>One hostile request and what must come of it.</summary>
+    private sealed record Probe(string What, HttpMethod Method, string Path)
+    {
+        public string? Authorization { get; init; }
+        public bool Cookie { get; init; }
+        public byte[]? Body { get; init; }
+        public string? MediaType { get; init; }
+        public bool ExpectContinue { get; init; }
+
+        /// <summary>The one status it must get, when the input decides it (401 forged token, 409 wrong stage …).</summary>
+        public int? Expected { get; init; }
+
+        /// <summary>A write that must be refused: a 3xx or 4xx, never a success.</summary>
+        public bool Refused { get; init; }
+
+        public override string ToString() => $"{Shorten(What, 100)}: {Method} {Shorten(Path, 100)}";
+    }
+
+    private sealed record Endpoint(string Pattern, string Method, string? Name, Type? Json, bool Form, bool Public, bool Cookie)
+    {
+        public string? Action => Name?.StartsWith("Action:", StringComparison.Ordinal) == true ? Name["Action:".Length..] : null;
+        public bool Writes => Method is "POST" or "PUT";
+    }
+
+    /// <summary>Petitions at every stage of the main route, the users who act on each, an order and a notice.</summary>
+    private sealed class Targets
+    {
+        public Dictionary<string, string> ByStage { get; } = [];
+        public Dictionary<string, string> Performers { get; } = [];
+        public Dictionary<string, string> Tokens { get; } = [];
+        public long OrderId { get; set; }
+        public long NoticeId { get; set; }
+        public string Registered => ByStage["registered"];
+        public string InHandling => ByStage["in-handling"];
+        public string Final => ByStage["final"];
+
+        public string For(ActionDefinition action) => action.From.Select(Codes.Of).Select(s => ByStage.GetValueOrDefault(s)).First(c => c is not null)!;
+    }
+
+    private static readonly string[] HostileText =
+    [
+        "<script>alert(1)</script>",
+        "' OR '1'='1' --",
+        "\"; DROP TABLE petitions; --",
+        "../../../../etc/passwd",
+        "\u202EXF-330799-2026-000001",
+        "𠀀😀\u200d",
+        "%",
+        new('9', 5000),
+        "XF-330799-2026-999999",
+    ];
+
+    [Fact]
+    public async Task Hundreds_of_hostile_requests_get_4xx_problems_and_change_nothing()
+    {
+        var targets = await PrepareAsync();
+        var endpoints = Endpoints();
+        var probes = endpoints.SelectMany(e => Generate(e, targets)).Concat(await PageFormsAsync(targets)).ToList();
+        var before = await SnapshotAsync();
+
+        // Without cookies or redirects, so that what each request gets is its own answer; an oversized body waits for the
+        // service's 413 however long a loaded machine takes, instead of racing it into a broken pipe.
+        using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, Expect100ContinueTimeout = TimeSpan.FromMinutes(1) })
+        {
+            BaseAddress = Client.BaseAddress,
+        };
+        var failures = new List<string>();
+        var statuses = new List<int>();
+        foreach (var probe in probes)
+        {
+            using var response = await SendAsync(plain, probe);
+            statuses.Add((int)response.StatusCode);
+            if (await FailureAsync(probe, response) is { } failure) failures.Add($"{probe} → {failure}");
+        }
+        var after = await SnapshotAsync();
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {probes.Count} answers were wrong:\n{string.Join("\n", failures.Take(100))}");
+        var changed = before.Keys.Where(table => !before[table].SequenceEqual(after[table])).ToList();
+        Assert.True(changed.Count == 0, $"Hostile requests changed {string.Join(", ", changed)}: "
+            + string.Join("\n", changed.Select(t => $"{t}: {string.Join(" / ", after[t].Except(before[t]).Take(3))}")));
+        Assert.True(probes.Count >= 500, $"only {probes.Count} hostile requests");
+        Assert.All(endpoints, e => Assert.Contains(probes, p => p.What.StartsWith($"{e.Method} {e.Pattern} ", StringComparison.Ordinal)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{probes.Count} hostile requests to {endpoints.Count} endpoints and methods: "
+            + string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}")));
+    }
+
+    /// <summary>Script, SQL, quotes, emoji, direction marks, CJK beyond the basic plane and control characters; none
+    /// starts or ends with white space, which registration trims from names and subjects.</summary>
+    private static readonly string[] FreeTexts =
+    [
+        "<script>alert('xss')</script><img src=x onerror=alert(1)>",
+        "'; DROP TABLE petitions; -- \" OR \"1\"=\"1",
+        "Robert'); DELETE FROM petitions WHERE ('1'='1",
+        "引号「」『』“”‘’ \"双\" 'single' `back` \\slash\\ %s {0} ${x} 100%_",
+        "😀👍🏽👨‍👩‍👧 🇨🇳 𝐀𝐁𝐂",
+        "\u202Eevil.exe\u202C \u200Fمرحبا\u200E שלום ltr",
+        "噪音扰民 𠀀𪚥 繁體 ㊗ ｆｕｌｌ　ｗｉｄｔｈ",
+        "tab\there\nline\r\ncr\rctl\u0001\u0007\u001b\u007f nel\u0085 ls\u2028ps\u2029 zw\u200b\u200d bom\ufeff end",
+        "&lt;already&gt; &amp; &#x27; <!-- c --> ]]> \u00a0nbsp end",
+    ];
+
+    [Fact]
+    public async Task Free_text_comes_back_exactly_as_sent_from_the_API_and_encoded_on_the_case_page()
+    {
+        var reception = await TokenAsync("reception");
+        await SignInAsync("office");
+        foreach (var text in FreeTexts)
+        {
+            var body = PetitionBody();
+            body["petitioner"] = new { name = text, phone = TestData.PetitionerPhone, address = text };
+            body["subject"] = text;
+            body["content"] = text;
+            body["involvedUnit"] = text;
+            body["involvedOfficer"] = text;
+            var registered = await RegisterAsync(reception, body);
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            var caseNumber = (await JsonAsync(registered)).GetProperty("caseNumber").GetString();
+
+            var stored = await JsonAsync(await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}", reception));
+            var petitioner = stored.GetProperty("petitioner");
+            Assert.All(
+                new[] { stored.GetProperty("subject"), stored.GetProperty("content"), stored.GetProperty("involvedUnit"), stored.GetProperty("involvedOfficer"),
+                    petitioner.GetProperty("name"), petitioner.GetProperty("address") },
+                field => Assert.Equal(text, field.GetString()));
+
+            var page = await Browser.GetStringAsync($"/cases/{caseNumber}", Ct);
+            Assert.Contains(text, WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+            if (text.IndexOfAny(['<', '>', '&', '"', '\'']) >= 0) Assert.DoesNotContain(text, page, StringComparison.Ordinal); // encoded, never markup
+        }
+        Assert.DoesNotContain("<script>alert('xss')", await Browser.GetStringAsync("/cases", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_with_a_NUL_character_is_refused_on_every_database()
+    {
+        var body = PetitionBody();
+        body["content"] = "邻居夜间施工\u0000噪音扰民";
+
+        var response = await RegisterAsync(await TokenAsync("reception"), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await JsonAsync(response)).GetProperty("errors").TryGetProperty("content", out _));
+        Assert.Equal(0, await Database.CountAsync("petitions"));
+    }
+
+    /// <summary>Every route of the service with its method, and what it takes, from the endpoint data source.</summary>
+    private List<Endpoint> Endpoints() =>
+        Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e =>
+            {
+                var cookie = e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == SessionEndpoints.PagesPolicy);
+                var methods = e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? (cookie ? ["GET", "POST"] : ["GET"]);
+                var accepts = e.Metadata.GetMetadata<IAcceptsMetadata>();
+                var json = accepts?.ContentTypes.Contains("application/json") == true ? accepts.RequestType : null;
+                var form = accepts?.ContentTypes.Contains("application/x-www-form-urlencoded") == true;
+                return methods.Select(m => new Endpoint("/" + e.RoutePattern.RawText!.Trim('/'), m, e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName,
+                    json, form, e.Metadata.GetMetadata<IAllowAnonymous>() is not null, cookie));
+            })
+            .ToList();
+
+    /// <summary>Petitions on every stage of the main route (through the workflows, with the service's keys), the
+    /// users who would act on each, a supervision order and a notice; tokens for those users, all before the snapshot.</summary>
+    private async Task<Targets> PrepareAsync()
+    {
+        var targets = new Targets();
+        await using (var harness = await WorkflowHarness.StartAsync(Database, keys: Api.Keys))
+        {
+            var journey = new Journey(harness);
+            for (var steps = 0; steps <= Journey.MainRoute.Length; steps++)
+            {
+                var caseNumber = await journey.RegisterAsync();
+                foreach (var action in Journey.MainRoute[..steps]) await journey.DoAsync(caseNumber, action);
+                targets.ByStage.TryAdd(Codes.Of((await journey.StateAsync(caseNumber)).Stage), caseNumber);
+            }
+            foreach (var action in PetitionWorkflowV1.Definition.Actions)
+                targets.Performers[action.Code] = await journey.PerformerAsync(action, await journey.StateAsync(targets.For(action)));
+            targets.OrderId = (await harness.SendAsync(new IssueSupervisionOrder.Command(
+                targets.InHandling, "超期未办", "三日内书面答复", await journey.ActorAsync("supervisor")))).Id;
+        }
+        targets.NoticeId = Assert.Single(await Database.QueryAsync<long>(
+            "SELECT n.id FROM notices n JOIN petitions p ON p.id = n.petition_id WHERE p.case_number = @CaseNumber", new { CaseNumber = targets.InHandling }));
+        foreach (var user in targets.Performers.Values.Concat(["reception", "office", "handler", "leader", "supervisor", "admin"]).Distinct())
+            targets.Tokens[user] = await TokenAsync(user);
+        var now = Api.Clock.GetUtcNow();
+        Api.Clock.Set(now - TimeSpan.FromHours(3)); // tokens live an hour (Auth:AccessTokenLifetime)
+        targets.Tokens["expired"] = await TokenAsync("admin");
+        Api.Clock.Set(now);
+        targets.Tokens["foreign"] = ForeignToken();
+        await SignInAsync("office");
+        return targets;
+    }
+
+    private IEnumerable<Probe> Generate(Endpoint endpoint, Targets targets)
+    {
+        var action = endpoint.Action is { } code ? PetitionWorkflowV1.Definition.Find(code) : null;
+        var user = action is not null ? targets.Performers[action.Code] : UserFor(endpoint);
+        var real = RealValues(endpoint, action, targets);
+        var template = Template(endpoint, targets);
+        var label = $"{endpoint.Method} {endpoint.Pattern} ";
+        var method = new HttpMethod(endpoint.Method);
+        var refused = endpoint.Writes && !endpoint.Cookie && !endpoint.Form;
+
+        Probe Make(string what, string path, string? by = null, JsonNode? json = null) => new(label + what, method, path)
+        {
+            Authorization = endpoint.Cookie || by is null ? null : $"Bearer {targets.Tokens[by]}",
+            Cookie = endpoint.Cookie,
+            Body = json is null ? null : Encoding.UTF8.GetBytes(json.ToJsonString(Unescaped)),
+            MediaType = json is null ? null : "application/json",
+            Refused = refused,
+        };
+        var authorized = endpoint.Public ? null : user;
+        var path = Fill(endpoint.Pattern, real);
+
+        // Tokens: none of these may open anything (pages answer them with the sign-in page: they take cookies only).
+        if (!endpoint.Public)
+        {
+            foreach (var (what, header) in ForgedTokens(targets))
+                yield return Make(what, path, json: template) with { Authorization = header, Cookie = false, Expected = endpoint.Cookie ? 302 : 401 };
+        }
+
+        // Route values, one parameter at a time.
+        foreach (var (name, hostile) in real.Keys.SelectMany(name => HostileRouteValues(name).Select(v => (name, v))))
+            yield return Make($"route {name}={Shorten(hostile)}", Fill(endpoint.Pattern, new Dictionary<string, string>(real) { [name] = hostile }), authorized, template);
+
+        if (endpoint.Method == "GET")
+        {
+            foreach (var query in HostileQueries) yield return Make($"query {Shorten(query)}", path + query, authorized);
+        }
+
+        if (endpoint.Json is { } type)
+        {
+            var list = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>);
+            Probe Raw(string what, byte[] body, string mediaType = "application/json", int? expected = null, bool expectContinue = false) =>
+                Make(what, path, authorized) with { Body = body, MediaType = mediaType, Expected = expected, ExpectContinue = expectContinue };
+            byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+            yield return Raw("broken JSON", Utf8("{\"subject\": \"噪音"));
+            yield return Raw("not JSON", Utf8("<petition><subject>x</subject></petition>"));
+            yield return Raw("empty body", []);
+            yield return Raw("null", Utf8("null"));
+            yield return Raw("wrong root", Utf8(list ? "{}" : "[]"));
+            if (list) yield return Raw("null element", Utf8("[null]"));
+            yield return Raw("a number", Utf8("42"));
+            yield return Raw("trailing comma", Utf8(list ? "[{},]" : "{\"a\": 1,}"));
+            yield return Raw("comment", Utf8("/* hi */ " + (list ? "[]" : "{}")));
+            yield return Raw("deep nesting", Utf8(new string('[', 5000) + new string(']', 5000)));
+            yield return Raw("deep nesting in a field", Utf8("{\"subject\": " + new string('[', 5000) + new string(']', 5000) + "}"));
+            yield return Raw("2 MB body", Utf8("{\"content\": \"" + new string('x', 2_000_000) + "\"}"), expected: 413, expectContinue: true);
+            yield return Raw("form instead of JSON", Utf8("subject=x&content=y"), "application/x-www-form-urlencoded", expected: 415);
+            yield return Raw("text/plain", Utf8("{}"), "text/plain", expected: 415);
+
+            var element = list ? type.GetGenericArguments()[0] : type;
+            foreach (var property in JsonProperties(element))
+            {
+                var wrong = new JsonObject { [property.Name] = WrongValue(property.Type) };
+                yield return Make($"wrong type {property.Name}", path, authorized, list ? new JsonArray(wrong) : wrong);
+            }
+            if (element != typeof(CommentPayload)) yield return Raw("empty object", Utf8(list ? "[{}]" : "{}")); // a comment alone is optional
+            if (template is not null)
+            {
+                yield return Raw("invalid UTF-8 in every text", InvalidUtf8(template));
+                yield return Make("NUL in every text", path, authorized, MapStrings(template, s => s + "\u0000"));
+                // Each text over every length limit (10,000 at most), the body still under the 1 MiB the service reads.
+                yield return Make("huge texts", path, authorized, MapStrings(template, s => new string('长', 10_001)));
+                foreach (var (what, broken) in Broken(endpoint, template, targets)) yield return Make(what, path, authorized, broken);
+            }
+        }
+
+        if (endpoint.Form || (endpoint.Cookie && endpoint.Method == "POST"))
+        {
+            // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.)
+            yield return Make("form without antiforgery token", path) with
+            {
+                Body = Encoding.UTF8.GetBytes("userName=%27+OR+%271%27%3D%271&password=x&Input.Subject=%3Cscript%3E"),
+                MediaType = "application/x-www-form-urlencoded",
+                Expected = 400,
+            };
+        }
+
+        if (action is not null)
+        {
+            // A transition the stage does not allow (every action starts from a stage before final), and a role the action does not take.
+            yield return Make("from the final stage", Fill(endpoint.Pattern, new Dictionary<string, string> { ["caseNumber"] = targets.Final }), user, template) with { Expected = 409 };
+            yield return Make("by the administrator", path, "admin", template) with { Expected = 403 };
+        }
+        else if (endpoint.Writes && !endpoint.Public && !endpoint.Cookie && WrongUser(endpoint) is { } wrongUser)
+        {
+            yield return Make($"by {wrongUser}", path, wrongUser, template) with { Expected = 403 };
+        }
+    }
+
+    /// <summary>Who may call an endpoint that is not a workflow action.</summary>
+    private static string UserFor(Endpoint endpoint) => endpoint.Pattern switch
+    {
+        var p when p.StartsWith("/api/admin", StringComparison.Ordinal) || p.StartsWith("/api/audit", StringComparison.Ordinal) => "admin",
+        var p when p.EndsWith("/response", StringComparison.Ordinal) => "handler",
+        var p when p.StartsWith("/api/supervision", StringComparison.Ordinal) => "supervisor",
+        "/api/petitions" when endpoint.Method == "POST" => "reception",
+        "/api/auth/password" => "reception",
+        _ => "office",
+    };
+
+    /// <summary>A user whose roles do not allow a write, with an otherwise valid request.</summary>
+    private static string? WrongUser(Endpoint endpoint) => endpoint.Name switch
+    {
+        "RegisterPetition" => "handler",
+        "IssueSupervisionOrder" or "CloseSupervisionOrder" => "office",
+        "RespondToSupervisionOrder" => "supervisor",
+        var name when endpoint.Pattern.StartsWith("/api/admin", StringComparison.Ordinal) && name is not null => "office",
+        _ => null,
+    };
+
+    /// <summary>Route values that name real things, so that the rest of a request decides.</summary>
+    private static Dictionary<string, string> RealValues(Endpoint endpoint, ActionDefinition? action, Targets targets)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (Match parameter in Parameter().Matches(endpoint.Pattern))
+        {
+            var name = parameter.Groups["name"].Value;
+            values[name] = name switch
+            {
+                "caseNumber" when action is not null => targets.For(action),
+                "caseNumber" when endpoint.Public => targets.Registered,
+                "caseNumber" => targets.InHandling,
+                "noticeId" => targets.NoticeId.ToString(CultureInfo.InvariantCulture),
+                "id" => targets.OrderId.ToString(CultureInfo.InvariantCulture),
+                "year" => "2027",
+                "userName" => "reception2",
+                _ => throw new InvalidOperationException($"No real value for the route parameter {{{name}}} of {endpoint.Pattern}: add one."),
+            };
+        }
+        return values;
+    }
+
+    private static IEnumerable<string> HostileRouteValues(string parameter) => parameter switch
+    {
+        "noticeId" or "id" => ["-1", "0", "9223372036854775807", "99999999999999999999", "1e3", "<script>"],
+        "year" => ["0", "-1", "1999", "2147483647", "2147483648", "<script>"],
+        _ => HostileText,
+    };
+
+    private static readonly string[] HostileQueries =
+    [
+        "?stage=<script>&unit=' OR 1=1 --&category=😀&channel=pigeon&text=\"'<>&after=garbage&sort=drop&state=nope&level=x&user=' OR '1'='1&caseNumber=<script>&queryCode=' OR 1=1&lang=<script>",
+        "?limit=-1&before=abc&receivedFrom=2026-02-30&receivedTo=yesterday&from=13/45/2026&to=x&on=2026-99-01",
+        "?limit=2147483648&before=-9223372036854775808&limit=1",
+        "?limit=0&text=" + new string('噪', 600), // Kestrel itself answers a request line over 8 KB with a bare 414
+        "?text=%00&user=%00&caseNumber=%00&unit=%00&queryCode=%00",
+    ];
+
+    private static IEnumerable<(string What, string Header)> ForgedTokens(Targets targets)
+    {
+        var admin = targets.Tokens["admin"];
+        var middle = admin.Length / 2;
+        yield return ("token: garbage", "Bearer not-a-token");
+        yield return ("token: altered", $"Bearer {admin[..middle]}{(admin[middle] == 'A' ? 'B' : 'A')}{admin[(middle + 1)..]}");
+        yield return ("token: expired", $"Bearer {targets.Tokens["expired"]}");
+        yield return ("token: another key", $"Bearer {targets.Tokens["foreign"]}");
+        yield return ("token: empty", "Bearer ");
+        yield return ("token: basic", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{TestData.Password}")));
+    }
+
+    /// <summary>A valid body for each endpoint that takes JSON: hostile variants start from it and break one thing.</summary>
+    private static JsonNode? Template(Endpoint endpoint, Targets targets)
+    {
+        if (endpoint.Action is { } action) return Node(Journey.Payload(action, earlier: targets.Registered));
+        var online = PetitionBody();
+        online["channel"] = "online";
+        online["bureau"] = "330799";
+        return endpoint.Name switch
+        {
+            "IssueToken" => Node(new { userName = "nobody-at-all", password = "Not-The-Password-1" }),
+            "ChangePassword" => Node(new { currentPassword = TestData.Password, newPassword = "Another-Password-2" }),
+            "RegisterPetition" => Node(PetitionBody()),
+            "SubmitPetitionOnline" => Node(online),
+            "EvaluatePetition" => Node(new { queryCode = "ABCDEFGH", satisfaction = "satisfied" }),
+            "IssueSupervisionOrder" => Node(new { caseNumber = targets.InHandling, problem = "超期未办", requirement = "三日内书面答复" }),
+            "RespondToSupervisionOrder" => Node(new { response = "已整改" }),
+            "AddOrganization" => Node(new { parent = "330799", code = "330799-09", name = "城东派出所", kind = "unit" }),
+            "AddUser" => Node(new { userName = "newclerk", displayName = "新接访员", password = "Long-Enough-Password-1", organization = "330799", roles = new[] { "reception" } }),
+            "PublishHolidayTable" => Node(new[] { new { date = "2027-01-01", isOffDay = true, name = "元旦" } }),
+            "PublishDeadlinePolicy" => Node(new
+            {
+                organization = "330799",
+                rules = Enum.GetValues<ClockKind>().Select(DeadlinePolicy.National.Rule)
+                    .Select(r => new { clock = Codes.Of(r.Kind), days = r.Days, count = Codes.Of(r.Count), rollForward = r.RollForward, warningLeadDays = r.WarningLeadDays }),
+            }),
+            _ => null,
+        };
+    }
+
+    /// <summary>Invalid codes, script and SQL where codes go, missing or oversized fields: each breaks the template
+    /// in one place the service must refuse (never a free-text field alone, where hostile text is fine).</summary>
+    private static IEnumerable<(string What, JsonNode Body)> Broken(Endpoint endpoint, JsonNode template, Targets targets)
+    {
+        var script = "<script>alert(1)</script>";
+        var sql = "' OR '1'='1' --";
+        var sixRepresentatives = Node(Enumerable.Range(1, 6).Select(i => new { name = $"代表{i}", idNumber = TestData.IdNumberFor(new DateOnly(1970, 1, i), i) }));
+        (string Path, JsonNode? Value)[] changes = (endpoint.Action ?? endpoint.Name) switch
+        {
+            "accept" or "reassign" => [("unit", script), ("unit", sql), ("unit", ""), ("unit", "330799")],
+            "decline" => [("reason", ""), ("whereToGo", null)],
+            "divert" => [("procedure", script), ("procedure", "litigation' --")],
+            "forward" => [("organ", ""), ("organ", new string('x', 201))],
+            "refer" => [("bureau", script), ("bureau", "330799"), ("bureau", TestData.OtherCountyCode)],
+            "mark-duplicate" => [("earlierCaseNumber", script), ("earlierCaseNumber", "XF-330799-2026-999999"), ("earlierCaseNumber", targets.Registered)],
+            "record-progress" => [("note", ""), ("note", new string('x', 2001))],
+            "request-extension" => [("days", 0), ("days", 31), ("days", -1), ("days", int.MaxValue), ("reason", "")],
+            "approve-extension" or "reject-extension" or "return-to-office" or "return-opinion" or "request-review" or "request-rereview" =>
+                [("reason", ""), ("reason", new string('x', 2001))],
+            "submit-opinion" or "submit-review-opinion" => [("outcome", sql), ("outcome", script), ("text", "")],
+            "submit-rereview-opinion" => [("outcome", "order-rehandling"), ("text", "")],
+            "record-service" => [("method", script), ("method", ""), ("servedOn", "2099-01-01")],
+            "record-return-visit" => [("satisfaction", script), ("satisfaction", "")],
+            "approve-opinion" or "start-hearing" or "end-hearing" or "finalize" or "take-charge" => [("comment", new string('x', 2001))],
+            "IssueToken" => [("userName", sql), ("userName", script), ("password", sql), ("userName", null)],
+            "ChangePassword" => [("newPassword", "short"), ("newPassword", null), ("currentPassword", sql)],
+            "RegisterPetition" or "SubmitPetitionOnline" =>
+            [
+                ("channel", "pigeon"), ("channel", script), ("category", sql), ("petitioner.idNumber", "110105194912310021"),
+                ("petitioner.idNumber", sql), ("petitioner.phone", script), ("petitioner.name", ""), ("petitioner", null), ("peopleCount", 0),
+                ("peopleCount", 10_001), ("representatives", sixRepresentatives), ("receivedAt", "2099-01-01T00:00:00+08:00"),
+                ("receivedAt", "2020-01-01T00:00:00+08:00"), ("subject", ""), ("subject", new string('x', 201)), ("content", new string('x', 10_001)),
+                .. endpoint.Name == "SubmitPetitionOnline" ? new (string, JsonNode?)[] { ("bureau", script), ("bureau", sql), ("bureau", "330799-01"), ("channel", "visit") } : [],
+            ],
+            "EvaluatePetition" => [("satisfaction", script), ("queryCode", sql), ("queryCode", new string('A', 5000)), ("satisfaction", null)],
+            "IssueSupervisionOrder" => [("caseNumber", script), ("caseNumber", sql), ("caseNumber", "XF-330799-2026-999999"), ("caseNumber", new string('9', 5000)), ("problem", ""), ("requirement", new string('x', 2001))],
+            "RespondToSupervisionOrder" => [("response", ""), ("response", new string('x', 4001))],
+            "AddOrganization" => [("kind", "galaxy"), ("parent", sql), ("code", script), ("code", "330799-01"), ("name", "")],
+            "AddUser" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { script })), ("roles", new JsonArray()), ("organization", sql),
+                ("userName", "robert'); DROP TABLE users;--"), ("userName", "reception"), ("password", "short")],
+            "PublishHolidayTable" => [("[0].date", "2027-02-30"), ("[0].date", "2026-01-01"), ("[0].isOffDay", false), ("[0].name", "")],
+            "PublishDeadlinePolicy" => [("organization", script), ("organization", "330799-01"), ("rules[0].count", "fortnightly"), ("rules[0].days", 0),
+                ("rules[0].days", 366), ("rules[0].clock", script), ("rules[0].warningLeadDays", 400), ("rules", new JsonArray()), ("rules", new JsonArray((JsonNode?)null))],
+            _ => [],
+        };
+        foreach (var (path, value) in changes) yield return ($"invalid {path}={Shorten(value?.ToJsonString() ?? "null")}", With(template, path, value));
+    }
+
+    /// <summary>Forms of the pages, sent with their antiforgery token: hostile fields must be refused beside the field, by
+    /// a rule, or with a 4xx problem; nothing may be stored.</summary>
+    private async Task<IEnumerable<Probe>> PageFormsAsync(Targets targets)
+    {
+        var token = await FormTokenAsync($"/cases/{targets.Registered}");
+        var probes = new List<Probe>();
+        var signInToken = await FormTokenAsync(); // the sign-in form is read without the pages' cookie
+        async Task Form(string page, string what, string path, int? expected, params (string Name, string Value)[] fields)
+        {
+            var body = await new FormUrlEncodedContent([new("__RequestVerificationToken", page == "/login" ? signInToken : token), .. fields.Select(f => KeyValuePair.Create(f.Name, f.Value))]).ReadAsByteArrayAsync(Ct);
+            probes.Add(new Probe($"POST {page} form: {what}", HttpMethod.Post, path)
+            {
+                Cookie = true, Body = body, MediaType = "application/x-www-form-urlencoded", Expected = expected,
+            });
+        }
+        const string @case = "/cases/{caseNumber}";
+        string[] registration = ["Input.Channel", "Input.Category", "Input.Petitioner.Name", "Input.Petitioner.Phone", "Input.Subject", "Input.Content"];
+        (string, string)[] Registration(params string[] values) => registration.Zip(values).ToArray();
+
+        await Form(@case, "script as the unit", $"/cases/{targets.Registered}?handler=Act&action=accept", null, ("unit", "<script>alert(1)</script>"));
+        await Form(@case, "SQL as the unit", $"/cases/{targets.Registered}?handler=Act&action=accept", null, ("unit", "' OR '1'='1' --"));
+        await Form(@case, "an unknown action", $"/cases/{targets.Registered}?handler=Act&action=%3Cscript%3E", 404);
+        await Form(@case, "an unknown handler", $"/cases/{targets.Registered}?handler=%3Cscript%3E", 404);
+        await Form(@case, "no handler", $"/cases/{targets.Registered}", 404);
+        await Form("/supervision", "no handler", "/supervision", 404);
+        await Form(@case, "accept a final petition", $"/cases/{targets.Final}?handler=Act&action=accept", null, ("unit", "330799-01"));
+        await Form(@case, "days not a number", $"/cases/{targets.InHandling}?handler=Act&action=request-extension", null, ("days", "thirty"), ("reason", "案情复杂"));
+        await Form(@case, "NUL in a note", $"/cases/{targets.InHandling}?handler=Act&action=record-progress", 400, ("note", "已走访\u0000调查"));
+        await Form("/reception/register", "invalid codes", "/reception/register?handler=Register", null,
+            Registration("pigeon", "' OR 1=1 --", "张三", "<script>", "<script>alert(1)</script>", "内容"));
+        await Form("/reception/register", "check with a hostile ID number", "/reception/register?handler=Check", null,
+            [.. Registration("visit", "complaint", "张三", "13912345678", "噪音", "内容"), ("Input.Petitioner.IdNumber", "' OR '1'='1' --")]);
+        await Form("/reception/register", "people count not a number", "/reception/register?handler=Register", null,
+            [.. Registration("visit", "complaint", "张三", "13912345678", "噪音", "内容"), ("Input.PeopleCount", "many")]);
+        await Form("/reception/register", "NUL in the content", "/reception/register?handler=Register", 400,
+            Registration("visit", "complaint", "张三", "13912345678", "噪音", "邻居\u0000施工"));
+        await Form("/reception/register", "3000 fields", "/reception/register?handler=Check", null,
+            [.. Enumerable.Range(0, 3000).Select(i => ($"Input.Representatives[{i}].Name", "代表"))]);
+        await Form("/submit", "script as the bureau", "/submit", null,
+            ("Input.Bureau", "<script>alert(1)</script>"), ("Input.Petitioner.Name", "张三"), ("Input.Petitioner.Phone", "13912345678"), ("Input.Subject", "噪音"), ("Input.Content", "内容"));
+        await Form("/submit", "SQL as the bureau", "/submit", null,
+            ("Input.Bureau", "' OR '1'='1' --"), ("Input.Petitioner.Name", "张三"), ("Input.Petitioner.Phone", "13912345678"), ("Input.Subject", "噪音"), ("Input.Content", "内容"));
+        await Form("/progress", "hostile case number and code", "/progress", null, ("CaseNumber", "<script>alert(1)</script>"), ("QueryCode", "' OR '1'='1' --"));
+        await Form("/progress", "hostile evaluation", "/progress?handler=Evaluate", null,
+            ("CaseNumber", targets.Registered), ("QueryCode", "' OR 1=1 --"), ("Satisfaction", "<script>"));
+        await Form("/reception/receipt", "hostile case number", "/reception/receipt", null, ("caseNumber", "<script>alert(1)</script>"), ("queryCode", "' OR 1=1 --"));
+        await Form("/reception/receipt", "wrong query code", "/reception/receipt", 404, ("caseNumber", targets.Registered), ("queryCode", "ABCDEFGH"));
+        await Form("/login", "SQL as the user name", "/login", 302, ("userName", "' OR '1'='1' --"), ("password", "x"), ("returnUrl", "javascript:alert(1)"));
+        // The sign-in form is read without a cookie, so the client that waits for the 413 can send it.
+        probes.Add(new Probe("POST /login form: 2 MB", HttpMethod.Post, "/login")
+        {
+            Body = Encoding.UTF8.GetBytes("userName=" + new string('x', 2_000_000)), MediaType = "application/x-www-form-urlencoded", Expected = 413, ExpectContinue = true,
+        });
+        return probes;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpClient plain, Probe probe)
+    {
+        using var request = new HttpRequestMessage(probe.Method, probe.Path);
+        if (probe.Body is not null)
+        {
+            request.Content = new ByteArrayContent(probe.Body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(probe.MediaType!);
+        }
+        request.Headers.ExpectContinue = probe.ExpectContinue;
+        if (probe.Authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", probe.Authorization);
+        return await (probe.Cookie ? Browser : plain).SendAsync(request, Ct);
+    }
+
+    /// <summary>What is wrong with an answer, or null: a 5xx, another status than the one the input decides, an
+    /// accepted write, a 4xx that is not a problem with its title and status.</summary>
+    private static async Task<string?> FailureAsync(Probe probe, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        if (status >= 500) return $"{status} {Shorten(body)}";
+        if (probe.Expected is { } expected && status != expected) return $"{status}, not {expected}: {Shorten(body)}";
+        if (probe.Refused && status < 300) return $"accepted with {status}: {Shorten(body)}";
+        if (status < 400) return null;
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return $"{status} as {response.Content.Headers.ContentType?.MediaType ?? "no content type"}: {Shorten(body)}";
+        try
+        {
+            var problem = JsonNode.Parse(body)!;
+            if (problem["status"]?.GetValue<int>() != status || string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()))
+                return $"{status} problem without its status and title: {Shorten(body)}";
+        }
+        catch (JsonException)
+        {
+            return $"{status} problem that is not JSON: {Shorten(body)}";
+        }
+        return null;
+    }
+
+    /// <summary>Every table but the audit log, row by row, in a stable order.</summary>
+    private async Task<Dictionary<string, List<string>>> SnapshotAsync()
+    {
+        var tables = await Database.QueryAsync<string>(Database.Provider == StorageProvider.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+        var snapshot = new Dictionary<string, List<string>>();
+        foreach (var table in tables.Where(t => t != "audit_log"))
+        {
+            var rows = await Database.QueryAsync<object>($"SELECT * FROM {table}");
+            snapshot[table] = rows.Cast<IDictionary<string, object?>>()
+                .Select(row => string.Join("|", row.Select(c => $"{c.Key}={Convert.ToString(c.Value, CultureInfo.InvariantCulture)}")))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        return snapshot;
+    }
+
+    /// <summary>A well-formed bearer ticket naming an administrator, sealed with a key the service never had.</summary>
+    private static string ForeignToken()
+    {
+        var protector = new EphemeralDataProtectionProvider().CreateProtector(
+            "Microsoft.AspNetCore.Authentication.BearerToken", BearerTokenDefaults.AuthenticationScheme, "BearerToken");
+        var principal = Petitions.Api.Http.Claims.Principal(new SignIn.Response(1, "admin", "管理员", 1, [Role.Admin]), BearerTokenDefaults.AuthenticationScheme);
+        return new TicketDataFormat(protector).Protect(new AuthenticationTicket(
+            principal, new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddYears(10) }, BearerTokenDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>The template as bytes, every string value replaced by bytes that are not UTF-8.</summary>
+    private static byte[] InvalidUtf8(JsonNode template)
+    {
+        const string marker = "NOT-UTF-8";
+        return [.. MapStrings(template, _ => marker).ToJsonString(Unescaped).Split(marker).SelectMany((part, i) => i == 0 ? Encoding.UTF8.GetBytes(part) : [0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(part)])];
+    }
+
+    /// <summary>JSON as a client may send it: text as UTF-8, not escaped.</summary>
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static JsonNode Node(object value) => JsonSerializer.SerializeToNode(value, JsonSerializerOptions.Web)!;
+
+    /// <summary>A copy of the template with one value changed, at a path like "petitioner.idNumber" or "rules[0].count".</summary>
+    private static JsonNode With(JsonNode template, string path, JsonNode? value)
+    {
+        var copy = template.DeepClone();
+        var segments = PathSegment().Matches(path).Select(m => m.Groups["name"].Success ? (object)m.Groups["name"].Value : int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture)).ToList();
+        var node = copy;
+        foreach (var segment in segments[..^1]) node = segment is string name ? node[name]! : node[(int)segment]!;
+        if (segments[^1] is string last) node[last] = value?.DeepClone();
+        else node[(int)segments[^1]] = value?.DeepClone();
+        return copy;
+    }
+
+    /// <summary>A copy with every string value, at any depth, passed through a change.</summary>
+    private static JsonNode MapStrings(JsonNode node, Func<string, string> change) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : MapStrings(p.Value, change)))),
+        JsonArray a => new JsonArray([.. a.Select(e => e is null ? null : MapStrings(e, change))]),
+        JsonValue v when v.TryGetValue<string>(out var text) => JsonValue.Create(change(text)),
+        _ => node.DeepClone(),
+    };
+
+    /// <summary>The properties a JSON body of the type has, as the service names them.</summary>
+    private static IEnumerable<(string Name, Type Type)> JsonProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .Select(p => (JsonNamingPolicy.CamelCase.ConvertName(p.Name), p.PropertyType));
+
+    /// <summary>A JSON value the property's type cannot take.</summary>
+    private static JsonNode WrongValue(Type type)
+    {
+        var plain = Nullable.GetUnderlyingType(type) ?? type;
+        return plain == typeof(string) ? JsonValue.Create(12345)
+            : plain == typeof(int) || plain == typeof(long) ? JsonValue.Create("thirty")
+            : plain == typeof(bool) ? JsonValue.Create("yes")
+            : plain == typeof(DateOnly) || plain == typeof(DateTimeOffset) ? JsonValue.Create("2026-02-30")
+            : typeof(System.Collections.IEnumerable).IsAssignableFrom(plain) ? JsonValue.Create("not a list")
+            : JsonValue.Create("not an object");
+    }
+
+    private static string Fill(string pattern, IReadOnlyDictionary<string, string> values) =>
+        Parameter().Replace(pattern, m => Uri.EscapeDataString(values[m.Groups["name"].Value]));
+
+    private static string Shorten(string text, int length = 200) => text.Length > length ? text[..length] + "…" : text;
+
+    [GeneratedRegex(@"\{(?<name>[a-zA-Z]+)(:[a-z]+)?\}")]
+    private static partial Regex Parameter();
+
+    [GeneratedRegex(@"(?<name>[a-zA-Z]+)|\[(?<index>\d+)\]")]
+    private static partial Regex PathSegment();
+}

@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PetitionStore>();
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
+        services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<DisabledUsers>();
         services.AddSingleton(new PersonalDataProtector(keys));

@@ -121,6 +121,7 @@ public static partial class PetitionsHost
         app.MapPetitionEndpoints();
         app.MapActionEndpoints();
         app.MapSupervisionEndpoints();
+        app.MapReportEndpoints();
         app.MapAdministrationEndpoints();
         app.MapSessionEndpoints();
         app.MapRazorPages();

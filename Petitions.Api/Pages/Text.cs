@@ -28,6 +28,21 @@ public static class Text
         _ => code,
     };
 
+    /// <summary>A stage by its short name (DOMAIN.md §2), as staff and reports name it.</summary>
+    public static string StageName(string code) => code switch
+    {
+        "registered" => T("已登记", "Registered"),
+        "in-handling" => T("办理中", "In handling"),
+        "opinion-review" => T("审核中", "Opinion review"),
+        "awaiting-service" => T("待送达", "Awaiting service"),
+        "return-visit" => T("待回访", "Return visit"),
+        "closed" => T("已办结", "Closed"),
+        "under-review" => T("复查中", "Under review"),
+        "under-rereview" => T("复核中", "Under re-review"),
+        "final" => T("已终结", "Final"),
+        _ => code,
+    };
+
     /// <summary>A timeline step as a petitioner would say it.</summary>
     public static string Event(string code) => code switch
     {
@@ -76,6 +91,56 @@ public static class Text
         "return-visit" => T("回访期限", "Return visit"),
         "supervision-response" => T("督办回复期限", "Supervision response"),
         _ => kind,
+    };
+
+    public static string Channel(string code) => code switch
+    {
+        "visit" => T("来访", "Visit"),
+        "letter" => T("来信", "Letter"),
+        "phone" => T("来电", "Phone"),
+        "fax" => T("传真", "Fax"),
+        "email" => T("电子邮件", "Email"),
+        "online" => T("网上信访", "Online"),
+        _ => code,
+    };
+
+    public static string Category(string code) => code switch
+    {
+        "complaint" => T("申诉求决类", "Complaint"),
+        "suggestion" => T("建议意见类", "Suggestion"),
+        "accusation" => T("检举控告类", "Accusation"),
+        _ => code,
+    };
+
+    public static string Satisfaction(string code) => code switch
+    {
+        "satisfied" => T("满意", "Satisfied"),
+        "basically-satisfied" => T("基本满意", "Basically satisfied"),
+        "dissatisfied" => T("不满意", "Dissatisfied"),
+        "no-opinion" => T("未表态", "No opinion"),
+        _ => code,
+    };
+
+    /// <summary>What triage decided, as a report names it.</summary>
+    public static string Triage(string code) => code switch
+    {
+        "accept" => T("受理", "Accepted"),
+        "decline" => T("不予受理", "Declined"),
+        "divert" => T("导入法定程序", "Diverted"),
+        "forward" => T("转送", "Forwarded"),
+        "refer" => T("交办下级", "Referred down"),
+        "mark-duplicate" => T("重复信访", "Duplicate"),
+        "pending" => T("待受理审查", "Awaiting triage"),
+        _ => code,
+    };
+
+    /// <summary>What a review (复查) or re-review (复核) decided.</summary>
+    public static string ReviewOutcome(string code) => code switch
+    {
+        "uphold" => T("维持", "Uphold"),
+        "revise" => T("撤销或变更", "Revise"),
+        "order-rehandling" => T("责令重新办理", "Order re-handling"),
+        _ => T("其他", "Other"),
     };
 
     public static string ClockState(string state) => state switch

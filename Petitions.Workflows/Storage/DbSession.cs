@@ -13,6 +13,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private DbTransaction? _transaction;
     private IDisposable? _writeLock;
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
+    private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
 
     public SqlDialect Dialect => database.Dialect;
     public bool InTransaction => _transaction is not null;
@@ -36,6 +37,8 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     public async Task CommitAsync(CancellationToken ct)
     {
         var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
+        // Still inside the transaction: a failure here leaves it open for the caller's rollback.
+        foreach (var work in _beforeCommit) await work(ct);
         try
         {
             // Not cancellable: once the work is done, a commit must not be abandoned half way.
@@ -86,6 +89,13 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         }
     }
 
+    /// <summary>Work to do last in the current transaction, just before it commits (the report counters).</summary>
+    public void BeforeCommit(Func<CancellationToken, Task> work)
+    {
+        if (_transaction is null) throw new InvalidOperationException("No transaction is open.");
+        _beforeCommit.Add(work);
+    }
+
     /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>
     public void AfterRollback(Func<CancellationToken, Task> work) => _afterRollback.Add(work);
 
@@ -124,6 +134,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     {
         if (_transaction is not null) await _transaction.DisposeAsync();
         _transaction = null;
+        _beforeCommit.Clear();
         ReleaseWriteLock();
     }
 

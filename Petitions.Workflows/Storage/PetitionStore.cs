@@ -11,7 +11,7 @@ public sealed record Bureau(long Id, string Code, string Name, string Path);
 /// Writes and reads petitions. Registration writes the petition, its people, the first history entry and the
 /// intake clock: the rows the benchmark's raw floor writes too.
 /// </summary>
-public sealed class PetitionStore(DbSession session, PersonalDataProtector protector)
+public sealed class PetitionStore(DbSession session, PersonalDataProtector protector, ReportCounters reports)
 {
     /// <summary>The bureau an organization belongs to: itself, or for a handling unit its parent bureau.</summary>
     public async Task<Bureau?> BureauOfAsync(long organizationId, CancellationToken ct) =>
@@ -220,6 +220,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 PolicyId = policyId,
             },
             ct);
+        reports.Inserted(petitionId);
 
         var people = intake.Representatives
             .Select((person, i) => PersonRow(petitionId, i + 1, "representative", person))
@@ -385,6 +386,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// as a conflict and nothing of it is written.</summary>
     public async Task SaveAsync(Stored stored, CancellationToken ct)
     {
+        await reports.BeforeChangeAsync(stored.Id, ct);
         var petition = stored.Petition;
         var updated = await session.ExecuteAsync(
             """
@@ -517,6 +519,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 PolicyId = policy.Id,
             },
             ct);
+        reports.Inserted(id);
         await session.ExecuteAsync(
             """
             INSERT INTO petition_people (petition_id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address)

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Petitions.Workflows.Storage;
 
 /// <summary>
-/// The thin seam between databases: only what really differs (connections, generated keys, the counter upsert,
+/// The thin seam between databases: only what really differs (connections, generated keys, the counter upserts,
 /// write locking, unique-violation detection, migration locking). Every other statement is shared SQL. The
 /// defaults are standard SQL as PostgreSQL and SQLite (3.35+) speak it; SQL Server overrides them.
 /// </summary>
@@ -31,6 +31,16 @@ public abstract class SqlDialect
         ON CONFLICT (bureau_id, case_year) DO UPDATE
             SET last_value = case_number_counters.last_value + 1
         RETURNING last_value
+        """;
+
+    /// <summary>Adds to report counters, creating the rows that are missing. <paramref name="rows"/> is a VALUES list of
+    /// (bureau_id, received_on, unit_id, metric, value, n, amount), one row per key.</summary>
+    public virtual string AddReportCounts(string rows) => $"""
+        INSERT INTO report_counts (bureau_id, received_on, unit_id, metric, value, n, amount)
+        VALUES {rows}
+        ON CONFLICT (bureau_id, received_on, unit_id, metric, value) DO UPDATE
+            SET n      = report_counts.n + excluded.n,
+                amount = report_counts.amount + excluded.amount
         """;
 
     /// <summary>Creates the migrations ledger when it is missing.</summary>

@@ -23,6 +23,18 @@ public sealed partial class SqlServerDialect : SqlDialect
         OUTPUT INSERTED.last_value;
         """;
 
+    public override string AddReportCounts(string rows) => $"""
+        MERGE report_counts WITH (HOLDLOCK) AS counter
+        USING (VALUES {rows}) AS delta (bureau_id, received_on, unit_id, metric, value, n, amount)
+            ON counter.bureau_id = delta.bureau_id AND counter.received_on = delta.received_on AND counter.unit_id = delta.unit_id
+               AND counter.metric = delta.metric AND counter.value = delta.value
+        WHEN MATCHED THEN
+            UPDATE SET n = counter.n + delta.n, amount = counter.amount + delta.amount
+        WHEN NOT MATCHED THEN
+            INSERT (bureau_id, received_on, unit_id, metric, value, n, amount)
+            VALUES (delta.bureau_id, delta.received_on, delta.unit_id, delta.metric, delta.value, delta.n, delta.amount);
+        """;
+
     public override string CreateMigrationsTable => """
         IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
         CREATE TABLE schema_migrations (

@@ -135,7 +135,7 @@ public static class ListPetitions
     }
 
     /// <summary>The position after which the next page starts: the last row's id, opaque to clients.</summary>
-    private static class Cursor
+    internal static class Cursor
     {
         public static string Write(long id) => Convert.ToBase64String(BitConverter.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -1,0 +1,121 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using MediatR;
+using Petitions.Domain;
+using Petitions.Workflows.Features.Petitions;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Workflows.Features.Reports;
+
+/// <summary>
+/// The petitions behind a number of the summary: those in the report's reach whose facts include the metric and value
+/// (the same facts the counters sum), newest first, in keyset pages. "unit" lists by the handling unit (a code, or
+/// "none"); "overdue" by a clock kind past its due day now.
+/// </summary>
+public static class ReportCases
+{
+    public const int MaxLimit = 200;
+
+    /// <summary>Metrics that stand alone.</summary>
+    public static readonly IReadOnlySet<string> Unvalued = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "received", "first", "repeat", "first-accepted", "first-resolved", "replied", "reviewed", "rereviewed", "extended",
+    };
+
+    /// <summary>Metrics that take a value: a code of their kind.</summary>
+    public static readonly IReadOnlySet<string> Valued = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "channel", "category", "stage", "triage", "satisfaction", "review-outcome", "rereview-outcome",
+        "clock-completed", "clock-on-time", "clock-late", "order", "unit", "overdue",
+    };
+
+    public sealed record Query : IQuery<Page>, IReportRequest
+    {
+        public string? From { get; init; }
+        public string? To { get; init; }
+        public string? Org { get; init; }
+        public string? Metric { get; init; }
+        public string? Value { get; init; }
+        public string? After { get; init; }
+        public int? Limit { get; init; }
+        public Actor Actor { get; init; } = Actor.Public;
+    }
+
+    public sealed record Item
+    {
+        /// <summary>The row id, for the next page's cursor; not shown.</summary>
+        [JsonIgnore] public long Id { get; init; }
+        public string CaseNumber { get; init; } = "";
+        public DateTimeOffset ReceivedAt { get; init; }
+        public string Channel { get; init; } = "";
+        public string Category { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public string? Unit { get; init; }
+        public string Subject { get; init; } = "";
+        public bool FirstPetition { get; init; }
+        public string? Satisfaction { get; init; }
+    }
+
+    public sealed record Page(IReadOnlyList<Item> Items, string? Next);
+
+    public sealed class Validator : ReportRequestValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Metric).NotEmpty().Must(m => Unvalued.Contains(m!) || Valued.Contains(m!))
+                .WithMessage($"'metric' must be one of: {string.Join(", ", Unvalued.Concat(Valued))}.");
+            RuleFor(q => q.Value).NotEmpty().MaximumLength(32).When(q => q.Metric is not null && Valued.Contains(q.Metric))
+                .WithMessage("This metric needs a 'value' (a code of its kind).");
+            RuleFor(q => q.Value).Empty().When(q => q.Metric is not null && Unvalued.Contains(q.Metric))
+                .WithMessage("This metric takes no 'value'.");
+            RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
+            RuleFor(q => q.After).Must(a => ListPetitions.Cursor.TryRead(a, out _)).When(q => q.After is not null).WithMessage("Not a cursor this list gave out.");
+        }
+    }
+
+    public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, Page>
+    {
+        public async Task<Page> Handle(Query query, CancellationToken ct)
+        {
+            var today = ShanghaiTime.DateOf(time.GetUtcNow());
+            var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
+            var limit = query.Limit ?? 50;
+            ListPetitions.Cursor.TryRead(query.After, out var afterId);
+            var condition = query.Metric switch
+            {
+                "unit" when query.Value == "none" => "p.assigned_unit_id IS NULL",
+                "unit" => "p.assigned_unit_id = (SELECT id FROM organizations WHERE code = @Value AND kind = 'unit')",
+                "overdue" => $"EXISTS (SELECT 1 FROM clocks c WHERE c.petition_id = p.id AND c.kind = @Value AND {ReportScope.OverdueClock})",
+                _ => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @Metric AND f.value = @Value)",
+            };
+            var parameters = scope.Parameters(today);
+            parameters.Add("Metric", query.Metric);
+            parameters.Add("Value", query.Value ?? "");
+            parameters.Add("AfterId", afterId);
+            parameters.Add("Take", limit + 1);
+            var rows = await session.QueryAsync<Item>(
+                session.Dialect.Limit(
+                    $"""
+                    SELECT p.id             AS Id,
+                           p.case_number    AS CaseNumber,
+                           p.received_at    AS ReceivedAt,
+                           p.channel        AS Channel,
+                           p.category       AS Category,
+                           p.stage          AS Stage,
+                           u.name           AS Unit,
+                           p.subject        AS Subject,
+                           p.first_petition AS FirstPetition,
+                           p.satisfaction   AS Satisfaction
+                    FROM petitions p
+                    LEFT JOIN organizations u ON u.id = p.assigned_unit_id
+                    WHERE {scope.PetitionsFilter}
+                      AND {condition}
+                      {(query.After is null ? "" : "AND p.id < @AfterId")}
+                    ORDER BY p.id DESC
+                    """,
+                    "@Take"),
+                parameters, ct);
+            return new Page(rows.Take(limit).ToList(), rows.Count > limit ? ListPetitions.Cursor.Write(rows[limit - 1].Id) : null);
+        }
+    }
+}

@@ -6,9 +6,9 @@ using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
-// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000]
-string[] allSuites = ["registration", "lifecycle", "lookup", "sweep"];
+// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,peer
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000]
+string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "peer"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)
 {
@@ -18,6 +18,7 @@ if (suites.Except(allSuites).ToList() is [_, ..] unknown)
 var seconds = Option("--seconds", 10);
 var workers = Option("--workers", 16);
 var petitions = Option("--petitions", 1_000_000);
+var deadlines = Option("--deadlines", 100_000);
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
 var warmUp = TimeSpan.FromSeconds(Math.Max(1, seconds / 5));
 var duration = TimeSpan.FromSeconds(seconds);
@@ -71,10 +72,16 @@ await using (var databases = new BenchDatabases())
                 r.Lookup = await new LookupBench(workers, duration).RunAsync(provider, connectionString, keys);
             }
         }
+        if (suites.Contains("peer"))
+        {
+            Progress(provider, $"{deadlines:N0} deadlines: Quartz triggers against clock rows");
+            r.Peer = await new QuartzPeerBench(deadlines, workers).RunAsync(provider, NewDatabase);
+        }
     }
 }
 
 Table(results, petitions, due, workers);
+if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
 return 0;
 
 static void Table(List<Results> results, int petitions, int due, int workers)
@@ -110,6 +117,25 @@ static void Table(List<Results> results, int petitions, int due, int workers)
     if (failures > 0) Console.WriteLine($"**{failures} requests failed** (not counted in the figures above).");
 }
 
+static void PeerTable(List<Results> results, int workers)
+{
+    var deadlines = results.First(r => r.Peer is not null).Peer!.Deadlines;
+    Console.WriteLine($"Deadlines: {deadlines:N0}, scheduled by {workers} concurrent callers, one transaction each; firing escalates each clock on both sides.");
+    Console.WriteLine();
+    Console.WriteLine("| database | deadlines kept as | scheduled one by one | scheduled by one statement | database growth | all fired | escalated |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+    foreach (var r in results.Where(r => r.Peer is not null))
+    {
+        foreach (var (name, side) in new[] { ("Quartz 4.7.3 triggers, ADO.NET job store", r.Peer!.Quartz), ("clock rows + sweep (ours)", r.Peer.Clocks) })
+            Console.WriteLine(
+                $"| {Codes.Of(r.Provider)} | {name} | {Rate(side.Schedule, deadlines)} | {(side.ScheduleBulk is { } bulk ? Rate(bulk, deadlines) : "—")} | " +
+                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.Escalated:N0}{(side.Errors > 0 ? $" ({side.Errors} failed)" : "")} |");
+    }
+    Console.WriteLine();
+}
+
+static string Rate(TimeSpan elapsed, int count) => $"{elapsed.TotalSeconds:F1} s ({count / elapsed.TotalSeconds:F0}/s)";
+
 static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F2} ms";
 
 static void Progress(StorageProvider provider, string what) => Console.Error.WriteLine($"[{Codes.Of(provider)}] {what}…");
@@ -135,4 +161,5 @@ internal sealed class Results(StorageProvider provider)
     public LifecycleBench.Figures? Lifecycle { get; set; }
     public LookupBench.Figures? Lookup { get; set; }
     public SweepBench.Figures? Sweep { get; set; }
+    public QuartzPeerBench.Figures? Peer { get; set; }
 }

@@ -27,6 +27,7 @@ var due = petitions / 100;
 
 Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
 Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up.");
+Console.WriteLine($"Load average at the start: {LoadAverage()}");
 Console.WriteLine();
 
 var results = new List<Results>();
@@ -81,6 +82,8 @@ await using (var databases = new BenchDatabases())
     }
 }
 
+Console.WriteLine($"Load average at the end: {LoadAverage()} (1, 5, 15 minutes; well above {Environment.ProcessorCount}, other work competed with the benchmark)");
+Console.WriteLine();
 Table(results, petitions, due, workers);
 if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
 return 0;
@@ -149,6 +152,9 @@ string? Argument(string name)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
+
+// The 1-, 5- and 15-minute load averages: a run on a busy machine says so.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 static string Cpu() =>
     File.Exists("/proc/cpuinfo")

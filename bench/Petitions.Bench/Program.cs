@@ -1,118 +1,154 @@
+using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using Petitions.Bench;
-using Petitions.Testing;
+using Petitions.Domain;
+using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
-// dotnet run -c Release --project bench/Petitions.Bench [-- --seconds 10 --workers 16 --providers sqlite,postgres]
-// dotnet run -c Release --project bench/Petitions.Bench -- --suite sweep [--clocks 1000000 --providers sqlite,postgres]
-// dotnet run -c Release --project bench/Petitions.Bench -- --suite report [--petitions 1000000 --providers sqlite,postgres]
+// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000]
+string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer"];
+var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
+if (suites.Except(allSuites).ToList() is [_, ..] unknown)
+{
+    Console.Error.WriteLine($"Unknown suite {string.Join(", ", unknown)}; the suites are all, {string.Join(", ", allSuites)}.");
+    return 2;
+}
 var seconds = Option("--seconds", 10);
 var workers = Option("--workers", 16);
-var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',');
+var petitions = Option("--petitions", 1_000_000);
+var deadlines = Option("--deadlines", 100_000);
+var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
+// A fresh service process keeps compiling its hot paths to optimized code for several seconds under load.
+var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds / 2));
+var duration = TimeSpan.FromSeconds(seconds);
+var due = petitions / 100;
 
-Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}");
+Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up.");
+Console.WriteLine($"Load average at the start: {LoadAverage()}");
 Console.WriteLine();
 
-if (Argument("--suite") == "sweep")
+var results = new List<Results>();
+await using (var databases = new BenchDatabases())
 {
-    var clocks = Option("--clocks", 1_000_000);
-    Console.WriteLine($"Deadline sweep: {clocks:N0} open clocks, 1% of them past due.");
-    var sweepBench = new SweepBench(clocks, 1.0);
-    var sweepResults = await OnEachDatabaseAsync("sweep", sweepBench.RunAsync);
-    Console.WriteLine("| database | open clocks | due | sweep, none due | sweep, all due escalated | escalations/s | service startup |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-    foreach (var r in sweepResults)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Provider} | {r.OpenClocks:N0} | {r.Due:N0} | {r.NoneDue.TotalMilliseconds:F2} ms | {r.AllDue.TotalSeconds:F2} s ({r.Escalated:N0}) | {r.Escalated / r.AllDue.TotalSeconds:F0} | {r.Startup.TotalSeconds:F2} s |"));
-    return;
-}
-
-if (Argument("--suite") == "report")
-{
-    var petitions = Option("--petitions", 1_000_000);
-    Console.WriteLine($"Reports: a year's summary over {petitions:N0} petitions of one county (8 units); cold = first call on empty connection pools, warm = best of 5.");
-    var reportResults = await OnEachDatabaseAsync("report", new ReportBench(petitions).RunAsync);
-    Console.WriteLine("| database | petitions | counter rows | seeding | county, cold | county, warm | one unit, cold | one unit, warm |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var r in reportResults)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Provider} | {r.Received:N0} | {r.CounterRows:N0} | {r.Seed.TotalSeconds:F0} s | {r.CountyCold.TotalMilliseconds:F0} ms | {r.CountyWarm.TotalMilliseconds:F0} ms | {r.UnitCold.TotalMilliseconds:F0} ms | {r.UnitWarm.TotalMilliseconds:F0} ms |"));
-    return;
-}
-
-Console.WriteLine($"Registration: {workers} concurrent clients, {seconds} s measured after {seconds / 5} s warm-up, per database.");
-var bench = new RegistrationBench(workers, TimeSpan.FromSeconds(Math.Max(1, seconds / 5)), TimeSpan.FromSeconds(seconds));
-var results = new List<RegistrationBench.Figures>();
-var temporary = Directory.CreateTempSubdirectory("petitions-bench-").FullName;
-try
-{
-    if (providers.Contains("sqlite"))
+    foreach (var provider in providers)
     {
-        var n = 0;
-        results.Add(await bench.RunAsync(StorageProvider.Sqlite, () => Task.FromResult($"Data Source={Path.Combine(temporary, $"bench-{n++}.db")}")));
-    }
-    if (providers.Contains("postgres"))
-    {
-        var binaries = TemporaryPostgres.FindBinaries() ?? throw new InvalidOperationException("PostgreSQL binaries not found (Debian package 'postgresql').");
-        // Durable: PostgreSQL's default fsync and synchronous commit, as a deployment would run it.
-        await using var server = await TemporaryPostgres.StartAsync(binaries, durable: true);
-        var n = 0;
-        results.Add(await bench.RunAsync(StorageProvider.Postgres, async () =>
+        var r = new Results(provider);
+        results.Add(r);
+        Task<string> NewDatabase() => databases.NewAsync(provider);
+        if (suites.Contains("registration"))
         {
-            var name = $"bench_{n++}";
-            await using var admin = new NpgsqlConnection(server.ConnectionString("postgres"));
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync();
-            return server.ConnectionString(name);
-        }));
-    }
-}
-finally
-{
-    SqliteConnection.ClearAllPools();
-    NpgsqlConnection.ClearAllPools();
-    Directory.Delete(temporary, recursive: true);
-}
-
-Console.WriteLine("| database | floor (registrations/s) | HTTP API (registrations/s) | HTTP / floor | service CPU per registration | service peak memory | failed requests |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-foreach (var r in results)
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Provider} | {r.FloorPerSecond:F0} | {r.HttpPerSecond:F0} | {r.Ratio:P0} | {r.ServiceCpuMsPerRegistration:F2} ms | {r.PeakMemoryMiB:F0} MiB | {r.Failures} |"));
-return;
-
-// Runs a suite on a fresh SQLite file and on a fresh database of a throwaway durable PostgreSQL, as asked.
-async Task<List<T>> OnEachDatabaseAsync<T>(string name, Func<StorageProvider, string, Task<T>> run)
-{
-    var figures = new List<T>();
-    var folder = Directory.CreateTempSubdirectory($"petitions-{name}-").FullName;
-    try
-    {
-        if (providers.Contains("sqlite"))
-            figures.Add(await run(StorageProvider.Sqlite, $"Data Source={Path.Combine(folder, $"{name}.db")}"));
-        if (providers.Contains("postgres"))
+            Progress(provider, "registration");
+            r.Registration = await new RegistrationBench(workers, warmUp, duration).RunAsync(provider, NewDatabase);
+        }
+        if (suites.Contains("lifecycle"))
         {
-            await using var server = await TemporaryPostgres.StartAsync(TemporaryPostgres.FindBinaries()!, durable: true);
-            await using (var admin = new NpgsqlConnection(server.ConnectionString("postgres")))
+            Progress(provider, "full lifecycle");
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration).RunAsync(provider, NewDatabase);
+        }
+        if (suites.Contains("sweep") || suites.Contains("lookup"))
+        {
+            // One large database serves both suites: seeding it is most of their time.
+            Progress(provider, $"seeding {petitions:N0} petitions with open clocks");
+            var connectionString = await NewDatabase();
+            var keys = PersonalDataKeys.Generate();
+            var seeding = Stopwatch.StartNew();
+            await using (var services = BenchServices.Compose(provider, connectionString, keys))
             {
-                await admin.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-                await create.ExecuteNonQueryAsync();
+                await BenchServices.PrepareAsync(services);
+                var database = services.GetRequiredService<Database>();
+                await BulkPetitions.PetitionsAsync(database, petitions);
+                await BulkPetitions.IntakeClocksAsync(database, due);
             }
-            figures.Add(await run(StorageProvider.Postgres, server.ConnectionString(name)));
+            Console.Error.WriteLine($"  seeded in {seeding.Elapsed.TotalSeconds:F0} s");
+            if (suites.Contains("sweep"))
+            {
+                Progress(provider, "sweep and service start");
+                r.Sweep = await new SweepBench(due).RunAsync(provider, connectionString, keys);
+            }
+            if (suites.Contains("lookup"))
+            {
+                Progress(provider, "public lookup");
+                r.Lookup = await new LookupBench(workers, duration).RunAsync(provider, connectionString, keys);
+            }
+        }
+        if (suites.Contains("report"))
+        {
+            Progress(provider, $"a year's report over {petitions:N0} petitions");
+            r.Report = await new ReportBench(petitions).RunAsync(provider, await NewDatabase());
+        }
+        if (suites.Contains("peer"))
+        {
+            Progress(provider, $"{deadlines:N0} deadlines: Quartz triggers against clock rows");
+            r.Peer = await new QuartzPeerBench(deadlines, workers).RunAsync(provider, NewDatabase);
         }
     }
-    finally
-    {
-        SqliteConnection.ClearAllPools();
-        NpgsqlConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
-    return figures;
 }
+
+Console.WriteLine($"Load average at the end: {LoadAverage()} (1, 5, 15 minutes; well above {Environment.ProcessorCount}, other work competed with the benchmark)");
+Console.WriteLine();
+Table(results, petitions, due, workers);
+if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
+return 0;
+
+static void Table(List<Results> results, int petitions, int due, int workers)
+{
+    var rows = new List<(string Figure, string Target, Func<Results, string?> Value)>
+    {
+        ("registration, raw storage floor", "", r => r.Registration is { } g ? $"{g.FloorPerSecond:F0}/s" : null),
+        ("registration through HTTP", "", r => r.Registration is { } g ? $"{g.HttpPerSecond:F0}/s" : null),
+        ("registration, HTTP / floor", "≥ 40 %", r => r.Registration is { } g ? $"{g.Ratio * 100:F0} %" : null),
+        ("registration: service CPU each, service peak memory", "", r => r.Registration is { } g ? $"{g.ServiceCpuMsPerRegistration:F2} ms, {g.PeakMemoryMiB:F0} MiB" : null),
+        ("full lifecycle, workflows in-process (floor)", "", r => r.Lifecycle is { } l ? $"{l.FloorPerSecond:F0} petitions/s" : null),
+        ("full lifecycle in-process: CPU per petition", "", r => r.Lifecycle is { } l ? $"{l.FloorCpuMsPerPetition:F2} ms" : null),
+        ("full lifecycle through HTTP", "≥ 300/s on SQLite", r => r.Lifecycle is { } l ? $"{l.HttpPerSecond:F0} petitions/s" : null),
+        ("full lifecycle: service CPU per petition", "", r => r.Lifecycle is { } l ? $"{l.ServiceCpuMsPerPetition:F2} ms" : null),
+        ("public lookup p50 / p99, one client", "p99 ≤ 5 ms", r => r.Lookup is { } k ? $"{Ms(k.P50)} / {Ms(k.P99)}" : null),
+        ($"public lookup, {workers} clients: lookups/s, p50 / p99", "", r => r.Lookup is { } k ? $"{k.LoadedPerSecond:F0}/s, {Ms(k.LoadedP50)} / {Ms(k.LoadedP99)}" : null),
+        ($"sweep with nothing due ({petitions:N0} open clocks)", "≤ 10 ms", r => r.Sweep is { } s ? Ms(s.NoneDue) : null),
+        ($"sweep escalating {due:N0} due clocks", "≤ 2 s", r => r.Sweep is { } s ? $"{s.AllDue.TotalSeconds:F2} s ({s.Escalated / s.AllDue.TotalSeconds:F0}/s)" : null),
+        ($"report: a year's summary of {petitions:N0} petitions, county, cold / warm", "≤ 1 s",
+            r => r.Report is { } p ? $"{Ms(p.CountyCold)} / {Ms(p.CountyWarm)}" : null),
+        ("report: the same for one unit, cold / warm", "≤ 1 s", r => r.Report is { } p ? $"{Ms(p.UnitCold)} / {Ms(p.UnitWarm)}" : null),
+        ($"service startup, {petitions:N0} petitions and open clocks", "≤ 3 s", r => r.Sweep is { } s ? $"{s.Startup.TotalSeconds:F2} s" : null),
+        ($"service start + its own sweep of {due:N0} due", "", r => r.Sweep is { } s ? $"{s.StartAndSweep.TotalSeconds:F2} s" : null),
+        ("service peak memory over start + sweep", "≤ 400 MB (381 MiB)", r => r.Sweep is { } s ? $"{s.PeakMemoryMiB:F0} MiB" : null),
+    };
+    var measured = rows.Where(row => results.Any(r => row.Value(r) is not null)).ToList();
+    if (measured.Count == 0) return;
+    Console.WriteLine($"| figure | {string.Join(" | ", results.Select(r => Codes.Of(r.Provider)))} | target |");
+    Console.WriteLine($"|---|{string.Concat(results.Select(_ => "---:|"))}---|");
+    foreach (var (figure, target, value) in measured)
+        Console.WriteLine($"| {figure} | {string.Join(" | ", results.Select(r => value(r) ?? "—"))} | {target} |");
+    Console.WriteLine();
+    var failures = results.Sum(r => (r.Registration?.Failures ?? 0) + (r.Lifecycle?.Failures ?? 0) + (r.Lookup?.Failures ?? 0));
+    if (failures > 0) Console.WriteLine($"**{failures} requests failed** (not counted in the figures above).");
+}
+
+static void PeerTable(List<Results> results, int workers)
+{
+    var deadlines = results.First(r => r.Peer is not null).Peer!.Deadlines;
+    Console.WriteLine($"Deadlines: {deadlines:N0}, scheduled by {workers} concurrent callers, one transaction each; firing escalates each clock on both sides.");
+    Console.WriteLine();
+    Console.WriteLine("| database | deadlines kept as | scheduled one by one | scheduled by one statement | database growth | all fired | escalated |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+    foreach (var r in results.Where(r => r.Peer is not null))
+    {
+        foreach (var (name, side) in new[] { ("Quartz 4.7.3 triggers, ADO.NET job store", r.Peer!.Quartz), ("clock rows + sweep (ours)", r.Peer.Clocks) })
+            Console.WriteLine(
+                $"| {Codes.Of(r.Provider)} | {name} | {Rate(side.Schedule, deadlines)} | {(side.ScheduleBulk is { } bulk ? Rate(bulk, deadlines) : "—")} | " +
+                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.Escalated:N0}{(side.Errors > 0 ? $" ({side.Errors} failed)" : "")} |");
+    }
+    Console.WriteLine();
+}
+
+static string Rate(TimeSpan elapsed, int count) => $"{elapsed.TotalSeconds:F1} s ({count / elapsed.TotalSeconds:F0}/s)";
+
+static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F2} ms";
+
+static void Progress(StorageProvider provider, string what) => Console.Error.WriteLine($"[{Codes.Of(provider)}] {what}…");
 
 int Option(string name, int fallback) => Argument(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
@@ -122,7 +158,22 @@ string? Argument(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
+// The 1-, 5- and 15-minute load averages: a run on a busy machine says so.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
 static string Cpu() =>
     File.Exists("/proc/cpuinfo")
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
         : "unknown CPU";
+
+/// <summary>What the suites measured on one database; a suite that did not run leaves its figures null.</summary>
+internal sealed class Results(StorageProvider provider)
+{
+    public StorageProvider Provider { get; } = provider;
+    public RegistrationBench.Figures? Registration { get; set; }
+    public LifecycleBench.Figures? Lifecycle { get; set; }
+    public LookupBench.Figures? Lookup { get; set; }
+    public SweepBench.Figures? Sweep { get; set; }
+    public ReportBench.Figures? Report { get; set; }
+    public QuartzPeerBench.Figures? Peer { get; set; }
+}

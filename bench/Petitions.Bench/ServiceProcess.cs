@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
@@ -10,16 +13,21 @@ namespace Petitions.Bench;
 internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _keysPath;
 
-    private ServiceProcess(Process process, Uri address)
+    private ServiceProcess(Process process, Uri address, string keysPath)
     {
         _process = process;
         Address = address;
+        _keysPath = keysPath;
     }
 
     public Uri Address { get; }
 
-    public static async Task<ServiceProcess> StartAsync(StorageProvider provider, string connectionString, PersonalDataKeys keys)
+    /// <summary>Starts the service and waits for its health check. <paramref name="settings"/> are configuration keys
+    /// (<c>RateLimits:LookupsPerMinute</c>) passed as environment variables.</summary>
+    public static async Task<ServiceProcess> StartAsync(
+        StorageProvider provider, string connectionString, PersonalDataKeys keys, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -31,9 +39,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment["PersonalData__KeyId"] = keys.KeyId;
         start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(keys.EncryptionKey);
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(keys.HashKey);
-        start.Environment["DataProtection__KeysPath"] = Directory.CreateTempSubdirectory("petitions-bench-keys-").FullName;
+        var keysPath = Directory.CreateTempSubdirectory("petitions-bench-keys-").FullName;
+        start.Environment["DataProtection__KeysPath"] = keysPath;
         // A log line per request is not what is measured; warnings and errors still show.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
         process.OutputDataReceived += (_, _) => { };
@@ -41,7 +51,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), keysPath);
         using var probe = new HttpClient { BaseAddress = service.Address };
         for (var attempt = 0; attempt < 300; attempt++)
         {
@@ -57,6 +67,29 @@ internal sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException("The service did not become healthy in 30 s.");
+    }
+
+    /// <summary>A client with up to <paramref name="connections"/> keep-alive connections to the service.</summary>
+    public HttpClient Client(int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = Address };
+
+    /// <summary>A bearer token for a demo user.</summary>
+    public static async Task<string> TokenAsync(HttpClient client, string userName)
+    {
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { userName, password = BenchServices.Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>POSTs a JSON body serialized beforehand; registrations carry an <c>Idempotency-Key</c>, as a desk's client sends them.</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string token, byte[] json, bool idempotent = false)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (idempotent) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return await client.SendAsync(request);
     }
 
     /// <summary>CPU time the process has used so far (user + system).</summary>
@@ -79,6 +112,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
+        Directory.Delete(_keysPath, recursive: true);
     }
 
     private static int FreePort()

@@ -66,6 +66,7 @@ public static class LookUpPetition
         {
             public DateOnly DueOn { get; init; }
             public bool Provisional { get; init; }
+            public string State { get; init; } = "";
         }
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
@@ -100,16 +101,18 @@ public static class LookUpPetition
                 ORDER BY occurred_at, id
                 """,
                 new { Id = id, IsPublic = true }, ct);
+            // All of the petition's few clocks, the running one picked here: with the state in the statement, SQLite
+            // (which keeps no statistics) reads through the (state, due_on) index, i.e. every running clock of every
+            // petition (48 ms a lookup at 200,000 petitions in the benchmark).
             var clock = (await session.QueryAsync<ClockRow>(
                 """
                 SELECT due_on      AS DueOn,
-                       provisional AS Provisional
+                       provisional AS Provisional,
+                       state       AS State
                 FROM clocks
                 WHERE petition_id = @Id
-                  AND state = 'running'
-                ORDER BY due_on
                 """,
-                new { Id = id }, ct)).FirstOrDefault();
+                new { Id = id }, ct)).Where(c => c.State == Codes.Of(ClockState.Running)).MinBy(c => c.DueOn);
 
             var notices = await session.QueryAsync<NoticeRow>(
                 """

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Petitions.Domain;
+using Petitions.Workflows;
+using Petitions.Workflows.Features.Actions;
+using Petitions.Workflows.Privacy;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Bench;
+
+/// <summary>
+/// Whole petitions per second: register → accept → submit-opinion → approve-opinion → record-service →
+/// record-return-visit, each petition by one client, each step by the user whose role it is, through the real service
+/// over HTTP; against the same lifecycle sent straight to the workflows in this process (mediator, validation,
+/// transaction, audit, rules; no HTTP, authentication or JSON), each on a fresh database.
+/// </summary>
+internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration)
+{
+    public sealed record Figures(double FloorPerSecond, double FloorCpuMsPerPetition, double HttpPerSecond, double ServiceCpuMsPerPetition, long Failures);
+
+    private sealed record Step(string Action, string User, object Payload);
+
+    /// <summary>The steps after registration, by the demo users (the handler belongs to unit 330799-01).</summary>
+    private static Step[] Steps()
+    {
+        var today = ShanghaiTime.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return
+        [
+            new("accept", "office", new { unit = "330799-01" }),
+            new("submit-opinion", "handler", new { outcome = "support", text = "经调查，反映情况属实，责令施工方夜间停工。" }),
+            new("approve-opinion", "leader", new { }),
+            new("record-service", "office", new { servedOn = today, method = "in-person" }),
+            new("record-return-visit", "office", new { satisfaction = "satisfied" }),
+        ];
+    }
+
+    private const int Petitioners = 4096;
+
+    public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase)
+    {
+        var keys = PersonalDataKeys.Generate();
+        var steps = Steps();
+        var users = steps.Select(s => s.User).Append("reception").Distinct().ToArray();
+
+        // The floor: the workflows in this process, on a fresh database.
+        await using var floorServices = BenchServices.Compose(provider, await newDatabase(), keys);
+        await BenchServices.PrepareAsync(floorServices);
+        var actors = new Dictionary<string, Actor>();
+        foreach (var user in users) actors[user] = await BenchServices.ActorAsync(floorServices, user);
+        var payloads = steps.Select(s => JsonSerializer.SerializeToElement(s.Payload, JsonSerializerOptions.Web)).ToArray();
+        async Task InProcess(int n)
+        {
+            var registered = await BenchServices.SendAsync(
+                floorServices, Registrations.Command(n % Petitioners, actors["reception"]) with { IdempotencyKey = Guid.NewGuid().ToString() });
+            for (var i = 0; i < steps.Length; i++)
+                await BenchServices.SendAsync(floorServices, new PerformAction.Command(registered.CaseNumber, steps[i].Action, payloads[i], actors[steps[i].User]));
+        }
+        await Load.RunAsync(workers, warmUp, InProcess);
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var floor = await Load.RunAsync(workers, duration, InProcess);
+        var floorCpuPerPetition = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalMilliseconds / floor.Completed;
+
+        // The whole service, on another fresh database.
+        var serviceDatabase = await newDatabase();
+        await using (var setup = BenchServices.Compose(provider, serviceDatabase, keys)) await BenchServices.PrepareAsync(setup);
+        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys);
+        using var client = service.Client(workers);
+        var tokens = new Dictionary<string, string>();
+        foreach (var user in users) tokens[user] = await ServiceProcess.TokenAsync(client, user);
+        var bodies = Registrations.Bodies(Petitioners);
+        var stepBodies = steps.Select(s => JsonSerializer.SerializeToUtf8Bytes(s.Payload)).ToArray();
+        long failures = 0;
+        async Task OverHttp(int n)
+        {
+            using var registered = await ServiceProcess.PostAsync(client, "/api/petitions", tokens["reception"], bodies[n % Petitioners], idempotent: true);
+            if (registered.StatusCode != HttpStatusCode.Created)
+            {
+                Interlocked.Increment(ref failures);
+                return;
+            }
+            var caseNumber = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("caseNumber").GetString();
+            for (var i = 0; i < steps.Length; i++)
+            {
+                using var done = await ServiceProcess.PostAsync(client, $"/api/petitions/{caseNumber}/actions/{steps[i].Action}", tokens[steps[i].User], stepBodies[i]);
+                if (done.StatusCode == HttpStatusCode.OK) continue;
+                Interlocked.Increment(ref failures);
+                return;
+            }
+        }
+        await Load.RunAsync(workers, warmUp, OverHttp);
+        failures = 0;
+        var cpuBefore = service.CpuTime();
+        var http = await Load.RunAsync(workers, duration, OverHttp);
+        var cpuPerPetition = (service.CpuTime() - cpuBefore).TotalMilliseconds / http.Completed;
+
+        return new Figures(floor.PerSecond, floorCpuPerPetition, (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, failures);
+    }
+}

@@ -7,8 +7,8 @@ using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
 // dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000]
-string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer"];
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000]
+string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)
 {
@@ -19,6 +19,7 @@ var seconds = Option("--seconds", 10);
 var workers = Option("--workers", 16);
 var petitions = Option("--petitions", 1_000_000);
 var deadlines = Option("--deadlines", 100_000);
+var pagePetitions = Option("--page-petitions", 100_000);
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
 // A fresh service process keeps compiling its hot paths to optimized code for several seconds under load.
 var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds / 2));
@@ -84,6 +85,11 @@ await using (var databases = new BenchDatabases())
             Progress(provider, $"{deadlines:N0} deadlines: Quartz triggers against clock rows");
             r.Peer = await new QuartzPeerBench(deadlines, workers).RunAsync(provider, NewDatabase);
         }
+        if (suites.Contains("pages"))
+        {
+            Progress(provider, $"staff pages over {pagePetitions:N0} petitions");
+            r.Pages = await new PagesBench(pagePetitions).RunAsync(provider, await NewDatabase());
+        }
     }
 }
 
@@ -91,6 +97,7 @@ Console.WriteLine($"Load average at the end: {LoadAverage()} (1, 5, 15 minutes; 
 Console.WriteLine();
 Table(results, petitions, due, workers);
 if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
+if (results.Any(r => r.Pages is not null)) PagesTable(results);
 return 0;
 
 static void Table(List<Results> results, int petitions, int due, int workers)
@@ -144,6 +151,21 @@ static void PeerTable(List<Results> results, int workers)
     Console.WriteLine();
 }
 
+static void PagesTable(List<Results> results)
+{
+    var measured = results.Where(r => r.Pages is not null).ToList();
+    Console.WriteLine($"Staff pages over {measured[0].Pages!.Petitions:N0} petitions (whole HTML answer, signed in with a cookie; median / slowest of 30 in a row):");
+    Console.WriteLine();
+    Console.WriteLine($"| page | user | {string.Join(" | ", measured.Select(r => Codes.Of(r.Provider)))} | size |");
+    Console.WriteLine($"|---|---|{string.Concat(measured.Select(_ => "---:|"))}---:|");
+    var first = measured[0].Pages!.Pages;
+    for (var i = 0; i < first.Count; i++)
+        Console.WriteLine(
+            $"| `{first[i].Path}` | {first[i].User} | {string.Join(" | ", measured.Select(r => $"{Ms(r.Pages!.Pages[i].P50)} / {Ms(r.Pages.Pages[i].Slowest)}"))} | " +
+            $"{first[i].Bytes / 1024.0:F0} KiB |");
+    Console.WriteLine();
+}
+
 static string Rate(TimeSpan elapsed, int count) => $"{elapsed.TotalSeconds:F1} s ({count / elapsed.TotalSeconds:F0}/s)";
 
 static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F2} ms";
@@ -176,4 +198,5 @@ internal sealed class Results(StorageProvider provider)
     public SweepBench.Figures? Sweep { get; set; }
     public ReportBench.Figures? Report { get; set; }
     public QuartzPeerBench.Figures? Peer { get; set; }
+    public PagesBench.Figures? Pages { get; set; }
 }

@@ -3,6 +3,13 @@
 -- keyed by its bureau, its handling unit (0: none) and its Shanghai date of receipt. report_counts holds those
 -- sums per day; the service keeps it equal to the view's sums in the transaction of every change of a petition.
 
+-- The facts read a petition's latest triage decision and whether review or re-review was asked for: these small
+-- partial indexes make each a probe, for one petition (every action) and for all of them (the backfill below).
+CREATE INDEX ix_petition_events_triage ON petition_events (petition_id, id, action)
+    WHERE action IN ('accept', 'decline', 'divert', 'forward', 'refer', 'mark-duplicate');
+CREATE INDEX ix_petition_events_review ON petition_events (petition_id) WHERE action = 'request-review';
+CREATE INDEX ix_petition_events_rereview ON petition_events (petition_id) WHERE action = 'request-rereview';
+
 -- One row per petition: the attributes the facts read, from the petition, its history and its service.
 CREATE VIEW report_petitions AS
 SELECT p.id                                                                AS petition_id,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Documents;
 using Petitions.Api.Http;
 using Petitions.Workflows;
+using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Reports;
 
 namespace Petitions.Api.Pages.Reports;
@@ -13,7 +14,7 @@ namespace Petitions.Api.Pages.Reports;
 /// or Excel (without personal data or subjects).</summary>
 public sealed class CasesModel(IMediator mediator) : PageModel
 {
-    public ReportCases.Page List { get; private set; } = new([], null);
+    public ListPetitions.Page List { get; private set; } = new([], null);
     public ReportCases.Query Query { get; private set; } = new();
     public string? Problem { get; private set; }
 
@@ -62,7 +63,7 @@ public sealed class CasesModel(IMediator mediator) : PageModel
         From = Blank(from), To = Blank(to), Org = Blank(org), Metric = Blank(metric), Value = Blank(value), After = Blank(after), Limit = limit, Actor = User.Actor(),
     };
 
-    private async Task<ReportCases.Page?> TryListAsync(CancellationToken ct)
+    private async Task<ListPetitions.Page?> TryListAsync(CancellationToken ct)
     {
         try
         {

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using FluentValidation;
 using MediatR;
 using Petitions.Domain;
@@ -9,8 +8,8 @@ namespace Petitions.Workflows.Features.Reports;
 
 /// <summary>
 /// The petitions behind a number of the summary: those in the report's reach whose facts include the metric and value
-/// (the same facts the counters sum), newest first, in keyset pages. "unit" lists by the handling unit (a code, or
-/// "none"); "overdue" by a clock kind past its due day now.
+/// (the same facts the counters sum), newest first, in keyset pages, as the petition list shows them. "unit" lists by
+/// the handling unit (a code, or "none"); "overdue" by a clock kind past its due day now.
 /// </summary>
 public static class ReportCases
 {
@@ -29,7 +28,7 @@ public static class ReportCases
         "clock-completed", "clock-on-time", "clock-late", "order", "unit", "overdue",
     };
 
-    public sealed record Query : IQuery<Page>, IReportRequest
+    public sealed record Query : IQuery<ListPetitions.Page>, IReportRequest
     {
         public string? From { get; init; }
         public string? To { get; init; }
@@ -40,23 +39,6 @@ public static class ReportCases
         public int? Limit { get; init; }
         public Actor Actor { get; init; } = Actor.Public;
     }
-
-    public sealed record Item
-    {
-        /// <summary>The row id, for the next page's cursor; not shown.</summary>
-        [JsonIgnore] public long Id { get; init; }
-        public string CaseNumber { get; init; } = "";
-        public DateTimeOffset ReceivedAt { get; init; }
-        public string Channel { get; init; } = "";
-        public string Category { get; init; } = "";
-        public string Stage { get; init; } = "";
-        public string? Unit { get; init; }
-        public string Subject { get; init; } = "";
-        public bool FirstPetition { get; init; }
-        public string? Satisfaction { get; init; }
-    }
-
-    public sealed record Page(IReadOnlyList<Item> Items, string? Next);
 
     public sealed class Validator : ReportRequestValidator<Query>
     {
@@ -73,9 +55,9 @@ public static class ReportCases
         }
     }
 
-    public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, Page>
+    public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, ListPetitions.Page>
     {
-        public async Task<Page> Handle(Query query, CancellationToken ct)
+        public async Task<ListPetitions.Page> Handle(Query query, CancellationToken ct)
         {
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
             var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
@@ -93,19 +75,19 @@ public static class ReportCases
             parameters.Add("Value", query.Value ?? "");
             parameters.Add("AfterId", afterId);
             parameters.Add("Take", limit + 1);
-            var rows = await session.QueryAsync<Item>(
+            var rows = await session.QueryAsync<ListPetitions.Item>(
                 session.Dialect.Limit(
                     $"""
                     SELECT p.id             AS Id,
                            p.case_number    AS CaseNumber,
-                           p.received_at    AS ReceivedAt,
+                           p.stage          AS Stage,
                            p.channel        AS Channel,
                            p.category       AS Category,
-                           p.stage          AS Stage,
-                           u.name           AS Unit,
                            p.subject        AS Subject,
-                           p.first_petition AS FirstPetition,
-                           p.satisfaction   AS Satisfaction
+                           p.received_at    AS ReceivedAt,
+                           u.name           AS Unit,
+                           (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state = 'running') AS DueOn,
+                           p.first_petition AS FirstPetition
                     FROM petitions p
                     LEFT JOIN organizations u ON u.id = p.assigned_unit_id
                     WHERE {scope.PetitionsFilter}
@@ -115,7 +97,7 @@ public static class ReportCases
                     """,
                     "@Take"),
                 parameters, ct);
-            return new Page(rows.Take(limit).ToList(), rows.Count > limit ? ListPetitions.Cursor.Write(rows[limit - 1].Id) : null);
+            return new ListPetitions.Page(rows.Take(limit).ToList(), rows.Count > limit ? ListPetitions.Cursor.Write(rows[limit - 1].Id) : null);
         }
     }
 }

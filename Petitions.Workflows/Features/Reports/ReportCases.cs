@@ -9,7 +9,7 @@ namespace Petitions.Workflows.Features.Reports;
 /// <summary>
 /// The petitions behind a number of the summary: those in the report's reach whose facts include the metric and value
 /// (the same facts the counters sum), newest first, in keyset pages, as the petition list shows them. "unit" lists by
-/// the handling unit (a code, or "none"); "overdue" by a clock kind past its due day now.
+/// the handling unit (a code, or "none"); "overdue" by a clock kind due before today and still counting.
 /// </summary>
 public static class ReportCases
 {
@@ -67,12 +67,13 @@ public static class ReportCases
             {
                 "unit" when query.Value == "none" => "p.assigned_unit_id IS NULL",
                 "unit" => "p.assigned_unit_id = (SELECT id FROM organizations WHERE code = @Value AND kind = 'unit')",
-                "overdue" => $"EXISTS (SELECT 1 FROM clocks c WHERE c.petition_id = p.id AND c.kind = @Value AND {ReportScope.OverdueClock})",
+                "overdue" => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @DueMetric AND f.value < @Today)",
                 _ => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @Metric AND f.value = @Value)",
             };
             var parameters = scope.Parameters(today);
             parameters.Add("Metric", query.Metric);
             parameters.Add("Value", query.Value ?? "");
+            parameters.Add("DueMetric", ReportScope.DuePrefix + query.Value);
             parameters.Add("AfterId", afterId);
             parameters.Add("Take", limit + 1);
             var rows = await session.QueryAsync<ListPetitions.Item>(

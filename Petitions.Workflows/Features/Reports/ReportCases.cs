@@ -61,7 +61,6 @@ public static class ReportCases
         {
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
             var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
-            var limit = query.Limit ?? 50;
             ListPetitions.Cursor.TryRead(query.After, out var afterId);
             var condition = query.Metric switch
             {
@@ -75,30 +74,8 @@ public static class ReportCases
             parameters.Add("Value", query.Value ?? "");
             parameters.Add("DueMetric", ReportScope.DuePrefix + query.Value);
             parameters.Add("AfterId", afterId);
-            parameters.Add("Take", limit + 1);
-            var rows = await session.QueryAsync<ListPetitions.Item>(
-                session.Dialect.Limit(
-                    $"""
-                    SELECT p.id             AS Id,
-                           p.case_number    AS CaseNumber,
-                           p.stage          AS Stage,
-                           p.channel        AS Channel,
-                           p.category       AS Category,
-                           p.subject        AS Subject,
-                           p.received_at    AS ReceivedAt,
-                           u.name           AS Unit,
-                           (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state = 'running') AS DueOn,
-                           p.first_petition AS FirstPetition
-                    FROM petitions p
-                    LEFT JOIN organizations u ON u.id = p.assigned_unit_id
-                    WHERE {scope.PetitionsFilter}
-                      AND {condition}
-                      {(query.After is null ? "" : "AND p.id < @AfterId")}
-                    ORDER BY p.id DESC
-                    """,
-                    "@Take"),
-                parameters, ct);
-            return new ListPetitions.Page(rows.Take(limit).ToList(), rows.Count > limit ? ListPetitions.Cursor.Write(rows[limit - 1].Id) : null);
+            string[] where = query.After is null ? [scope.PetitionsFilter, condition] : [scope.PetitionsFilter, condition, "p.id < @AfterId"];
+            return await ListPetitions.PageAsync(session, where, parameters, query.Limit ?? 50, ct);
         }
     }
 }

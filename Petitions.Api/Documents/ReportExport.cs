@@ -5,6 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using MediatR;
 using Petitions.Domain;
+using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Reports;
 using static Petitions.Api.Pages.Text;
 
@@ -65,16 +66,16 @@ public static class ReportExport
 
     public static object?[] CaseHeader() =>
         [T("信访编号", "Case number"), T("登记日期", "Received"), T("信访形式", "Channel"), T("信访类别", "Category"), T("办理阶段", "Stage"),
-         T("承办单位", "Handling unit"), T("初信初访", "First petition"), T("满意度", "Satisfaction")];
+         T("承办单位", "Handling unit"), T("初信初访", "First petition"), T("最近期限", "Next deadline")];
 
-    public static object?[] CaseRow(ReportCases.Item c) =>
+    public static object?[] CaseRow(ListPetitions.Item c) =>
         [c.CaseNumber, ShanghaiTime.DateOf(c.ReceivedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Channel(c.Channel), Category(c.Category),
-         StageName(c.Stage), c.Unit, c.FirstPetition ? T("是", "Yes") : T("否", "No"), c.Satisfaction is { } s ? Satisfaction(s) : null];
+         StageName(c.Stage), c.Unit, c.FirstPetition ? T("是", "Yes") : T("否", "No"), c.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
 
     /// <summary>Every case behind the number, page after page after the first (already read, so a refusal comes
     /// before the file starts).</summary>
-    public static async IAsyncEnumerable<ReportCases.Item> AllCasesAsync(
-        IMediator mediator, ReportCases.Query query, ReportCases.Page first, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<ListPetitions.Item> AllCasesAsync(
+        IMediator mediator, ReportCases.Query query, ListPetitions.Page first, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         for (var page = first; ; page = await mediator.Send(query with { After = page.Next, Limit = ReportCases.MaxLimit }, ct))
         {

@@ -3,6 +3,7 @@ using FluentValidation.Results;
 using MediatR;
 using Petitions.Api.Documents;
 using Petitions.Api.Http;
+using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Reports;
 
 namespace Petitions.Api.Endpoints;
@@ -26,6 +27,7 @@ public static class ReportEndpoints
                     _ => Results.Ok(summary),
                 };
             })
+            .Produces<ReportSummary.Summary>()
             .WithName("ReportSummary")
             .WithSummary("The report for the petitions received from 'from' to 'to' (Shanghai dates, default this year to date) by 'org' (a code, default your own) and below; format json (default), csv or xlsx. Leaders, office, supervisors.");
 
@@ -47,6 +49,7 @@ public static class ReportEndpoints
                     ? Results.Stream(body => ReportExport.WriteCsvAsync(body, rows, ct), ReportExport.CsvType, fileName)
                     : Results.File(ReportExport.Xlsx("cases", await rows.ToListAsync(ct)), ReportExport.XlsxType, fileName);
             })
+            .Produces<ListPetitions.Page>()
             .WithName("ReportCases")
             .WithSummary("The petitions behind one number of the report: 'metric' (received, channel, stage, triage, unit, overdue, …) and 'value'; newest first, paged with 'after' = the previous page's 'next', or every one as csv or xlsx (no personal data).");
     }

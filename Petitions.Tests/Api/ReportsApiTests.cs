@@ -77,7 +77,7 @@ public abstract class ReportsApiTests(StorageProvider provider, DatabaseServers 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var text = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync(Ct));
         Assert.StartsWith("\uFEFF信访编号,登记日期,", text, StringComparison.Ordinal);
-        Assert.Contains($"{accepted},2026-11-20,来访,申诉求决类,办理中,\"'=HYPERLINK(\"\"http://evil\"\")\",是,", text, StringComparison.Ordinal);
+        Assert.Contains($"{accepted},2026-11-20,来访,申诉求决类,办理中,\"'=HYPERLINK(\"\"http://evil\"\")\",是,2027-01-19\r\n", text, StringComparison.Ordinal);
         foreach (var personal in new[] { TestData.PetitionerName, TestData.PetitionerPhone, TestData.IdNumber, TestData.PetitionerAddress, "噪音扰民" })
             Assert.DoesNotContain(personal, text, StringComparison.Ordinal);
 

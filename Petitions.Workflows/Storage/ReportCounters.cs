@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using Petitions.Domain;
 
 namespace Petitions.Workflows.Storage;
 
@@ -67,20 +69,128 @@ public sealed class ReportCounters(DbSession session)
         session.BeforeCommit(FlushAsync);
     }
 
-    private Task<IReadOnlyList<Fact>> FactsAsync(long petitionId, CancellationToken ct) =>
-        session.QueryAsync<Fact>(
+    private sealed record PetitionRow
+    {
+        public long BureauId { get; init; }
+        public long UnitId { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
+        public string Channel { get; init; } = "";
+        public string Category { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public bool FirstPetition { get; init; }
+        public string? Satisfaction { get; init; }
+        public DateOnly? ServedOn { get; init; }
+    }
+
+    private sealed record EventRow
+    {
+        public string Action { get; init; } = "";
+        public string? Comment { get; init; }
+    }
+
+    private sealed record ClockRow
+    {
+        public string Kind { get; init; } = "";
+        public string State { get; init; } = "";
+        public DateOnly StartedOn { get; init; }
+        public DateOnly DueOn { get; init; }
+        public DateOnly? StoppedOn { get; init; }
+        public int ExtraDays { get; init; }
+    }
+
+    private static readonly string[] TriageActions = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate"];
+    private static readonly string[] RequestWindows = ["review-request", "rereview-request"];
+
+    /// <summary>
+    /// A petition's facts, as the view defines them, from four small reads in one round trip. Reading the view itself
+    /// for one petition cost ~1 ms of CPU on SQLite (compiling its twenty branches every time) and ~3 ms of planning on
+    /// PostgreSQL; these reads cost ~0.1 ms. The recount test holds the two definitions equal.
+    /// </summary>
+    private async Task<IReadOnlyList<Fact>> FactsAsync(long petitionId, CancellationToken ct)
+    {
+        var connection = await session.ConnectionForMappingAsync(ct);
+        using var reads = await connection.QueryMultipleAsync(new CommandDefinition(
             """
-            SELECT bureau_id   AS BureauId,
-                   received_on AS ReceivedOn,
-                   unit_id     AS UnitId,
-                   metric      AS Metric,
-                   value       AS Value,
-                   n           AS N,
-                   amount      AS Amount
-            FROM report_facts
+            SELECT bureau_id                       AS BureauId,
+                   COALESCE(assigned_unit_id, 0)   AS UnitId,
+                   received_at                     AS ReceivedAt,
+                   channel                         AS Channel,
+                   category                        AS Category,
+                   stage                           AS Stage,
+                   first_petition                  AS FirstPetition,
+                   satisfaction                    AS Satisfaction,
+                   served_on                       AS ServedOn
+            FROM petitions
+            WHERE id = @PetitionId;
+            SELECT action  AS Action,
+                   comment AS Comment
+            FROM petition_events
             WHERE petition_id = @PetitionId
+              AND action IN ('accept', 'decline', 'divert', 'forward', 'refer', 'mark-duplicate',
+                             'request-review', 'request-rereview', 'submit-review-opinion', 'submit-rereview-opinion')
+            ORDER BY id;
+            SELECT kind        AS Kind,
+                   state       AS State,
+                   started_on  AS StartedOn,
+                   due_on      AS DueOn,
+                   stopped_on  AS StoppedOn,
+                   extra_days  AS ExtraDays
+            FROM clocks
+            WHERE petition_id = @PetitionId;
+            SELECT state
+            FROM supervision_orders
+            WHERE petition_id = @PetitionId;
             """,
-            new { PetitionId = petitionId }, ct);
+            new { PetitionId = petitionId }, session.Transaction, cancellationToken: ct));
+        var petition = await reads.ReadSingleAsync<PetitionRow>();
+        var events = (await reads.ReadAsync<EventRow>()).AsList();
+        var clocks = (await reads.ReadAsync<ClockRow>()).AsList();
+        var orders = (await reads.ReadAsync<string>()).AsList();
+        return Facts(petition, events, clocks, orders).ToList();
+    }
+
+    /// <summary>The <c>report_facts</c> view of db/*/0009, written again for one petition.</summary>
+    private static IEnumerable<Fact> Facts(PetitionRow p, List<EventRow> events, List<ClockRow> clocks, List<string> orders)
+    {
+        var receivedOn = ShanghaiTime.DateOf(p.ReceivedAt);
+        Fact Fact(string metric, string value = "", long amount = 0) =>
+            new() { BureauId = p.BureauId, ReceivedOn = receivedOn, UnitId = p.UnitId, Metric = metric, Value = value, N = 1, Amount = amount };
+        var triage = p.Stage == "registered" ? null : events.LastOrDefault(e => TriageActions.Contains(e.Action))?.Action;
+        var reviewed = events.Any(e => e.Action == "request-review");
+
+        yield return Fact("received");
+        yield return Fact("channel", p.Channel);
+        yield return Fact("category", p.Category);
+        yield return Fact("stage", p.Stage);
+        if (triage is not null) yield return Fact("triage", triage);
+        yield return Fact(p.FirstPetition ? "first" : "repeat");
+        if (p.FirstPetition && triage == "accept")
+        {
+            yield return Fact("first-accepted");
+            if (p.Stage is "closed" or "final" && !reviewed) yield return Fact("first-resolved");
+        }
+        if (p.Satisfaction is not null) yield return Fact("satisfaction", p.Satisfaction);
+        if (p.ServedOn is not null) yield return Fact("replied");
+        if (reviewed) yield return Fact("reviewed");
+        if (events.Any(e => e.Action == "request-rereview")) yield return Fact("rereviewed");
+        foreach (var e in events.Where(e => e.Action == "submit-review-opinion"))
+            yield return Fact("review-outcome", e.Comment is "uphold" or "revise" or "order-rehandling" ? e.Comment : "other");
+        foreach (var e in events.Where(e => e.Action == "submit-rereview-opinion"))
+            yield return Fact("rereview-outcome", e.Comment is "uphold" or "revise" ? e.Comment : "other");
+        foreach (var c in clocks)
+        {
+            if (c.Kind == "handling" && c.ExtraDays > 0) yield return Fact("extended", amount: c.ExtraDays);
+            if (RequestWindows.Contains(c.Kind)) continue;
+            if (c.State == "stopped" && c.StoppedOn is { } stopped)
+            {
+                yield return Fact("clock-completed", c.Kind, stopped.DayNumber - c.StartedOn.DayNumber);
+                yield return Fact(stopped <= c.DueOn ? "clock-on-time" : "clock-late", c.Kind);
+            }
+            if (c.State is "running" or "overdue")
+                yield return Fact("due:" + c.Kind, c.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        foreach (var state in orders) yield return Fact("order", state == "closed" ? "closed" : "open");
+    }
 
     private async Task FlushAsync(CancellationToken ct)
     {

@@ -65,13 +65,15 @@ public static class ActionForms
     private static IReadOnlyList<(string, string)> Choices(string action, string field) => (action, field) switch
     {
         ("submit-opinion", "outcome") => [("support", Text.T("予以支持", "Support")), ("explain", Text.T("解释说明", "Explain")), ("reject", Text.T("不予支持", "Reject"))],
-        ("submit-review-opinion", "outcome") => [("uphold", Text.T("维持", "Uphold")), ("revise", Text.T("撤销或变更", "Revise")), ("order-rehandling", Text.T("责令重新办理", "Order re-handling"))],
-        ("submit-rereview-opinion", "outcome") => [("uphold", Text.T("维持", "Uphold")), ("revise", Text.T("撤销或变更", "Revise"))],
+        ("submit-review-opinion", "outcome") => Coded(Text.ReviewOutcome, "uphold", "revise", "order-rehandling"),
+        ("submit-rereview-opinion", "outcome") => Coded(Text.ReviewOutcome, "uphold", "revise"),
         (_, "procedure") => [("litigation", Text.T("诉讼", "Litigation")), ("reconsideration", Text.T("行政复议", "Reconsideration")), ("arbitration", Text.T("仲裁", "Arbitration")), ("police-procedure", Text.T("公安执法程序", "Police procedure"))],
         (_, "method") => [("in-person", Text.T("直接送达", "In person")), ("post", Text.T("邮寄送达", "By post")), ("electronic", Text.T("电子送达", "Electronically")), ("publication", Text.T("公告送达", "By publication"))],
-        (_, "satisfaction") => [("satisfied", Text.T("满意", "Satisfied")), ("basically-satisfied", Text.T("基本满意", "Basically satisfied")), ("dissatisfied", Text.T("不满意", "Dissatisfied")), ("no-opinion", Text.T("未表态", "No opinion"))],
+        (_, "satisfaction") => Coded(Text.Satisfaction, "satisfied", "basically-satisfied", "dissatisfied", "no-opinion"),
         _ => [],
     };
+
+    private static IReadOnlyList<(string, string)> Coded(Func<string, string> label, params string[] codes) => codes.Select(c => (c, label(c))).ToList();
 
     /// <summary>An action's name on its button.</summary>
     public static string Name(string action) => action switch

@@ -1,10 +1,9 @@
-using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Documents;
 using Petitions.Api.Http;
-using Petitions.Workflows;
+using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Reports;
 
 namespace Petitions.Api.Pages.Reports;
@@ -13,7 +12,7 @@ namespace Petitions.Api.Pages.Reports;
 /// or Excel (without personal data or subjects).</summary>
 public sealed class CasesModel(IMediator mediator) : PageModel
 {
-    public ReportCases.Page List { get; private set; } = new([], null);
+    public ListPetitions.Page List { get; private set; } = new([], null);
     public ReportCases.Query Query { get; private set; } = new();
     public string? Problem { get; private set; }
 
@@ -59,25 +58,21 @@ public sealed class CasesModel(IMediator mediator) : PageModel
 
     private ReportCases.Query Build(string? from, string? to, string? org, string? metric, string? value, string? after, int limit) => new()
     {
-        From = Blank(from), To = Blank(to), Org = Blank(org), Metric = Blank(metric), Value = Blank(value), After = Blank(after), Limit = limit, Actor = User.Actor(),
+        From = ReportRequest.Given(from),
+        To = ReportRequest.Given(to),
+        Org = ReportRequest.Given(org),
+        Metric = ReportRequest.Given(metric),
+        Value = ReportRequest.Given(value),
+        After = ReportRequest.Given(after),
+        Limit = limit,
+        Actor = User.Actor(),
     };
 
-    private async Task<ReportCases.Page?> TryListAsync(CancellationToken ct)
+    private async Task<ListPetitions.Page?> TryListAsync(CancellationToken ct)
     {
-        try
-        {
-            return await mediator.Send(Query, ct);
-        }
-        catch (ValidationException)
-        {
-            Problem = Text.T("这个链接不完整或已失效，请从统计报表重新进入。", "This link is incomplete or out of date; open it again from the report.");
-        }
-        catch (NotFoundException)
-        {
-            Problem = Text.T("没有这个机构，或它不在您的范围内。", "There is no such organization within your reach.");
-        }
-        return null;
+        (var page, Problem) = await ReportRequest.TryAsync(
+            mediator.Send(Query, ct),
+            Text.T("这个链接不完整或已失效，请从统计报表重新进入。", "This link is incomplete or out of date; open it again from the report."));
+        return page;
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,10 +1,8 @@
-using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Documents;
 using Petitions.Api.Http;
-using Petitions.Workflows;
 using Petitions.Workflows.Features.Reports;
 
 namespace Petitions.Api.Pages.Reports;
@@ -22,7 +20,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnGetAsync(string? from, string? to, string? org, CancellationToken ct)
     {
         if (!User.Actor().HasAny(ReportScope.Readers)) return Forbid();
-        Org = Blank(org);
+        Org = ReportRequest.Given(org);
         Organizations = await mediator.Send(new ReportOrganizations.Query(User.Actor()), ct);
         Summary = await TrySummaryAsync(from, to, ct);
         if (Summary is not null) Links = new ReportLinks(Org, Summary.From, Summary.To);
@@ -42,7 +40,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         string? from, string? to, string? org, string extension, Func<ReportSummary.Summary, byte[]> render, string type, CancellationToken ct)
     {
         if (!User.Actor().HasAny(ReportScope.Readers)) return Forbid();
-        Org = Blank(org);
+        Org = ReportRequest.Given(org);
         var summary = await TrySummaryAsync(from, to, ct);
         return summary is null
             ? BadRequest(Problem!)
@@ -51,20 +49,9 @@ public sealed class IndexModel(IMediator mediator) : PageModel
 
     private async Task<ReportSummary.Summary?> TrySummaryAsync(string? from, string? to, CancellationToken ct)
     {
-        try
-        {
-            return await mediator.Send(new ReportSummary.Query(Blank(from), Blank(to), Org, User.Actor()), ct);
-        }
-        catch (ValidationException)
-        {
-            Problem = Text.T("日期请按“年-月-日”填写，开始日期不能晚于结束日期。", "Write dates as year-month-day, the first not after the last.");
-        }
-        catch (NotFoundException)
-        {
-            Problem = Text.T("没有这个机构，或它不在您的范围内。", "There is no such organization within your reach.");
-        }
-        return null;
+        (var summary, Problem) = await ReportRequest.TryAsync(
+            mediator.Send(new ReportSummary.Query(ReportRequest.Given(from), ReportRequest.Given(to), Org, User.Actor()), ct),
+            Text.T("日期请按“年-月-日”填写，开始日期不能晚于结束日期。", "Write dates as year-month-day, the first not after the last."));
+        return summary;
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

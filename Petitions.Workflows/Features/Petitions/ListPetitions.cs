@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Dapper;
 using FluentValidation;
 using MediatR;
 using Petitions.Domain;
@@ -91,25 +92,9 @@ public static class ListPetitions
             if (query.Text is not null) where.Add("(p.subject LIKE @TextPattern ESCAPE '\\' OR p.case_number = @Text)");
             if (query.After is not null) where.Add("p.id < @AfterId");
 
-            var rows = await session.QueryAsync<Item>(
-                session.Dialect.Limit(
-                    $"""
-                    SELECT p.id             AS Id,
-                           p.case_number    AS CaseNumber,
-                           p.stage          AS Stage,
-                           p.channel        AS Channel,
-                           p.category       AS Category,
-                           p.subject        AS Subject,
-                           p.received_at    AS ReceivedAt,
-                           u.name           AS Unit,
-                           (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state = 'running') AS DueOn,
-                           p.first_petition AS FirstPetition
-                    FROM petitions p
-                    LEFT JOIN organizations u ON u.id = p.assigned_unit_id
-                    WHERE {string.Join("\n  AND ", where)}
-                    ORDER BY p.id DESC
-                    """,
-                    "@Take"),
+            return await PageAsync(
+                session,
+                where,
                 new
                 {
                     ScopePrefix = viewer.Path + "%",
@@ -124,14 +109,42 @@ public static class ListPetitions
                     query.Text,
                     TextPattern = $"%{EscapeLike(query.Text ?? "")}%",
                     AfterId = afterId,
-                    Take = limit + 1,
                 },
+                limit,
                 ct);
-            return new Page(rows.Take(limit).ToList(), rows.Count > limit ? Cursor.Write(rows[limit - 1].Id) : null);
         }
 
         private static string EscapeLike(string text) =>
             text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+    }
+
+    /// <summary>A page of the petitions <c>p</c> the conditions select, newest first, with the cursor of the next: the
+    /// list's query, which the reports' case lists share.</summary>
+    internal static async Task<Page> PageAsync(DbSession session, IEnumerable<string> where, object parameters, int limit, CancellationToken ct)
+    {
+        var arguments = new DynamicParameters(parameters);
+        arguments.Add("Take", limit + 1);
+        var rows = await session.QueryAsync<Item>(
+            session.Dialect.Limit(
+                $"""
+                SELECT p.id             AS Id,
+                       p.case_number    AS CaseNumber,
+                       p.stage          AS Stage,
+                       p.channel        AS Channel,
+                       p.category       AS Category,
+                       p.subject        AS Subject,
+                       p.received_at    AS ReceivedAt,
+                       u.name           AS Unit,
+                       (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state = 'running') AS DueOn,
+                       p.first_petition AS FirstPetition
+                FROM petitions p
+                LEFT JOIN organizations u ON u.id = p.assigned_unit_id
+                WHERE {string.Join("\n  AND ", where)}
+                ORDER BY p.id DESC
+                """,
+                "@Take"),
+            arguments, ct);
+        return new Page(rows.Take(limit).ToList(), rows.Count > limit ? Cursor.Write(rows[limit - 1].Id) : null);
     }
 
     /// <summary>The position after which the next page starts: the last row's id, opaque to clients.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using FluentValidation;
 using MediatR;
 using Petitions.Domain;
@@ -9,8 +8,8 @@ namespace Petitions.Workflows.Features.Reports;
 
 /// <summary>
 /// The petitions behind a number of the summary: those in the report's reach whose facts include the metric and value
-/// (the same facts the counters sum), newest first, in keyset pages. "unit" lists by the handling unit (a code, or
-/// "none"); "overdue" by a clock kind past its due day now.
+/// (the same facts the counters sum), newest first, in keyset pages, as the petition list shows them. "unit" lists by
+/// the handling unit (a code, or "none"); "overdue" by a clock kind due before today and still counting.
 /// </summary>
 public static class ReportCases
 {
@@ -29,7 +28,7 @@ public static class ReportCases
         "clock-completed", "clock-on-time", "clock-late", "order", "unit", "overdue",
     };
 
-    public sealed record Query : IQuery<Page>, IReportRequest
+    public sealed record Query : IQuery<ListPetitions.Page>, IReportRequest
     {
         public string? From { get; init; }
         public string? To { get; init; }
@@ -40,23 +39,6 @@ public static class ReportCases
         public int? Limit { get; init; }
         public Actor Actor { get; init; } = Actor.Public;
     }
-
-    public sealed record Item
-    {
-        /// <summary>The row id, for the next page's cursor; not shown.</summary>
-        [JsonIgnore] public long Id { get; init; }
-        public string CaseNumber { get; init; } = "";
-        public DateTimeOffset ReceivedAt { get; init; }
-        public string Channel { get; init; } = "";
-        public string Category { get; init; } = "";
-        public string Stage { get; init; } = "";
-        public string? Unit { get; init; }
-        public string Subject { get; init; } = "";
-        public bool FirstPetition { get; init; }
-        public string? Satisfaction { get; init; }
-    }
-
-    public sealed record Page(IReadOnlyList<Item> Items, string? Next);
 
     public sealed class Validator : ReportRequestValidator<Query>
     {
@@ -73,49 +55,27 @@ public static class ReportCases
         }
     }
 
-    public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, Page>
+    public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, ListPetitions.Page>
     {
-        public async Task<Page> Handle(Query query, CancellationToken ct)
+        public async Task<ListPetitions.Page> Handle(Query query, CancellationToken ct)
         {
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
             var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
-            var limit = query.Limit ?? 50;
             ListPetitions.Cursor.TryRead(query.After, out var afterId);
             var condition = query.Metric switch
             {
                 "unit" when query.Value == "none" => "p.assigned_unit_id IS NULL",
                 "unit" => "p.assigned_unit_id = (SELECT id FROM organizations WHERE code = @Value AND kind = 'unit')",
-                "overdue" => $"EXISTS (SELECT 1 FROM clocks c WHERE c.petition_id = p.id AND c.kind = @Value AND {ReportScope.OverdueClock})",
+                "overdue" => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @DueMetric AND f.value < @Today)",
                 _ => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @Metric AND f.value = @Value)",
             };
             var parameters = scope.Parameters(today);
             parameters.Add("Metric", query.Metric);
             parameters.Add("Value", query.Value ?? "");
+            parameters.Add("DueMetric", ReportScope.DuePrefix + query.Value);
             parameters.Add("AfterId", afterId);
-            parameters.Add("Take", limit + 1);
-            var rows = await session.QueryAsync<Item>(
-                session.Dialect.Limit(
-                    $"""
-                    SELECT p.id             AS Id,
-                           p.case_number    AS CaseNumber,
-                           p.received_at    AS ReceivedAt,
-                           p.channel        AS Channel,
-                           p.category       AS Category,
-                           p.stage          AS Stage,
-                           u.name           AS Unit,
-                           p.subject        AS Subject,
-                           p.first_petition AS FirstPetition,
-                           p.satisfaction   AS Satisfaction
-                    FROM petitions p
-                    LEFT JOIN organizations u ON u.id = p.assigned_unit_id
-                    WHERE {scope.PetitionsFilter}
-                      AND {condition}
-                      {(query.After is null ? "" : "AND p.id < @AfterId")}
-                    ORDER BY p.id DESC
-                    """,
-                    "@Take"),
-                parameters, ct);
-            return new Page(rows.Take(limit).ToList(), rows.Count > limit ? ListPetitions.Cursor.Write(rows[limit - 1].Id) : null);
+            string[] where = query.After is null ? [scope.PetitionsFilter, condition] : [scope.PetitionsFilter, condition, "p.id < @AfterId"];
+            return await ListPetitions.PageAsync(session, where, parameters, query.Limit ?? 50, ct);
         }
     }
 }

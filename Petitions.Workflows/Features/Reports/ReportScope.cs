@@ -59,7 +59,7 @@ public sealed record ReportScope(Organization Organization, DateOnly From, DateO
         (IsUnit ? "p.assigned_unit_id = @UnitId" : "p.bureau_path LIKE @ScopePrefix")
         + " AND p.received_at >= @ReceivedFrom AND p.received_at < @ReceivedBefore";
 
-    /// <summary>The parameters both filters use, and the day that decides what is overdue now.</summary>
+    /// <summary>The parameters both filters use, and today (yyyy-MM-dd): a counting clock due before it is overdue.</summary>
     public Dapper.DynamicParameters Parameters(DateOnly today) => new(new
     {
         BureauId = Organization.ParentId,
@@ -69,13 +69,12 @@ public sealed record ReportScope(Organization Organization, DateOnly From, DateO
         To,
         ReceivedFrom = ShanghaiTime.StartOf(From).ToUniversalTime(),
         ReceivedBefore = ShanghaiTime.EndOf(To).ToUniversalTime(),
-        Today = today,
+        Today = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     });
 
-    /// <summary>A clock <c>c</c> past its due day and still counting: the supervision board's red, without the
-    /// request windows, which are the petitioner's time and not a deadline of the bureau.</summary>
-    public const string OverdueClock =
-        "c.state IN ('running', 'overdue') AND c.due_on < @Today AND c.kind NOT IN ('review-request', 'rereview-request')";
+    /// <summary>The facts of a clock still counting are <c>due:&lt;kind&gt;</c> with its due day as the value: those
+    /// due before today are overdue now (the supervision board's red, without the petitioner's request windows).</summary>
+    public const string DuePrefix = "due:";
 
     public static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);

@@ -7,9 +7,9 @@ namespace Petitions.Workflows.Features.Reports;
 
 /// <summary>
 /// The numbers bureau leaders and supervisors are judged on, for the petitions received in a period by an
-/// organization's subtree, as those petitions stand now (definitions: README, Reports). Everything but "overdue now"
-/// is summed from the report counters, which the same transactions as the actions keep exact; overdue now depends on
-/// today and is counted from the open clocks.
+/// organization's subtree, as those petitions stand now (definitions: README, Reports). Every number is summed from
+/// the report counters, which the same transactions as the actions keep exact; for "overdue now", the counters of the
+/// clocks still counting are summed over the due days before today.
 /// </summary>
 public static class ReportSummary
 {
@@ -112,6 +112,7 @@ public static class ReportSummary
                        SUM(amount) AS Amount
                 FROM report_counts
                 WHERE {scope.CountsFilter}
+                  AND metric NOT LIKE '{ReportScope.DuePrefix}%'
                 GROUP BY metric, value
                 """,
                 parameters, ct)).ToDictionary(t => (t.Metric, t.Value));
@@ -141,15 +142,15 @@ public static class ReportSummary
                 parameters, ct);
             var overdue = (await session.QueryAsync<KindRow>(
                 $"""
-                SELECT c.kind   AS Kind,
-                       COUNT(*) AS N
-                FROM clocks c
-                JOIN petitions p ON p.id = c.petition_id
-                WHERE {ReportScope.OverdueClock}
-                  AND {scope.PetitionsFilter}
-                GROUP BY c.kind
+                SELECT metric AS Kind,
+                       SUM(n) AS N
+                FROM report_counts
+                WHERE {scope.CountsFilter}
+                  AND metric LIKE '{ReportScope.DuePrefix}%'
+                  AND value < @Today
+                GROUP BY metric
                 """,
-                parameters, ct)).ToDictionary(r => r.Kind, r => r.N);
+                parameters, ct)).ToDictionary(r => r.Kind[ReportScope.DuePrefix.Length..], r => r.N);
 
             long N(string metric, string value = "") => totals.TryGetValue((metric, value), out var t) ? t.N : 0;
             long Amount(string metric, string value = "") => totals.TryGetValue((metric, value), out var t) ? t.Amount : 0;

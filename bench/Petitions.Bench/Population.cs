@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Petitions.Domain;
 using Petitions.Workflows.Features.Administration;
 using Petitions.Workflows.Storage;
 
@@ -13,12 +12,12 @@ namespace Petitions.Bench;
 /// (some late, some extended), service, return visits with satisfaction, reviews (upheld, revised, re-handling ordered),
 /// re-reviews and supervision orders are drawn from fixed pseudo-random numbers of the petition's number, and each
 /// petition is as far along as its dates allow by <c>lastDay</c>: recent ones are still registered or in handling, so
-/// clocks run and some are overdue. Every petition has its petitioner (a phone; one in ten petitions repeats an earlier
-/// petitioner's, and is not a first petition), a history entry per step and its clocks; the report counters are
-/// recounted at the end. Query codes are not known: every petition carries one placeholder hash (a benchmark that
-/// looks cases up sets real ones for the cases it asks for). Petition ids continue after the highest already there.
-/// At a million petitions single statements run for minutes: give PostgreSQL a connection string without a command
-/// timeout (<c>Command Timeout=0</c>).
+/// clocks run and some are overdue, while a review window that passed unused has made its petition final. Every
+/// petition has its petitioner (a phone; one in ten petitions repeats an earlier petitioner's, and is not a first
+/// petition), a history entry per step and its clocks; the report counters are recounted at the end. Query codes are
+/// not known: every petition carries one placeholder hash (a benchmark that looks cases up sets real ones for the
+/// cases it asks for). Petition ids continue after the highest already there. At a million petitions single
+/// statements run for minutes: give PostgreSQL a connection string without a command timeout (<c>Command Timeout=0</c>).
 /// </summary>
 public sealed class Population(int petitions, DateOnly lastDay, int units = 8)
 {

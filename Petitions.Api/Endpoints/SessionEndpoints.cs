@@ -101,12 +101,14 @@ public static class PagesAuthorization
 {
     public const string Reception = "pages-reception";
     public const string Supervision = "pages-supervision";
+    public const string Reports = "pages-reports";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
     {
         options.AddPolicy(SessionEndpoints.PagesPolicy, ForRoles());
         options.AddPolicy(Reception, ForRoles(Role.Reception, Role.Office));
         options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
+        options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
     }
 
     private static AuthorizationPolicy ForRoles(params Role[] roles)

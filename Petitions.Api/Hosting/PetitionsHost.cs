@@ -77,6 +77,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
             o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
+            o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });

@@ -64,5 +64,6 @@ public sealed class ReportsJourneyTests(DatabaseServers servers, BrowserServer b
         var response = await page.GotoAsync("/reports");
 
         Assert.Equal(403, response!.Status);
+        Assert.Contains("/denied", page.Url, StringComparison.Ordinal); // the page that says so
     }
 }

@@ -146,7 +146,7 @@ static void PeerTable(List<Results> results, int workers)
         foreach (var (name, side) in new[] { ("Quartz 4.7.3 triggers, ADO.NET job store", r.Peer!.Quartz), ("clock rows + sweep (ours)", r.Peer.Clocks) })
             Console.WriteLine(
                 $"| {Codes.Of(r.Provider)} | {name} | {Rate(side.Schedule, deadlines)} | {(side.ScheduleBulk is { } bulk ? Rate(bulk, deadlines) : "—")} | " +
-                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.Escalated:N0}{(side.Errors > 0 ? $" ({side.Errors} failed)" : "")} |");
+                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.Escalated:N0}{(side.Failed > 0 ? $" ({side.Failed} failed)" : "")} |");
     }
     Console.WriteLine();
 }

@@ -166,6 +166,9 @@ public sealed class MultiNodeTests(DatabaseServers servers) : IAsyncLifetime
     private void AssertEveryRefusalIsA409Problem()
     {
         var answers = _answers.ToList();
+        var failed = answers.Count(a => (int)a.Status >= 500);
+        Assert.True(failed == 0, $"{failed} answers were 5xx; the services logged:\n" + string.Join('\n',
+            _cluster.Instances.SelectMany(i => i.Output.Split('\n')).Where(l => l.Contains("Exception", StringComparison.Ordinal)).Distinct().Take(20)));
         Assert.All(answers.Where(a => !a.Won), a =>
         {
             Assert.True(a.Status == HttpStatusCode.Conflict, a.ToString());

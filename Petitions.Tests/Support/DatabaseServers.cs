@@ -38,7 +38,9 @@ public sealed class DatabaseServers : IAsyncLifetime
             if (InCi) throw new InvalidOperationException(_postgresMissing + " CI must run them.");
             return;
         }
-        _cluster = await TemporaryPostgres.StartAsync(binaries, durable: false);
+        // Test classes run in parallel, each database with its own pool (up to 50), and the multi-node tests add three
+        // service processes with theirs: 300 connections ran out in a full run ("53300: too many clients").
+        _cluster = await TemporaryPostgres.StartAsync(binaries, durable: false, maxConnections: 1000);
         _postgresAdmin = _cluster.ConnectionString("postgres");
     }
 

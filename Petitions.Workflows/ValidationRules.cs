@@ -1,4 +1,5 @@
 using FluentValidation;
+using Petitions.Domain;
 
 namespace Petitions.Workflows;
 
@@ -8,4 +9,9 @@ public static class ValidationRules
     /// <summary>One of <paramref name="codes"/>; the message lists them, for API clients.</summary>
     public static IRuleBuilderOptions<T, string?> IsOneOf<T>(this IRuleBuilder<T, string?> rule, IReadOnlyList<string> codes, string field) =>
         rule.Must(c => c is not null && codes.Contains(c)).WithErrorCode("one-of").WithMessage($"'{field}' must be one of: {string.Join(", ", codes)}.");
+
+    /// <summary>A mainland mobile or a landline with its area code, when one is given.</summary>
+    public static IRuleBuilderOptions<T, string?> IsPhoneNumber<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(p => string.IsNullOrWhiteSpace(p) || PhoneNumber.TryNormalize(p, out _))
+            .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
 }

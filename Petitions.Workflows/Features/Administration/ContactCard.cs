@@ -24,8 +24,7 @@ public static class SetContactCard
         public Validator()
         {
             RuleFor(c => c.Enabled).NotNull();
-            RuleFor(c => c.Phone).Must(p => PhoneNumber.TryNormalize(p, out _)).When(c => !string.IsNullOrWhiteSpace(c.Phone))
-                .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
+            RuleFor(c => c.Phone).IsPhoneNumber();
         }
     }
 

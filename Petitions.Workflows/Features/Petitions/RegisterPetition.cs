@@ -122,9 +122,7 @@ public static partial class RegisterPetition
                         CustomState = error, // one of IdNumber.Problems, for the pages' words
                     });
             });
-            person.RuleFor(p => p.Phone).Must(p => PhoneNumber.TryNormalize(p, out _))
-                .When(p => !string.IsNullOrWhiteSpace(p.Phone))
-                .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
+            person.RuleFor(p => p.Phone).IsPhoneNumber();
         }
     }
 

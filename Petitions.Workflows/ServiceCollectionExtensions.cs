@@ -40,13 +40,14 @@ public static class ServiceCollectionExtensions
             }
             if (typeof(IActionRule).IsAssignableFrom(type)) services.AddScoped(type);
         }
-        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
+        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition, PetitionWorkflowV2.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddScoped<DbSession>();
         services.AddScoped<PetitionStore>();
+        services.AddScoped<WorkflowRuntime>();
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();

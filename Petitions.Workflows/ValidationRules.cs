@@ -14,4 +14,9 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, string?> IsPhoneNumber<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(p => string.IsNullOrWhiteSpace(p) || PhoneNumber.TryNormalize(p, out _))
             .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
+
+    /// <summary>The day a dated action happened, when one is given: not after today (Shanghai). A missing date is today.</summary>
+    public static IRuleBuilderOptions<T, DateOnly?> NotInFuture<T>(this IRuleBuilder<T, DateOnly?> rule, TimeProvider time, string field) =>
+        rule.Must(d => d is null || d <= ShanghaiTime.DateOf(time.GetUtcNow()))
+            .WithErrorCode("date-in-future").WithMessage($"'{field}' cannot be in the future.");
 }

@@ -33,6 +33,11 @@ public static class PetitionEndpoints
             .WithName("ListPetitions")
             .WithSummary("Petitions within the caller's reach, newest first; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), category, channel, receivedFrom/To (dates), text; page with 'after' = the previous page's 'next'.");
 
+        petitions.MapGet("/{caseNumber}/notices", async (string caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListNotices.Query(caseNumber, http.User.Actor()), ct)))
+            .WithName("ListNotices")
+            .WithSummary("The notices of a petition within the caller's reach, oldest first: kind, when, in whose name, and whether a due date on it is provisional.");
+
         petitions.MapGet("/{caseNumber}/notices/{noticeId:long}", async (string caseNumber, long noticeId, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Content(NoticeDocument.Render(await mediator.Send(new GetNotice.Query(caseNumber, noticeId, http.User.Actor()), ct)), "text/html; charset=utf-8"))
             .WithName("GetNotice")

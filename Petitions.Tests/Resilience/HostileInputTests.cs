@@ -222,7 +222,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
                 foreach (var action in Journey.MainRoute[..steps]) await journey.DoAsync(caseNumber, action);
                 targets.ByStage.TryAdd(Codes.Of((await journey.StateAsync(caseNumber)).Stage), caseNumber);
             }
-            foreach (var action in PetitionWorkflowV1.Definition.Actions)
+            foreach (var action in PetitionWorkflowV2.Definition.Actions.Where(a => !a.IsFollowUp))
                 targets.Performers[action.Code] = await journey.PerformerAsync(action, await journey.StateAsync(targets.For(action)));
             targets.OrderId = (await harness.SendAsync(new IssueSupervisionOrder.Command(
                 targets.InHandling, "超期未办", "三日内书面答复", await journey.ActorAsync("supervisor")))).Id;
@@ -242,7 +242,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
 
     private IEnumerable<Probe> Generate(Endpoint endpoint, Targets targets)
     {
-        var action = endpoint.Action is { } code ? PetitionWorkflowV1.Definition.Find(code) : null;
+        var action = endpoint.Action is { } code ? PetitionWorkflowV2.Definition.Find(code) : null;
         var user = action is not null ? targets.Performers[action.Code] : UserFor(endpoint);
         var real = RealValues(endpoint, action, targets);
         var template = Template(endpoint, targets);

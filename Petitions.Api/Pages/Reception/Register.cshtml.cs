@@ -37,6 +37,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         public string? Content { get; set; }
         public string? InvolvedUnit { get; set; }
         public string? InvolvedOfficer { get; set; }
+        public string? ReceivingLeader { get; set; }
     }
 
     [BindProperty] public RegistrationForm Input { get; set; } = new();
@@ -91,6 +92,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         Content = Input.Content,
         InvolvedUnit = Input.InvolvedUnit,
         InvolvedOfficer = Input.InvolvedOfficer,
+        ReceivingLeader = string.IsNullOrWhiteSpace(Input.ReceivingLeader) ? null : Input.ReceivingLeader.Trim(),
         Actor = User.Actor(),
     };
 }

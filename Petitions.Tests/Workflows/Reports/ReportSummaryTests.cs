@@ -41,7 +41,7 @@ public abstract class ReportSummaryTests(StorageProvider provider, DatabaseServe
         // The population's own arithmetic, so that the direct count is not wrong in the same way.
         var county = await SummaryAsync("leader", "330799", "2026-01-01", "2026-12-31");
         Assert.Equal(18, county.Received); // not the 2025-12-31 one, the city's own, nor the neighbouring county's
-        Assert.Equal([11, 2, 1, 1, 0, 1, 2], county.Triage.Select(t => t.Count));
+        Assert.Equal([11, 2, 1, 1, 0, 1, 0, 2], county.Triage.Select(t => t.Count));
         Assert.Equal((2, 18), (county.Repeat.Count, county.Repeat.Of));
         Assert.Equal((2, 6), (county.Review.Rate.Count, county.Review.Rate.Of)); // 6 first replies served, 2 reviews asked for
         Assert.Equal(1, county.Rereview.Rate.Count);

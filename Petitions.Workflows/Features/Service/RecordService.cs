@@ -7,7 +7,8 @@ namespace Petitions.Workflows.Features.Service;
 /// <summary>
 /// The written reply reached the petitioner (送达), on a date and by a method; the proof of service is issued. A first
 /// reply opens the 30-day review window and the return-visit clock; a review opinion opens the re-review window; a
-/// re-review opinion makes the petition final.
+/// re-review opinion makes the petition final. Service is dated no earlier than the reply was issued and not in the
+/// future; the windows count from it.
 /// </summary>
 public static class RecordService
 {
@@ -36,7 +37,8 @@ public static class RecordService
                     ["servedOn"] = payload.ServedOn.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     ["method"] = payload.Method!,
                     ["document"] = Codes.Of(petition.Level),
-                }));
+                },
+                OccurredOn: payload.ServedOn.Value));
         }
     }
 }

@@ -96,18 +96,22 @@ public static class LookUpPetition
                 now = await PetitionAsync(next, ct);
             }
 
+            // The cases as parameters of their own: Dapper would hand PostgreSQL a list as one array parameter.
+            var inCases = string.Join(", ", cases.Select((_, i) => $"@Case{i}"));
+            var parameters = new Dapper.DynamicParameters(new { IsPublic = true });
+            foreach (var (i, petition) in cases.Index()) parameters.Add($"Case{i}", petition);
             var events = await session.QueryAsync<EventRow>(
-                """
+                $"""
                 SELECT occurred_at AS OccurredAt,
                        happened_on AS HappenedOn,
                        action      AS Action,
                        stage       AS Stage
                 FROM petition_events
-                WHERE petition_id IN @Cases
+                WHERE petition_id IN ({inCases})
                   AND is_public = @IsPublic
                 ORDER BY occurred_at, id
                 """,
-                new { Cases = cases, IsPublic = true }, ct);
+                parameters, ct);
             // All of the petition's few clocks, the running one picked here: with the state in the statement, SQLite
             // (which keeps no statistics) reads through the (state, due_on) index, i.e. every running clock of every
             // petition (48 ms a lookup at 200,000 petitions in the benchmark).
@@ -123,14 +127,14 @@ public static class LookUpPetition
                 new { Id = cases[^1] }, ct)).Where(c => c.State == Codes.Of(ClockState.Running) && PublicClocks.Contains(c.Kind)).MinBy(c => c.DueOn);
 
             var notices = await session.QueryAsync<NoticeRow>(
-                """
+                $"""
                 SELECT kind      AS Kind,
                        issued_at AS IssuedAt
                 FROM notices
-                WHERE petition_id IN @Cases
+                WHERE petition_id IN ({inCases})
                 ORDER BY issued_at, id
                 """,
-                new { Cases = cases }, ct);
+                parameters, ct);
 
             return new Response(
                 query.CaseNumber,

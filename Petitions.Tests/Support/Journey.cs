@@ -85,11 +85,12 @@ public sealed class Journey(WorkflowHarness harness)
     {
         var referring = await RegisterAsync(registrar: "city", subject: subject);
         await DoAsync(referring, "refer", "city");
-        await using var scope = harness.Services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<PetitionStore>();
-        var linked = (await store.LoadAsync(referring, CancellationToken.None))!.Petition.ReferredToId!.Value;
-        return (referring, (await store.LoadAsync(linked, CancellationToken.None))!.Petition.CaseNumber);
+        return (referring, await ReferredCaseAsync(referring));
     }
+
+    /// <summary>The case number of the case a referral gave the bureau it went to.</summary>
+    public async Task<string> ReferredCaseAsync(string referring) =>
+        (await StateAsync((await StateAsync(referring)).ReferredToId!.Value)).CaseNumber;
 
     public async Task<Actor> ActorAsync(string user) =>
         _actors.TryGetValue(user, out var actor) ? actor : _actors[user] = await harness.ActorAsync(user);
@@ -118,6 +119,13 @@ public sealed class Journey(WorkflowHarness harness)
         {
             return false;
         }
+    }
+
+    /// <summary>A petition by its row id (a linked one).</summary>
+    public async Task<Petition> StateAsync(long id)
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<PetitionStore>().LoadAsync(id, CancellationToken.None))!.Petition;
     }
 
     public async Task<Petition> StateAsync(string caseNumber)

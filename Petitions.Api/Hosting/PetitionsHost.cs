@@ -78,6 +78,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
             o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
             o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
+            o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });

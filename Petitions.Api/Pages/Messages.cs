@@ -108,6 +108,12 @@ public static class Messages
         "contact-card-bureau" => "是否公开联系卡由信访机关决定，承办单位只能设置电话。",
         "order-not-open" => "该督办单已回复或已办结。",
         "order-closed" => "该督办单已办结。",
+        "accused-bureau" => "检举控告本机关或上级机关的信访件，应由上一级机关登记办理。",
+        "accused-unit-unconfirmed" => "信访人所述被控告单位与本局单位相似，请先确认被控告单位或说明不涉及本局单位。",
+        "not-an-accusation" => "只有检举控告类信访件需要确认被控告单位。",
+        "accused-outside-bureau" => "所选单位不在本机关之下；检举控告本机关或其他机关的，应转送上一级机关。",
+        "role-level" => "角色与机构层级不符：承办单位的用户只能是承办人，机关的用户不能是承办人。",
+        "own-account" => "管理员不能停用或启用自己的账户。",
         _ => null,
     };
 }

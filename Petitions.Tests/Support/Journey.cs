@@ -42,6 +42,7 @@ public sealed class Journey(WorkflowHarness harness)
         "forward" => new { organ = "县市场监督管理局" },
         "refer" => new { bureau = "330799" },
         "mark-duplicate" => new { earlierCaseNumber = earlier },
+        "confirm-accused-unit" => new { unit = "330799-01", reason = "信访人所指即城关派出所" },
         "record-progress" => new { note = "已走访调查" },
         "request-extension" => new { days = 30, reason = "案情复杂" },
         "approve-extension" => new { reason = "案情复杂，需进一步调查" },
@@ -72,8 +73,8 @@ public sealed class Journey(WorkflowHarness harness)
     public async Task<Actor> ActorAsync(string user) =>
         _actors.TryGetValue(user, out var actor) ? actor : _actors[user] = await harness.ActorAsync(user);
 
-    public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民") =>
-        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject))).CaseNumber;
+    public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民", string category = "complaint") =>
+        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject) with { Category = category })).CaseNumber;
 
     public async Task<PerformAction.Response> DoAsync(string caseNumber, string action, string? user = null, object? payload = null, string earlier = "")
     {
@@ -82,17 +83,18 @@ public sealed class Journey(WorkflowHarness harness)
             caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier)), await ActorAsync(user)));
     }
 
-    /// <summary>Whether the user may read the petition at all, by the read side's own answer.</summary>
-    public async Task<bool> CanSeeAsync(string caseNumber, string user)
+    /// <summary>How the read side refuses the user the petition (not found: out of reach; forbidden: a role that reads
+    /// no petitions, such as an administrator), or null when the user may read it.</summary>
+    public async Task<Type?> ReadRefusalAsync(string caseNumber, string user)
     {
         try
         {
             await harness.SendAsync(new GetPetition.Query(caseNumber, await ActorAsync(user)));
-            return true;
+            return null;
         }
-        catch (NotFoundException)
+        catch (Exception refused) when (refused is NotFoundException or ForbiddenException)
         {
-            return false;
+            return refused.GetType();
         }
     }
 

@@ -8,7 +8,7 @@ public sealed class UserAccount;
 
 public sealed record Organization(long Id, long? ParentId, string Code, string Name, string Kind, string Path)
 {
-    public OrganizationRef Ref => new(Id, ParentId, Codes.Parse<OrganizationKind>(Kind), Name);
+    public OrganizationRef Ref => new(Id, ParentId, Codes.Parse<OrganizationKind>(Kind), Name, Path);
 
     /// <summary>Whether this organization is <paramref name="other"/> or above it in the tree.</summary>
     public bool IsAtOrAbove(string otherPath) => otherPath.StartsWith(Path, StringComparison.Ordinal);
@@ -120,8 +120,25 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
     public Task<IReadOnlyList<Organization>> OrganizationsAsync(string scopePath, CancellationToken ct) =>
         session.QueryAsync<Organization>($"{SelectOrganization}\nWHERE path LIKE @ScopePrefix\nORDER BY path", new { ScopePrefix = scopePath + "%" }, ct);
 
-    public Task<int> SetDisabledAsync(string userName, bool disabled, CancellationToken ct) =>
-        session.ExecuteAsync("UPDATE users SET disabled = @Disabled WHERE user_name = @UserName", new { UserName = userName, Disabled = disabled }, ct);
+    /// <summary>The organizations below the one at <paramref name="scopePath"/> whose name or code the written words may
+    /// mean (<see cref="UnitNames.Resembles"/>).</summary>
+    public async Task<IReadOnlyList<Organization>> ResemblingAsync(string scopePath, string written, CancellationToken ct) =>
+        (await OrganizationsAsync(scopePath, ct)).Where(o => o.Path != scopePath && UnitNames.Resembles(written, o.Name, o.Code)).ToList();
+
+    /// <summary>The id of a user of the subtree at <paramref name="scopePath"/>, or null when there is none there.</summary>
+    public Task<long?> UserIdAsync(string userName, string scopePath, CancellationToken ct) =>
+        session.QuerySingleOrDefaultAsync<long?>(
+            """
+            SELECT u.id
+            FROM users u
+            JOIN organizations o ON o.id = u.organization_id
+            WHERE u.user_name = @UserName
+              AND o.path LIKE @ScopePrefix
+            """,
+            new { UserName = userName, ScopePrefix = scopePath + "%" }, ct);
+
+    public Task<int> SetDisabledAsync(long userId, bool disabled, CancellationToken ct) =>
+        session.ExecuteAsync("UPDATE users SET disabled = @Disabled WHERE id = @UserId", new { UserId = userId, Disabled = disabled }, ct);
 
     public Task SetPasswordAsync(long userId, string password, CancellationToken ct) =>
         session.ExecuteAsync(

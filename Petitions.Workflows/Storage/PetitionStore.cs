@@ -86,18 +86,6 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             .OrderByDescending(d => d.Similarity)
             .ToList();
 
-    /// <summary>The bureau's handling unit with this name or code, if the text names one.</summary>
-    public Task<long?> UnitNamedAsync(Bureau bureau, string nameOrCode, CancellationToken ct) =>
-        session.QuerySingleOrDefaultAsync<long?>(
-            """
-            SELECT id
-            FROM organizations
-            WHERE parent_id = @BureauId
-              AND kind = 'unit'
-              AND (name = @Text OR code = @Text)
-            """,
-            new { BureauId = bureau.Id, Text = nameOrCode }, ct);
-
     /// <summary>A bureau (not a handling unit) by its code: where an online submission is addressed.</summary>
     public Task<Bureau?> BureauByCodeAsync(string code, CancellationToken ct) =>
         session.QuerySingleOrDefaultAsync<Bureau>(
@@ -171,6 +159,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     workflow_version,
                     handling_org_id,
                     involved_unit_id,
+                    accused_unit_to_confirm,
                     first_petition,
                     policy_id)
                 """,
@@ -194,6 +183,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     @WorkflowVersion,
                     @BureauId,
                     @InvolvedUnitId,
+                    @AccusedUnitToConfirm,
                     @FirstPetition,
                     @PolicyId)
                 """),
@@ -216,6 +206,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 QueryCodeHash = queryCodeHash,
                 WorkflowVersion = workflowVersion,
                 petition.InvolvedUnitId,
+                petition.AccusedUnitToConfirm,
                 FirstPetition = firstPetition,
                 PolicyId = policyId,
             },
@@ -275,6 +266,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public long HandlingOrgId { get; init; }
         public long? AssignedUnitId { get; init; }
         public long? InvolvedUnitId { get; init; }
+        public string? InvolvedUnitPath { get; init; }
+        public bool AccusedUnitToConfirm { get; init; }
         public int? RequestedExtensionDays { get; init; }
         public int GrantedExtensionDays { get; init; }
         public DateOnly? ServedOn { get; init; }
@@ -338,6 +331,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.handling_org_id          AS HandlingOrgId,
                        p.assigned_unit_id         AS AssignedUnitId,
                        p.involved_unit_id         AS InvolvedUnitId,
+                       accused.path               AS InvolvedUnitPath,
+                       p.accused_unit_to_confirm  AS AccusedUnitToConfirm,
                        p.requested_extension_days AS RequestedExtensionDays,
                        p.granted_extension_days   AS GrantedExtensionDays,
                        p.served_on                AS ServedOn,
@@ -358,6 +353,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        c.warned                   AS Warned,
                        c.next_check_on            AS NextCheckOn
                 FROM petitions p
+                LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
                 WHERE p.case_number = @CaseNumber
                 ORDER BY c.id
@@ -374,7 +370,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
-                row.LeaderInChargeId),
+                row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm),
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
@@ -402,6 +398,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 opinion_text             = @OpinionText,
                 satisfaction             = @Satisfaction,
                 leader_in_charge_id      = @LeaderInChargeId,
+                involved_unit_id         = @InvolvedUnitId,
+                accused_unit_to_confirm  = @AccusedUnitToConfirm,
                 version                  = version + 1
             WHERE id = @Id
               AND version = @Version
@@ -419,6 +417,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 OpinionText = petition.Opinion?.Text,
                 Satisfaction = petition.Satisfaction is { } satisfaction ? Codes.Of(satisfaction) : null,
                 petition.LeaderInChargeId,
+                petition.InvolvedUnitId,
+                petition.AccusedUnitToConfirm,
                 stored.Id,
                 stored.Version,
             },
@@ -484,7 +484,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// <summary>
     /// A referred petition's own case at the subordinate bureau: the same matter and people, registered there today
     /// with its intake clock and the 5-working-day referral-objection clock. Its query code is never handed out; the
-    /// petitioner follows the original case.
+    /// petitioner follows the original case. The accused unit travels with the matter, so its protection does too.
     /// </summary>
     public async Task<(long Id, string CaseNumber)> CopyToBureauAsync(
         long sourceId, Organization bureau, Actor actor, DateTimeOffset now, (long? Id, DeadlinePolicy Rules) policy, HolidayCalendar calendar, CancellationToken ct)
@@ -496,13 +496,13 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 """
                 INSERT INTO petitions (
                     case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
-                    involved_unit, involved_officer, received_at, registered_at, registered_by, query_code_hash,
-                    workflow_version, handling_org_id, first_petition, policy_id)
+                    involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, registered_at,
+                    registered_by, query_code_hash, workflow_version, handling_org_id, first_petition, policy_id)
                 """,
                 """
                 SELECT @CaseNumber, @BureauId, @BureauPath, channel, category, @Stage, subject, content, people_count,
-                       involved_unit, involved_officer, received_at, @Now, @UserId, @QueryCodeHash,
-                       workflow_version, @BureauId, first_petition, @PolicyId
+                       involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, @Now,
+                       @UserId, @QueryCodeHash, workflow_version, @BureauId, first_petition, @PolicyId
                 FROM petitions
                 WHERE id = @SourceId
                 """),

@@ -81,6 +81,8 @@ public static class ApiDocumentation
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools() // its toolbar links to Scalar's hosted services
+                .AddPreferredSecuritySchemes([BearerScheme])
                 .WithNonce())
             .AllowAnonymous()
             .AddEndpointFilter(async (context, next) =>
@@ -183,7 +185,8 @@ public static class ApiDocumentation
     private static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var path = context.Description.RelativePath ?? "";
-        var tag = Tags.First(t => path == t.Prefix || path.StartsWith(t.Prefix + "/", StringComparison.Ordinal)).Tag;
+        var tag = Tags.FirstOrDefault(t => path == t.Prefix || path.StartsWith(t.Prefix + "/", StringComparison.Ordinal)).Tag
+            ?? throw new InvalidOperationException($"No OpenAPI tag for '{path}': add its prefix to {nameof(ApiDocumentation)}.{nameof(Tags)}.");
         operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
 
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;

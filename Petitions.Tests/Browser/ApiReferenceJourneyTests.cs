@@ -25,6 +25,7 @@ public sealed class ApiReferenceJourneyTests(DatabaseServers servers, BrowserSer
             await page.GetByText(tag, new() { Exact = true }).First.WaitForAsync();
         await page.GetByText("Accept and assign a handling unit (受理)").First.WaitForAsync();
         await page.GetByText("Exchanges a user name and password for a bearer token").First.WaitForAsync();
+        Assert.Equal(0, await page.GetByText("Generate SDK").CountAsync()); // no toolbar of Scalar's hosted services
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserServer.Screenshots, "api-reference.png") }); // the first screen: the whole page is metres long
 
         Assert.Empty(complaints);

@@ -97,7 +97,7 @@ public static partial class PetitionsHost
         builder.Services.AddPublicRateLimits(configuration);
         builder.Services.AddSingleton<LookupGuard>();
         builder.AddDeadlineJobs();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocumentation(configuration);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -117,7 +117,7 @@ public static partial class PetitionsHost
         app.UseAntiforgery();
         app.UseRateLimiter();
 
-        app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // the one document: another name is a plain 404 problem, not the package's text
+        app.MapApiDocumentation();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();

@@ -39,7 +39,7 @@ public static partial class CallSites
             allowedIn: [typeof(DbSession), typeof(SqliteDialect)]);
 
     /// <summary>Every string literal of the service's code (a piece of an interpolated string included) that reads as
-    /// SQL: an upper-case SQL keyword, a parameter or an aliased column (u.name). Each is a piece some statement is built from, perhaps in only one
+    /// SQL: an upper-case SQL keyword or a parameter. Each is a piece some statement is built from, perhaps in only one
     /// branch of an optional filter. SQLite's connection pragmas are SQLite's alone.</summary>
     public static IReadOnlyList<(string Literal, Site Site)> SqlLiterals()
     {
@@ -55,7 +55,7 @@ public static partial class CallSites
         return found;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(SELECT|INSERT|UPDATE|DELETE|MERGE|WHERE|FROM|JOIN|VALUES|EXISTS|LIKE|IS NULL|IS NOT NULL|ORDER BY|GROUP BY)\b|(^|[\s(=,])@[A-Z]\w*|\b[a-z]{1,2}\.[a-z_]{2,}\b")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(SELECT|INSERT|UPDATE|DELETE|MERGE|WHERE|FROM|JOIN|VALUES|EXISTS|LIKE|IS NULL|IS NOT NULL|ORDER BY|GROUP BY)\b|(^|[\s(=,])@[A-Z]\w*")]
     private static partial System.Text.RegularExpressions.Regex SqlLike();
 
     private static List<Site> Calls(Func<MethodBase, bool> wanted, Type[] allowedIn)

@@ -314,10 +314,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// </summary>
     public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
     {
-        var connection = await session.ConnectionForMappingAsync(ct);
-        var rows = (await SqlMapper.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
-            connection,
-            new CommandDefinition(
+        var rows = await session.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
                 """
                 SELECT p.id                       AS Id,
                        p.version                  AS Version,
@@ -358,9 +355,10 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 WHERE p.case_number = @CaseNumber
                 ORDER BY c.id
                 """,
-                new { CaseNumber = caseNumber }, session.Transaction, cancellationToken: ct),
+            new { CaseNumber = caseNumber },
             (petition, clock) => (petition, clock),
-            splitOn: "ClockId")).AsList();
+            splitOn: "ClockId",
+            ct);
         if (rows.Count == 0) return null;
 
         var row = rows[0].Petition;

@@ -102,6 +102,7 @@ public static class PagesAuthorization
     public const string Reception = "pages-reception";
     public const string Supervision = "pages-supervision";
     public const string Reports = "pages-reports";
+    public const string Jobs = "pages-jobs";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
     {
@@ -109,6 +110,7 @@ public static class PagesAuthorization
         options.AddPolicy(Reception, ForRoles(Role.Reception, Role.Office));
         options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
+        options.AddPolicy(Jobs, ForRoles(Role.Admin, Role.Supervisor)); // the jobs dashboard (Hosting/Scheduling.cs)
     }
 
     private static AuthorizationPolicy ForRoles(params Role[] roles)

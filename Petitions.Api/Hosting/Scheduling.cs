@@ -141,7 +141,7 @@ public static class Scheduling
             .UseMiddleware<AspNetCoreDashboardMiddleware>(services.GetRequiredService<JobStorage>(), options, DashboardRoutes.Routes, true)
             .Build();
         return endpoints.Map(path + "/{**path}", pipeline)
-            .RequireAuthorization(Endpoints.PagesAuthorization.Jobs)
+            .RequireAuthorization(Endpoints.SessionEndpoints.PagesPolicy, Endpoints.PagesAuthorization.Jobs) // a page, like the others
             .ExcludeFromDescription();
     }
 

@@ -215,21 +215,18 @@ public static class Scheduling
         IJobFilterProvider filters,
         ITimeZoneResolver timeZones,
         IRecurringJobManager recurring,
+        IBackgroundJobClient client,
         IServiceScopeFactory scopes,
         IOptions<JobsOptions> options) : IHostedService, IDisposable
     {
         private BackgroundJobServer? _server;
 
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (storage is InMemoryStorage)
-            {
-                // Delivery jobs queued by an earlier process died with it: their notifications are queued again.
-                await using var scope = scopes.CreateAsyncScope();
-                var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-                var started = DateTimeOffset.UtcNow;
-                while (await mediator.Send(new DispatchOutbox.Command(QueuedBefore: started), cancellationToken) > 0) { }
-            }
+            // Delivery jobs queued by an earlier process died with it: a job queues their notifications again, so
+            // that start-up does not wait for it.
+            var started = DateTimeOffset.UtcNow;
+            if (storage is InMemoryStorage) client.Enqueue<PetitionJobs>(j => j.RequeueNotificationsAsync(started, CancellationToken.None));
             var jobs = options.Value;
             // After downtime each recurring job runs once for the occurrences it missed (Hangfire's relaxed misfire
             // handling), and the sweep catches up every clock that fell due meanwhile: they are rows.
@@ -249,6 +246,7 @@ public static class Scheduling
                     TimeZoneResolver = timeZones,
                 },
                 storage);
+            return Task.CompletedTask;
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
@@ -340,6 +338,13 @@ public sealed class PetitionJobs(IMediator mediator, IOptions<JobsOptions> optio
     public Task PurgeIdempotencyRecordsAsync(CancellationToken ct) => mediator.Send(new PurgeIdempotencyRecords.Command(options.Value.IdempotencyRetention), ct);
 
     public Task DeliverNotificationAsync(long outboxId, CancellationToken ct) => mediator.Send(new DeliverNotification.Command(outboxId), ct);
+
+    /// <summary>Queues again the unsent notifications queued before <paramref name="queuedBefore"/>: their jobs died with the
+    /// process that held them (Hangfire in memory, on SQLite).</summary>
+    public async Task RequeueNotificationsAsync(DateTimeOffset queuedBefore, CancellationToken ct)
+    {
+        while (await mediator.Send(new DispatchOutbox.Command(QueuedBefore: queuedBefore), ct) > 0) { }
+    }
 
     private static async Task OneAtATimeAsync(SemaphoreSlim gate, Func<Task> work)
     {

@@ -103,6 +103,7 @@ public static class PagesAuthorization
     public const string Supervision = "pages-supervision";
     public const string Reports = "pages-reports";
     public const string Petitions = "pages-petitions";
+    public const string Jobs = "pages-jobs";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
     {
@@ -111,6 +112,7 @@ public static class PagesAuthorization
         options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
         options.AddPolicy(Petitions, ForRoles(Workflows.Workflow.PetitionScope.Readers));
+        options.AddPolicy(Jobs, ForRoles(Role.Admin, Role.Supervisor)); // the jobs dashboard (Hosting/Scheduling.cs)
     }
 
     private static AuthorizationPolicy ForRoles(params Role[] roles)

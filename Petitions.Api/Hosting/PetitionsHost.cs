@@ -96,7 +96,7 @@ public static partial class PetitionsHost
 
         builder.Services.AddPublicRateLimits(configuration);
         builder.Services.AddSingleton<LookupGuard>();
-        builder.AddDeadlineJobs();
+        builder.AddBackgroundJobs();
         builder.Services.AddApiDocumentation(configuration);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
@@ -126,6 +126,7 @@ public static partial class PetitionsHost
         app.MapReportEndpoints();
         app.MapAdministrationEndpoints();
         app.MapSessionEndpoints();
+        app.MapJobsDashboard();
         app.MapRazorPages();
         app.MapPublicEndpoints();
         return app;
@@ -138,6 +139,9 @@ public static partial class PetitionsHost
         var storage = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
         var migrator = app.Services.GetRequiredService<Migrator>();
         if (migrateOnly || storage.MigrateOnStartup) await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+        // Hangfire's schema: by the migrate command, and by every instance that runs jobs (Scheduling.InstallJobStorageAsync).
+        if (migrateOnly || (storage.MigrateOnStartup && app.Configuration.GetValue("Jobs:Enabled", true)))
+            await Scheduling.InstallJobStorageAsync(migrator, storage, app.Lifetime.ApplicationStopping);
         if (migrateOnly) return;
 
         // Instances that start together on an empty key folder would each create a token key of their own, and once

@@ -609,7 +609,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
     {
         var protector = new EphemeralDataProtectionProvider().CreateProtector(
             "Microsoft.AspNetCore.Authentication.BearerToken", BearerTokenDefaults.AuthenticationScheme, "BearerToken");
-        var principal = Petitions.Api.Http.Claims.Principal(new SignIn.Response(1, "admin", "管理员", 1, [Role.Admin]), BearerTokenDefaults.AuthenticationScheme);
+        var principal = Petitions.Api.Http.Claims.Principal(new SignIn.Response(1, "admin", "管理员", 1, [Role.Admin], 0), BearerTokenDefaults.AuthenticationScheme);
         return new TicketDataFormat(protector).Protect(new AuthenticationTicket(
             principal, new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddYears(10) }, BearerTokenDefaults.AuthenticationScheme));
     }

@@ -100,7 +100,7 @@ public static class AddUser
     }
 }
 
-/// <summary>An administrator disables (or enables again) a user; a disabled user's tokens stop working at once.</summary>
+/// <summary>An administrator disables (or enables again) a user; either ends the user's sessions at once.</summary>
 public static class SetUserDisabled
 {
     public sealed record Command(string UserName, bool Disabled, Actor Actor) : ICommand<bool>
@@ -108,14 +108,13 @@ public static class SetUserDisabled
         string? ICommandRequest.AuditCaseNumber => null;
     }
 
-    public sealed class Handler(AccountStore accounts, DisabledUsers disabled) : IRequestHandler<Command, bool>
+    public sealed class Handler(AccountStore accounts) : IRequestHandler<Command, bool>
     {
         public async Task<bool> Handle(Command command, CancellationToken ct)
         {
             command.Actor.Require(Role.Admin);
             if (await accounts.SetDisabledAsync(command.UserName, command.Disabled, ct) == 0)
                 throw new NotFoundException($"There is no user '{command.UserName}'.");
-            disabled.Forget();
             return command.Disabled;
         }
     }

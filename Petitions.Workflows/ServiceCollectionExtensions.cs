@@ -51,7 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
-        services.AddSingleton<DisabledUsers>();
+        services.AddSingleton<SecurityStamps>();
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

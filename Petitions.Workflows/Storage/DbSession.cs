@@ -15,6 +15,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private IDisposable? _writeLock;
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
     private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
+    private readonly List<Action> _afterCommit = [];
 
     public SqlDialect Dialect => database.Dialect;
     public bool InTransaction => _transaction is not null;
@@ -50,10 +51,14 @@ public sealed class DbSession(Database database) : IAsyncDisposable
             await EndTransactionAsync();
         }
         _afterRollback.Clear();
+        var committed = _afterCommit.ToArray();
+        _afterCommit.Clear();
+        foreach (var work in committed) work();
     }
 
     public async Task RollbackAsync()
     {
+        _afterCommit.Clear();
         if (_transaction is not null)
         {
             try
@@ -95,6 +100,14 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     {
         if (_transaction is null) throw new InvalidOperationException("No transaction is open.");
         _beforeCommit.Add(work);
+    }
+
+    /// <summary>Work to do once the current transaction has committed, or at once outside one: what other requests may
+    /// read only after the change is there to see (a forgotten cache entry).</summary>
+    public void AfterCommit(Action work)
+    {
+        if (_transaction is null) work();
+        else _afterCommit.Add(work);
     }
 
     /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>

@@ -31,6 +31,8 @@ public static class ListAudit
             RuleFor(q => q.Limit).InclusiveBetween(1, 500);
             RuleFor(q => q.CaseNumber).MaximumLength(40);
             RuleFor(q => q.User).MaximumLength(64);
+            RuleFor(q => q.From).IsWithinDateRange();
+            RuleFor(q => q.To).IsWithinDateRange();
         }
     }
 

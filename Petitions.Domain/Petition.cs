@@ -35,7 +35,9 @@ public sealed record PetitionState(
     DateOnly? ServedOn,
     Opinion? Opinion,
     Satisfaction? Satisfaction,
-    long? LeaderInChargeId = null)
+    long? LeaderInChargeId = null,
+    string? InvolvedUnitPath = null,
+    bool AccusedUnitToConfirm = false)
 {
     /// <summary>The acceptance day (受理日): the handling period runs from it, whoever handles the petition.</summary>
     public DateOnly? AcceptedOn { get; init; }
@@ -75,8 +77,13 @@ public sealed record Evaluation(int Reply, ReviewLevel Level, EvaluationSource S
 /// on review) and its text.</summary>
 public sealed record Opinion(string Outcome, string Text);
 
-/// <summary>An organization as the rules see it: which unit, under which bureau.</summary>
-public sealed record OrganizationRef(long Id, long? ParentId, OrganizationKind Kind, string Name);
+/// <summary>An organization as the rules see it: which unit, under which bureau, and its path of codes from the root
+/// (<c>/330000/330700/330799/</c>), by which being "at or under" another is decided.</summary>
+public sealed record OrganizationRef(long Id, long? ParentId, OrganizationKind Kind, string Name, string Path)
+{
+    /// <summary>Whether this organization is <paramref name="other"/> or one below it.</summary>
+    public bool IsAtOrUnder(string otherPath) => Path.StartsWith(otherPath, StringComparison.Ordinal);
+}
 
 /// <summary>
 /// The petition aggregate. Each rule is a method that checks its conditions and throws
@@ -105,6 +112,8 @@ public sealed class Petition
         HandlingOrganizationId = state.HandlingOrganizationId;
         AssignedUnitId = state.AssignedUnitId;
         InvolvedUnitId = state.InvolvedUnitId;
+        InvolvedUnitPath = state.InvolvedUnitPath;
+        AccusedUnitToConfirm = state.AccusedUnitToConfirm;
         RequestedExtensionDays = state.RequestedExtensionDays;
         GrantedExtensionDays = state.GrantedExtensionDays;
         ServedOn = state.ServedOn;
@@ -135,8 +144,16 @@ public sealed class Petition
 
     public long? AssignedUnitId { get; private set; }
 
-    /// <summary>The unit an accusation names, when it is one of ours: it never handles or sees the case.</summary>
-    public long? InvolvedUnitId { get; }
+    /// <summary>The organization the petition names (for an accusation, the accused), when it is one of ours. An
+    /// accusation never reaches it or anything under it: it does not handle the matter and its users do not see it.</summary>
+    public long? InvolvedUnitId { get; private set; }
+
+    /// <summary>The path of <see cref="InvolvedUnitId"/> in the tree, for deciding what lies under it.</summary>
+    public string? InvolvedUnitPath { get; private set; }
+
+    /// <summary>An accusation whose typed accused unit resembles one of our organizations: until the office confirms the
+    /// unit or states that none is meant, it goes to no unit.</summary>
+    public bool AccusedUnitToConfirm { get; private set; }
 
     public int? RequestedExtensionDays { get; private set; }
     public int GrantedExtensionDays { get; private set; }
@@ -180,9 +197,12 @@ public sealed class Petition
     public Deadline IntakeDeadline =>
         _clocks.First(c => c.Kind == ClockKind.Intake) is var c ? new Deadline(c.DueOn, c.Provisional) : throw new InvalidOperationException();
 
-    /// <summary>Registers a received petition (登记). The intake clock starts on the Shanghai date of receipt.</summary>
+    /// <summary>Registers a received petition (登记). The intake clock starts on the Shanghai date of receipt.
+    /// <paramref name="involvedUnit"/> is the organization the petition names, when one was chosen;
+    /// <paramref name="accusedUnitToConfirm"/> marks an accusation whose typed accused unit resembles one of ours.</summary>
     public static Petition Register(
-        PetitionIntake intake, string caseNumber, long bureauId, long? involvedUnitId, DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar)
+        PetitionIntake intake, string caseNumber, long bureauId, string bureauPath, OrganizationRef? involvedUnit, bool accusedUnitToConfirm,
+        DateTimeOffset now, DeadlinePolicy policy, HolidayCalendar calendar)
     {
         if (intake.Representatives.Count > MaxRepresentatives)
             throw new RuleViolationException("representatives-limit", $"A group visit has at most {MaxRepresentatives} representatives.");
@@ -196,8 +216,14 @@ public sealed class Petition
             throw new RuleViolationException("empty-matter", "A petition states its subject and content.");
         if (intake.ReceivingLeaderId is not null && intake.Channel != Channel.Visit)
             throw new RuleViolationException("reception-day-visit", "A leader receives visitors on a reception day (TL2022 Art 18): its petitions come by visit.");
+        // Recusal (TL2022 Art 28 ¶3): a bureau does not decide an accusation against itself or a level above it.
+        if (intake.Category == Category.Accusation && involvedUnit is not null && bureauPath.StartsWith(involvedUnit.Path, StringComparison.Ordinal))
+            throw new RuleViolationException("accused-bureau",
+                $"An accusation against {involvedUnit.Name} is registered at the level above it, not by the organization it accuses.");
 
-        var state = new PetitionState(caseNumber, Stage.Registered, intake.Category, ReviewLevel.Handling, bureauId, null, involvedUnitId, null, 0, null, null, null);
+        var state = new PetitionState(
+            caseNumber, Stage.Registered, intake.Category, ReviewLevel.Handling, bureauId, null, involvedUnit?.Id, null, 0, null, null, null,
+            InvolvedUnitPath: involvedUnit?.Path, AccusedUnitToConfirm: accusedUnitToConfirm && involvedUnit is null && intake.Category == Category.Accusation);
         return new Petition(state, [Clock.Start(ClockKind.Intake, ShanghaiTime.DateOf(intake.ReceivedAt), policy, calendar)], intake);
     }
 
@@ -282,11 +308,40 @@ public sealed class Petition
     {
         if (unit.Kind != OrganizationKind.Unit || unit.ParentId != bureau.Id)
             throw new RuleViolationException("unit-outside-bureau", $"{unit.Name} is not a handling unit of {bureau.Name}.");
-        if (Category == Category.Accusation && unit.Id == InvolvedUnitId)
-            throw new RuleViolationException("accused-unit", $"An accusation cannot be assigned to the unit it accuses ({unit.Name}).");
+        RequireMayReceive(unit);
         if (unit.Id == AssignedUnitId)
             throw new RuleViolationException("same-unit", $"{unit.Name} already handles this petition.");
         AssignedUnitId = unit.Id;
+    }
+
+    /// <summary>Whether users of the organization at <paramref name="organizationPath"/> must stand aside: the accused
+    /// organization of an accusation, and everything under it (TL2022 Art 28 ¶3, 30 ¶3).</summary>
+    public bool Recuses(string organizationPath) =>
+        Category == Category.Accusation && InvolvedUnitPath is not null && organizationPath.StartsWith(InvolvedUnitPath, StringComparison.Ordinal);
+
+    /// <summary>Refuses to send the matter to an organization that may not have it: the accused or one under it, or any
+    /// unit at all while the accused unit the petitioner typed waits for the office's confirmation.</summary>
+    public void RequireMayReceive(OrganizationRef organization)
+    {
+        if (AccusedUnitToConfirm)
+            throw new RuleViolationException("accused-unit-unconfirmed",
+                "The accused unit the petitioner named resembles one of ours: confirm it (or state that none is meant) before the matter goes anywhere.");
+        if (Recuses(organization.Path))
+            throw new RuleViolationException("accused-unit", $"An accusation cannot go to the organization it accuses or one under it ({organization.Name}).");
+    }
+
+    /// <summary>The office settles which of our organizations an accusation accuses: <paramref name="unit"/>, one under the
+    /// bureau, or none (the petitioner's words name nothing of ours). From then on the matter never reaches it.</summary>
+    public void ConfirmAccusedUnit(OrganizationRef? unit, OrganizationRef bureau)
+    {
+        if (Category != Category.Accusation)
+            throw new RuleViolationException("not-an-accusation", "Only an accusation has an accused unit to confirm.");
+        if (unit is not null && (unit.Id == bureau.Id || !unit.IsAtOrUnder(bureau.Path)))
+            throw new RuleViolationException("accused-outside-bureau",
+                $"{unit.Name} is not below {bureau.Name}: an accusation against the bureau itself or another one is for the level above (forward it).");
+        InvolvedUnitId = unit?.Id;
+        InvolvedUnitPath = unit?.Path;
+        AccusedUnitToConfirm = false;
     }
 
     /// <summary>The handling unit gives the petition back to the office (wrong assignment).</summary>
@@ -389,13 +444,14 @@ public sealed class Petition
     }
 
     /// <summary>Records the service of the written reply and decides where the petition goes next: a first reply
-    /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final.
-    /// A reply is served after it was issued and not in the future; its windows count from the date of service.</summary>
+    /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final. A
+    /// reply is served neither in the future nor before the day it was issued (DOMAIN.md §2: dates are when things
+    /// happened, never before the step they follow); its windows count from the date of service.</summary>
     public Stage RecordService(DateOnly servedOn, DateOnly today)
     {
         if (servedOn > today) throw new RuleViolationException("served-in-future", "Service cannot be recorded for a future date.");
         if (OpinionIssuedOn is { } issued && servedOn < issued)
-            throw new RuleViolationException("served-before-opinion", $"The reply was issued on {issued:yyyy-MM-dd}: it cannot have been served before.");
+            throw new RuleViolationException("served-before-issued", $"The reply was issued on {issued:yyyy-MM-dd}; it cannot have been served before.");
         ServedOn = servedOn;
         RepliesServed++;
         ReplyLevel = Level;

@@ -23,7 +23,7 @@ public static class PublicEndpoints
             {
                 // No Idempotency-Key here: anonymous callers share one scope, and a replay would hand out a query code.
                 var registered = await mediator.Send(command with { Actor = Actor.Public, IdempotencyKey = null, Channel = command.Channel ?? "online" }, ct);
-                return TypedResults.Created($"/api/public/petitions/{registered.CaseNumber}", registered);
+                return TypedResults.Created($"/api/public/petitions/{registered.CaseNumber}", registered.ForPublic);
             })
             .RequireRateLimiting(RateLimits.Submissions)
             .WithName("SubmitPetitionOnline")

@@ -45,6 +45,7 @@ public sealed class Journey(WorkflowHarness harness)
         "forward" => new { organ = "县市场监督管理局" },
         "refer" => new { bureau = "330799" },
         "mark-duplicate" => new { earlierCaseNumber = earlier },
+        "confirm-accused-unit" => new { unit = "330799-01", reason = "信访人所指即城关派出所" },
         "record-progress" => new { note = "已走访调查" },
         "request-extension" => new { days = 30, reason = "案情复杂" },
         "approve-extension" => new { reason = "案情复杂，需进一步调查" },
@@ -97,8 +98,8 @@ public sealed class Journey(WorkflowHarness harness)
 
     /// <summary>A petition of a person of its own (the same name, another ID number and phone), so that petitions on the
     /// same subject are not repeats of each other: a repeat is not accepted while the earlier one is handled.</summary>
-    public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民") =>
-        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject) with { Petitioner = TestData.AnotherPerson() })).CaseNumber;
+    public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民", string category = "complaint") =>
+        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject) with { Petitioner = TestData.AnotherPerson(), Category = category })).CaseNumber;
 
     public async Task<PerformAction.Response> DoAsync(string caseNumber, string action, string? user = null, object? payload = null, string earlier = "")
     {
@@ -107,17 +108,57 @@ public sealed class Journey(WorkflowHarness harness)
             caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier, ShanghaiTime.DateOf(harness.Clock.GetUtcNow()))), await ActorAsync(user)));
     }
 
-    /// <summary>Whether the user may read the petition at all, by the read side's own answer.</summary>
-    public async Task<bool> CanSeeAsync(string caseNumber, string user)
+    /// <summary>
+    /// A petition in <paramref name="stage"/> on which <paramref name="action"/> can succeed: the main route is
+    /// followed until the stage is reached and the action's rule is satisfied (request-review needs the first
+    /// closing, request-rereview the second); some rules need a prerequisite action or time to pass (the harness's
+    /// clock moves). Earlier is another petition's case number, for mark-duplicate.
+    /// </summary>
+    public async Task<(string CaseNumber, string Earlier)> ReachAsync(ActionDefinition action, Stage stage)
+    {
+        var earlier = action.Code == "mark-duplicate" ? await RegisterAsync() : "";
+        if (stage == Stage.Referred) return ((await ReferAsync()).Referring, earlier); // the city's case waits for the county
+        var caseNumber = OnReferredCase.Contains(action.Code) ? (await ReferAsync()).Referred : await RegisterAsync(
+            registrar: action.Code == "refer" ? "city" : "reception", category: action.Code == "confirm-accused-unit" ? "accusation" : "complaint");
+        foreach (var step in MainRoute.Prepend(null))
+        {
+            if (step is not null) await DoAsync(caseNumber, step);
+            var petition = await StateAsync(caseNumber);
+            if (petition.Stage != stage || !Satisfied(action, petition)) continue;
+            if (Prerequisite.TryGetValue(action.Code, out var first)) await DoAsync(caseNumber, first);
+            return (caseNumber, earlier);
+        }
+        throw new InvalidOperationException($"The main route never reaches {Codes.Of(stage)} in a state where '{action.Code}' can succeed.");
+    }
+
+    private bool Satisfied(ActionDefinition action, Petition petition)
+    {
+        switch (action.Code)
+        {
+            case "request-review":
+                return petition.Level == ReviewLevel.Handling;
+            case "request-rereview":
+                return petition.Level == ReviewLevel.Review;
+            case "finalize":
+                harness.Clock.Advance(TimeSpan.FromDays(40)); // the request window passes unused
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>How the read side refuses the user the petition (not found: out of reach; forbidden: a role that reads
+    /// no petitions, such as an administrator), or null when the user may read it.</summary>
+    public async Task<Type?> ReadRefusalAsync(string caseNumber, string user)
     {
         try
         {
             await harness.SendAsync(new GetPetition.Query(caseNumber, await ActorAsync(user)));
-            return true;
+            return null;
         }
-        catch (NotFoundException)
+        catch (Exception refused) when (refused is NotFoundException or ForbiddenException)
         {
-            return false;
+            return refused.GetType();
         }
     }
 

@@ -15,6 +15,9 @@ public static class TestData
     /// <summary>PBKDF2 rounds for test users: hashing is not under test, and a fresh database per test stays cheap.</summary>
     public const int PasswordIterations = 1_000;
 
+    /// <summary>The administrator at the root of the tree (the demo's).</summary>
+    public const string ProvinceAdmin = SeedDemoData.ProvinceAdmin;
+
     /// <summary>A second county beside the demo one, with its own reception desk, for scope tests.</summary>
     public const string OtherCountyCode = "330798";
 

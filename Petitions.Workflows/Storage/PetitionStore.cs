@@ -139,18 +139,6 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string BureauPath { get; init; } = "";
     }
 
-    /// <summary>The bureau's handling unit with this name or code, if the text names one.</summary>
-    public Task<long?> UnitNamedAsync(Bureau bureau, string nameOrCode, CancellationToken ct) =>
-        session.QuerySingleOrDefaultAsync<long?>(
-            """
-            SELECT id
-            FROM organizations
-            WHERE parent_id = @BureauId
-              AND kind = 'unit'
-              AND (name = @Text OR code = @Text)
-            """,
-            new { BureauId = bureau.Id, Text = nameOrCode }, ct);
-
     private sealed record LeaderRow
     {
         public long Id { get; init; }
@@ -248,6 +236,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     workflow_version,
                     handling_org_id,
                     involved_unit_id,
+                    accused_unit_to_confirm,
                     first_petition,
                     policy_id,
                     reception_leader_id)
@@ -272,6 +261,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     @WorkflowVersion,
                     @BureauId,
                     @InvolvedUnitId,
+                    @AccusedUnitToConfirm,
                     @FirstPetition,
                     @PolicyId,
                     @ReceptionLeaderId)
@@ -295,6 +285,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 QueryCodeHash = queryCodeHash,
                 WorkflowVersion = workflowVersion,
                 petition.InvolvedUnitId,
+                petition.AccusedUnitToConfirm,
                 FirstPetition = firstPetition,
                 PolicyId = policyId,
                 ReceptionLeaderId = intake.ReceivingLeaderId,
@@ -363,6 +354,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public long HandlingOrgId { get; init; }
         public long? AssignedUnitId { get; init; }
         public long? InvolvedUnitId { get; init; }
+        public string? InvolvedUnitPath { get; init; }
+        public bool AccusedUnitToConfirm { get; init; }
         public int? RequestedExtensionDays { get; init; }
         public int GrantedExtensionDays { get; init; }
         public DateOnly? ServedOn { get; init; }
@@ -400,6 +393,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     private sealed record ClockRow
     {
+        public DateOnly? StoppedOn { get; init; }
         public string? Warned { get; init; }
         public DateOnly? NextCheckOn { get; init; }
         public long? ClockId { get; init; }
@@ -425,10 +419,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     private async Task<Stored?> LoadWhereAsync(string condition, object key, CancellationToken ct)
     {
-        var connection = await session.ConnectionForMappingAsync(ct);
-        var rows = (await SqlMapper.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
-            connection,
-            new CommandDefinition(
+        var rows = await session.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
                 $"""
                 SELECT p.id                       AS Id,
                        p.version                  AS Version,
@@ -442,6 +433,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.handling_org_id          AS HandlingOrgId,
                        p.assigned_unit_id         AS AssignedUnitId,
                        p.involved_unit_id         AS InvolvedUnitId,
+                       accused.path               AS InvolvedUnitPath,
+                       p.accused_unit_to_confirm  AS AccusedUnitToConfirm,
                        p.requested_extension_days AS RequestedExtensionDays,
                        p.granted_extension_days   AS GrantedExtensionDays,
                        p.served_on                AS ServedOn,
@@ -471,15 +464,18 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        c.extra_days               AS ExtraDays,
                        c.warned                   AS Warned,
                        c.next_check_on            AS NextCheckOn,
+                       c.stopped_on               AS StoppedOn,
                        c.organization_id          AS OrganizationId
                 FROM petitions p
+                LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
                 WHERE {condition}
                 ORDER BY c.id
                 """,
-                new { Key = key }, session.Transaction, cancellationToken: ct),
+            new { Key = key },
             (petition, clock) => (petition, clock),
-            splitOn: "ClockId")).AsList();
+            splitOn: "ClockId",
+            ct);
         if (rows.Count == 0) return null;
 
         var row = rows[0].Petition;
@@ -489,7 +485,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
-                row.LeaderInChargeId)
+                row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm)
             {
                 AcceptedOn = row.AcceptedOn,
                 OpinionIssuedOn = row.OpinionIssuedOn,
@@ -505,7 +501,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
-                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.OrganizationId)));
+                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.StoppedOn, r.Clock.OrganizationId)));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 
@@ -538,6 +534,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 reply_level              = @ReplyLevel,
                 visit_recorded           = @VisitRecorded,
                 petitioner_evaluated     = @PetitionerEvaluated,
+                involved_unit_id         = @InvolvedUnitId,
+                accused_unit_to_confirm  = @AccusedUnitToConfirm,
                 version                  = version + 1
             WHERE id = @Id
               AND version = @Version
@@ -564,6 +562,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 ReplyLevel = petition.ReplyLevel is { } level ? Codes.Of(level) : null,
                 petition.VisitRecorded,
                 petition.PetitionerEvaluated,
+                petition.InvolvedUnitId,
+                petition.AccusedUnitToConfirm,
                 stored.Id,
                 stored.Version,
             },
@@ -632,9 +632,9 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>
     /// A referred petition's own case at the subordinate bureau: the same matter and people, registered there today
-    /// with its intake clock and the 5-working-day referral-objection clock, on the same workflow version. Its category,
-    /// accused unit (the unit the referring bureau recorded, or else the bureau's own unit the accusation names) and
-    /// personal data go with it. Its query code is never handed out; the petitioner follows the original case.
+    /// with its intake clock and the 5-working-day referral-objection clock, on the same workflow version. Its query code
+    /// is never handed out; the petitioner follows the original case. The category, the accused unit (and whether the
+    /// office must still confirm it) and the personal data travel with the matter, so its protection does too.
     /// </summary>
     public async Task<(long Id, string CaseNumber)> CopyToBureauAsync(
         long sourceId, Organization bureau, Actor actor, DateTimeOffset now, (long? Id, DeadlinePolicy Rules) policy, HolidayCalendar calendar, CancellationToken ct)
@@ -646,21 +646,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 """
                 INSERT INTO petitions (
                     case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
-                    involved_unit, involved_officer, received_at, registered_at, registered_by, query_code_hash,
-                    workflow_version, handling_org_id, first_petition, policy_id, involved_unit_id, referred_from_id)
+                    involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, registered_at,
+                    registered_by, query_code_hash, workflow_version, handling_org_id, first_petition, policy_id, referred_from_id)
                 """,
                 """
-                SELECT @CaseNumber, @BureauId, @BureauPath, s.channel, s.category, @Stage, s.subject, s.content, s.people_count,
-                       s.involved_unit, s.involved_officer, s.received_at, @Now, @UserId, @QueryCodeHash,
-                       s.workflow_version, @BureauId, s.first_petition, @PolicyId,
-                       COALESCE(s.involved_unit_id, (SELECT MIN(u.id)
-                                                     FROM organizations u
-                                                     WHERE u.parent_id = @BureauId
-                                                       AND u.kind = 'unit'
-                                                       AND (u.name = s.involved_unit OR u.code = s.involved_unit))),
-                       s.id
-                FROM petitions s
-                WHERE s.id = @SourceId
+                SELECT @CaseNumber, @BureauId, @BureauPath, channel, category, @Stage, subject, content, people_count,
+                       involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, @Now,
+                       @UserId, @QueryCodeHash, workflow_version, @BureauId, first_petition, @PolicyId, id
+                FROM petitions
+                WHERE id = @SourceId
                 """),
             new
             {

@@ -57,6 +57,9 @@ public abstract class SqlDialect
     /// </summary>
     public virtual (string TableHint, string Suffix) SkipLocked => ("", "FOR UPDATE SKIP LOCKED");
 
+    /// <summary>Two strings joined: <c>||</c> in standard SQL, <c>+</c> on SQL Server.</summary>
+    public virtual string Concat(string left, string right) => $"{left} || {right}";
+
     /// <summary>Keeps the first rows of an ordered query.</summary>
     public virtual string Limit(string orderedQuery, string countParameter) => $"{orderedQuery}\nLIMIT {countParameter}";
 

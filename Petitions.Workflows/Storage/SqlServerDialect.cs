@@ -50,6 +50,8 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException { Number: 2627 or 2601 };
 
+    public override string Concat(string left, string right) => $"{left} + {right}";
+
     public override (string TableHint, string Suffix) SkipLocked => ("WITH (UPDLOCK, READPAST, ROWLOCK)", "");
 
     public override string Limit(string orderedQuery, string countParameter) =>

@@ -1,3 +1,5 @@
+using Petitions.Workflows.Workflow;
+
 namespace Petitions.Workflows.Storage;
 
 /// <summary>A supervision order as the supervision team and the unit see it.</summary>
@@ -36,18 +38,18 @@ public sealed class SupervisionStore(DbSession session)
     public Task<Order?> FindAsync(long id, CancellationToken ct) =>
         session.QuerySingleOrDefaultAsync<Order>($"{SelectOrder}\nWHERE o.id = @Id", new { Id = id }, ct);
 
-    /// <summary>The newest <paramref name="take"/> orders within the scope.</summary>
-    public Task<IReadOnlyList<Order>> ListAsync(string scopePath, string? state, int take, CancellationToken ct) =>
+    /// <summary>The newest <paramref name="take"/> orders on the petitions within reach.</summary>
+    public Task<IReadOnlyList<Order>> ListAsync(PetitionScope.Reach reach, string? state, int take, CancellationToken ct) =>
         session.QueryAsync<Order>(
             session.Dialect.Limit(
                 $"""
                 {SelectOrder}
-                WHERE p.bureau_path LIKE @ScopePrefix
+                WHERE {reach.Condition}
                   {(state is null ? "" : "AND o.state = @State")}
                 ORDER BY o.id DESC
                 """,
                 "@Take"),
-            new { ScopePrefix = scopePath + "%", State = state, Take = take }, ct);
+            reach.With(new { State = state, Take = take }), ct);
 
     public Task<IReadOnlyList<Order>> ListForPetitionAsync(long petitionId, CancellationToken ct) =>
         session.QueryAsync<Order>($"{SelectOrder}\nWHERE o.petition_id = @PetitionId\nORDER BY o.id DESC", new { PetitionId = petitionId }, ct);

@@ -30,6 +30,9 @@ public static class PetitionWorkflowV1
             [Stop(Intake)], [], Public: true, "Refer to a subordinate bureau, which gets a linked case (交办)"),
         new("mark-duplicate", [Registered], [Closed], [Office], typeof(MarkDuplicate.Rule),
             [Stop(Intake)], [], Public: true, "Not accepted again: the same matter is already handled (不再受理)"),
+        new("confirm-accused-unit", [Registered], [], [Office], typeof(ConfirmAccusedUnit.Rule),
+            [], [], Public: false, "Confirm which of our organizations an accusation accuses, or that none is meant")
+        { OfferedWhen = (p, _, _) => p.Category == Category.Accusation },
 
         // Handling (60 days, once extended by at most 30)
         new("record-progress", [InHandling], [], [Handler, Office], typeof(RecordProgress.Rule),

@@ -71,7 +71,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         IdNumber.TryParse(Registrations.IdNumber(n), ShanghaiTime.DateOf(now), out var idNumber, out _);
         var intake = new PetitionIntake(
             Channel.Visit, Category.Complaint, new Person("张三", idNumber, Registrations.Phone(n), Registrations.Address), [], 1, "噪音扰民", Registrations.Content, null, null, now);
-        var petition = Petition.Register(intake, caseNumber, bureau.Id, null, now, DeadlinePolicy.National, HolidayCalendar.National);
+        var petition = Petition.Register(intake, caseNumber, bureau.Id, bureau.Path, null, false, now, DeadlinePolicy.National, HolidayCalendar.National);
         await store.InsertRegisteredAsync(
             petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.New()}"), workflowVersion: 1, policyId: null, firstPetition: true, actor, now, CancellationToken.None);
         await session.CommitAsync(CancellationToken.None);

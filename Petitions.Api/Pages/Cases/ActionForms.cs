@@ -39,8 +39,14 @@ public static class ActionForms
         var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
         var choices = Choices(action, name);
         var kind = choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date" : name is "text" or "content" or "report" ? "text-long" : "text";
-        return new Field(name, Label(name), kind, choices, Required: name is not ("comment" or "note"));
+        return new Field(name, Label(action, name), kind, choices, Required: name is not ("comment" or "note"));
     }
+
+    private static string Label(string action, string field) => (action, field) switch
+    {
+        ("confirm-accused-unit", "unit") => Text.T("被检举控告单位代码（不涉及本局单位填 none）", "Accused unit (code, or 'none' when none of ours is meant)"),
+        (_, var other) => Label(other),
+    };
 
     private static string Label(string field) => field switch
     {
@@ -91,6 +97,7 @@ public static class ActionForms
         "forward" => Text.T("转送", "Forward"),
         "refer" => Text.T("交下级机关", "Refer down"),
         "mark-duplicate" => Text.T("重复信访", "Mark as duplicate"),
+        "confirm-accused-unit" => Text.T("确认被检举控告单位", "Confirm the accused unit"),
         "record-progress" => Text.T("记录办理情况", "Record progress"),
         "request-extension" => Text.T("申请延期", "Request an extension"),
         "approve-extension" => Text.T("批准延期", "Approve the extension"),

@@ -27,7 +27,7 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
     [BindProperty] public SubmissionForm Input { get; set; } = new();
 
     public IReadOnlyList<ListBureaus.Bureau> Bureaus { get; private set; } = [];
-    public RegisterPetition.Response? Submitted { get; private set; }
+    public RegisterPetition.PublicReceipt? Submitted { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
 
@@ -35,7 +35,7 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
     {
         try
         {
-            Submitted = await mediator.Send(new RegisterPetition.Command
+            Submitted = (await mediator.Send(new RegisterPetition.Command
             {
                 Channel = "online",
                 Bureau = Input.Bureau,
@@ -44,7 +44,7 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
                 Subject = Input.Subject,
                 Content = Input.Content,
                 Actor = Actor.Public,
-            }, ct);
+            }, ct)).ForPublic;
         }
         catch (ValidationException invalid)
         {

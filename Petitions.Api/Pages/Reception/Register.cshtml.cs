@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Http;
 using Petitions.Domain;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Petitions.Workflows.Features.Organizations;
 using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Storage;
 
@@ -36,6 +38,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         public string? Subject { get; set; }
         public string? Content { get; set; }
         public string? InvolvedUnit { get; set; }
+        public string? InvolvedUnitCode { get; set; }
         public string? InvolvedOfficer { get; set; }
         public string? ReceivingLeader { get; set; }
     }
@@ -45,6 +48,15 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
     public IReadOnlyList<PetitionStore.PossibleDuplicate>? Duplicates { get; private set; }
     public RegisterPetition.Response? Registered { get; private set; }
     public string? Refusal { get; private set; }
+
+    /// <summary>The organizations below the bureau, for choosing the unit concerned rather than typing it.</summary>
+    public IReadOnlyList<ListOrganizationsBelow.Choice> Units { get; private set; } = [];
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        Units = await mediator.Send(new ListOrganizationsBelow.Query(User.Actor()), HttpContext.RequestAborted);
+        await next();
+    }
 
     public void OnGet() { }
 
@@ -91,6 +103,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         Subject = Input.Subject,
         Content = Input.Content,
         InvolvedUnit = Input.InvolvedUnit,
+        InvolvedUnitCode = Input.InvolvedUnitCode,
         InvolvedOfficer = Input.InvolvedOfficer,
         ReceivingLeader = string.IsNullOrWhiteSpace(Input.ReceivingLeader) ? null : Input.ReceivingLeader.Trim(),
         Actor = User.Actor(),

@@ -36,7 +36,7 @@ public abstract class RulesAsDataTests(StorageProvider provider, DatabaseServers
 
         await Harness.SendAsync(new PublishHolidayTable.Command(2027,
             [new(new DateOnly(2027, 1, 1), true, "元旦"), new(new DateOnly(2027, 1, 2), true, "元旦"), new(new DateOnly(2027, 1, 3), true, "元旦")],
-            await journey.ActorAsync("admin")));
+            await journey.ActorAsync(TestData.ProvinceAdmin)));
         var after = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")));
 
         Assert.Equal((new DateOnly(2027, 1, 11), true), (before.IntakeDueOn, before.IntakeDueProvisional)); // 01-09 is a Saturday
@@ -47,7 +47,7 @@ public abstract class RulesAsDataTests(StorageProvider provider, DatabaseServers
     public async Task A_province_policy_applies_to_new_petitions_below_it_and_running_ones_keep_theirs()
     {
         var journey = new Journey(Harness);
-        var admin = await journey.ActorAsync("admin");
+        var admin = await journey.ActorAsync(TestData.ProvinceAdmin);
         var old = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")));
 
         // Zhejiang 2016 style: triage in 5 working days, handling in 30 days.
@@ -73,7 +73,7 @@ public abstract class RulesAsDataTests(StorageProvider provider, DatabaseServers
     [Fact]
     public async Task Bad_tables_and_policies_are_refused_with_their_reasons()
     {
-        var admin = await Harness.ActorAsync("admin");
+        var admin = await Harness.ActorAsync(TestData.ProvinceAdmin);
 
         var wednesday = await Assert.ThrowsAsync<ValidationException>(() => Harness.SendAsync(
             new PublishHolidayTable.Command(2027, [new(new DateOnly(2027, 1, 6), false, "调休上班")], admin)));
@@ -85,6 +85,11 @@ public abstract class RulesAsDataTests(StorageProvider provider, DatabaseServers
             new PublishDeadlinePolicy.Command("330799-01", Rules(), admin)));
         await Assert.ThrowsAsync<ForbiddenException>(async () => await Harness.SendAsync(
             new PublishDeadlinePolicy.Command("330000", Rules(), await Harness.ActorAsync("office"))));
+        // A county's administrator keeps neither the province's policy nor the national holiday table.
+        await Assert.ThrowsAsync<NotFoundException>(async () => await Harness.SendAsync(
+            new PublishDeadlinePolicy.Command("330000", Rules(), await Harness.ActorAsync("admin"))));
+        await Assert.ThrowsAsync<ForbiddenException>(async () => await Harness.SendAsync(
+            new PublishHolidayTable.Command(2027, [new(new DateOnly(2027, 1, 1), true, "元旦")], await Harness.ActorAsync("admin"))));
 
         Assert.Contains("weekend", wednesday.Message, StringComparison.Ordinal);
         Assert.Contains("year published", otherYear.Message, StringComparison.Ordinal);

@@ -91,7 +91,7 @@ public abstract class HandlingPeriodTests(StorageProvider provider, DatabaseServ
         Assert.Equal(new DateOnly(2026, 11, 21), (await Harness.SendAsync(new GetPetition.Query(caseNumber, await journey.ActorAsync("office")))).Timeline.Last().HappenedOn);
 
         foreach (var step in new[] { "submit-opinion", "approve-opinion" }) await journey.DoAsync(caseNumber, step);
-        Assert.Equal("served-before-opinion", await Refused(() => journey.DoAsync(caseNumber, "record-service", payload: new { servedOn = "2026-11-20", method = "post" })));
+        Assert.Equal("served-before-issued", await Refused(() => journey.DoAsync(caseNumber, "record-service", payload: new { servedOn = "2026-11-20", method = "post" })));
         await Assert.ThrowsAsync<ValidationException>(() => journey.DoAsync(caseNumber, "record-service", payload: new { servedOn = "2026-11-24", method = "post" }));
         await journey.DoAsync(caseNumber, "record-service", payload: new { servedOn = "2026-11-23", method = "post" });
         await journey.DoAsync(caseNumber, "record-return-visit");

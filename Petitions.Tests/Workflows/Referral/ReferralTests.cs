@@ -143,11 +143,11 @@ public abstract class ReferralTests(StorageProvider provider, DatabaseServers se
 
         var record = await Harness.SendAsync(new GetPetition.Query(referred, await journey.ActorAsync("office")));
         Assert.Equal(("accusation", "城关派出所", "李某"), (record.Category, record.InvolvedUnit, record.InvolvedOfficer));
-        Assert.False(await journey.CanSeeAsync(referred, "handler")); // a user of 城关派出所
+        Assert.Equal(typeof(NotFoundException), await journey.ReadRefusalAsync(referred, "handler")); // a user of 城关派出所
         Assert.Equal("accused-unit", await Refused(() => journey.DoAsync(referred, "accept", "office", new { unit = "330799-01" })));
         await journey.DoAsync(referred, "accept", "office", new { unit = "330799-02" });
         Assert.Equal("accused-unit", await Refused(() => journey.DoAsync(referred, "reassign", "office", new { unit = "330799-01", reason = "改派" })));
-        Assert.False(await journey.CanSeeAsync(referred, "handler"));
+        Assert.Equal(typeof(NotFoundException), await journey.ReadRefusalAsync(referred, "handler"));
     }
 
     private async Task<LookUpPetition.Response> LookUpAsync(string caseNumber, string queryCode) =>

@@ -6,8 +6,8 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Features.Administration;
 
-/// <summary>An administrator adds an organization under a parent: a bureau with its administrative division code, or
-/// a handling unit under a bureau.</summary>
+/// <summary>An administrator adds an organization under a parent within their own subtree: a bureau with its
+/// administrative division code, or a handling unit under a bureau. A parent outside the subtree is not found.</summary>
 public static class AddOrganization
 {
     public sealed record Command(string? Parent, string? Code, string? Name, string? Kind, Actor Actor) : ICommand<Organization>
@@ -19,6 +19,7 @@ public static class AddOrganization
     {
         public Validator()
         {
+            RuleFor(c => c.Parent).NotEmpty().MaximumLength(32).WithMessage("Name the parent organization by its code.");
             RuleFor(c => c.Code).NotEmpty().Matches("^[0-9A-Za-z-]{2,32}$").WithMessage("A code is 2 to 32 letters, digits or dashes.");
             RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
             RuleFor(c => c.Kind).IsOneOf(Codes.All<OrganizationKind>(), "kind");
@@ -29,10 +30,9 @@ public static class AddOrganization
     {
         public async Task<Organization> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
+            var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
             var kind = Codes.Parse<OrganizationKind>(command.Kind!);
-            var parent = command.Parent is null ? null : await accounts.OrganizationByCodeAsync(command.Parent, ct)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("parent", $"There is no organization '{command.Parent}'.")]);
+            var parent = await admin.OrganizationAsync(command.Parent!, ct);
             // The tree's order: province → city → county → unit; a unit sits under a bureau.
             var expectedParent = kind switch
             {
@@ -41,9 +41,9 @@ public static class AddOrganization
                 OrganizationKind.County => OrganizationKind.City,
                 _ => null,
             };
-            var parentKind = parent?.Ref.Kind;
-            var fits = kind == OrganizationKind.Unit ? parentKind is not null and not OrganizationKind.Unit : parentKind == expectedParent;
-            if (!fits) throw new RuleViolationException("organization-tree", $"A {Codes.Of(kind)} cannot sit under {(parent is null ? "nothing" : parent.Name)}.");
+            var parentKind = parent.Ref.Kind;
+            var fits = kind == OrganizationKind.Unit ? parentKind is not OrganizationKind.Unit : parentKind == expectedParent;
+            if (!fits) throw new RuleViolationException("organization-tree", $"A {Codes.Of(kind)} cannot sit under {parent.Name}.");
             try
             {
                 return await accounts.AddOrganizationAsync(parent, command.Code!, command.Name!.Trim(), kind, ct);
@@ -56,7 +56,11 @@ public static class AddOrganization
     }
 }
 
-/// <summary>An administrator adds a user to an organization with roles and a first password.</summary>
+/// <summary>
+/// An administrator adds a user to an organization of their own subtree, with roles and a first password. A grant never
+/// reaches beyond the administrator: the organization must be theirs or below it (else it is not found), and the roles
+/// must fit its level — a handling unit's users are handlers, a bureau's users take the other roles.
+/// </summary>
 public static class AddUser
 {
     public sealed record Command(string? UserName, string? DisplayName, string? Password, string? Organization, IReadOnlyList<string>? Roles, Actor Actor)
@@ -83,13 +87,18 @@ public static class AddUser
     {
         public async Task<AccountStore.UserView> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
-            var organization = await accounts.OrganizationByCodeAsync(command.Organization!, ct)
-                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("organization", $"There is no organization '{command.Organization}'.")]);
+            var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
+            var organization = await admin.OrganizationAsync(command.Organization!, ct);
+            var roles = command.Roles!.Select(Codes.Parse<Role>).Distinct().ToList();
+            var kind = organization.Ref.Kind;
+            var misfits = string.Join(", ", roles.Where(role => !RoleFits(role, kind)).Select(Codes.Of));
+            if (misfits.Length > 0)
+                throw new RuleViolationException("role-level", kind == OrganizationKind.Unit
+                    ? $"A handling unit's users are handlers; {misfits} belong to a bureau."
+                    : $"{misfits} belongs to a handling unit, not to a bureau.");
             try
             {
-                await accounts.AddUserAsync(command.UserName!, command.DisplayName!.Trim(), command.Password!, organization,
-                    command.Roles!.Select(Codes.Parse<Role>).Distinct(), ct);
+                await accounts.AddUserAsync(command.UserName!, command.DisplayName!.Trim(), command.Password!, organization, roles, ct);
             }
             catch (Exception e) when (session.Dialect.IsUniqueViolation(e))
             {
@@ -97,10 +106,13 @@ public static class AddUser
             }
             return (await accounts.UsersAsync(organization.Path, ct)).Single(u => u.UserName == command.UserName);
         }
+
+        private static bool RoleFits(Role role, OrganizationKind kind) => (role == Role.Handler) == (kind == OrganizationKind.Unit);
     }
 }
 
-/// <summary>An administrator disables (or enables again) a user; a disabled user's tokens stop working at once.</summary>
+/// <summary>An administrator disables (or enables again) a user of their own subtree; either ends the user's sessions
+/// at once. A user elsewhere is not found; nobody disables their own account.</summary>
 public static class SetUserDisabled
 {
     public sealed record Command(string UserName, bool Disabled, Actor Actor) : ICommand<bool>
@@ -108,14 +120,16 @@ public static class SetUserDisabled
         string? ICommandRequest.AuditCaseNumber => null;
     }
 
-    public sealed class Handler(AccountStore accounts, DisabledUsers disabled) : IRequestHandler<Command, bool>
+    public sealed class Handler(AccountStore accounts) : IRequestHandler<Command, bool>
     {
         public async Task<bool> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
-            if (await accounts.SetDisabledAsync(command.UserName, command.Disabled, ct) == 0)
-                throw new NotFoundException($"There is no user '{command.UserName}'.");
-            disabled.Forget();
+            var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
+            var userId = await accounts.UserIdAsync(command.UserName, admin.Root.Path, ct)
+                ?? throw new NotFoundException($"There is no user '{command.UserName}' within your reach.");
+            if (userId == command.Actor.UserId)
+                throw new RuleViolationException("own-account", "Administrators do not disable or enable their own account.");
+            await accounts.SetDisabledAsync(userId, command.Disabled, ct);
             return command.Disabled;
         }
     }
@@ -132,9 +146,8 @@ public static class ListAccounts
     {
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            query.Actor.Require(Role.Admin);
-            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
-            return new Response(await accounts.OrganizationsAsync(viewer.Path, ct), await accounts.UsersAsync(viewer.Path, ct));
+            var admin = await AdministeredTree.OfAsync(accounts, query.Actor, ct);
+            return new Response(await accounts.OrganizationsAsync(admin.Root.Path, ct), await accounts.UsersAsync(admin.Root.Path, ct));
         }
     }
 }

@@ -32,11 +32,7 @@ public static class SetContactCard
     {
         public async Task<Response> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
-            var admin = (await accounts.OrganizationAsync(command.Actor.OrganizationId!.Value, ct))!;
-            var organization = await accounts.OrganizationByCodeAsync(command.Organization, ct);
-            if (organization is null || !admin.IsAtOrAbove(organization.Path))
-                throw new NotFoundException($"There is no organization '{command.Organization}' within your reach.");
+            var organization = await (await AdministeredTree.OfAsync(accounts, command.Actor, ct)).OrganizationAsync(command.Organization, ct);
             if (command.Enabled == true && organization.Ref.Kind == OrganizationKind.Unit)
                 throw new RuleViolationException("contact-card-bureau", "The contact card is a bureau's choice; a unit only sets its phone.");
             var phone = PhoneNumber.TryNormalize(command.Phone, out var normalized) ? normalized : null;

@@ -11,7 +11,9 @@ public sealed record ClockRuleInput(string? Clock, int Days, string? Count, bool
 /// <summary>A published policy as the API shows it.</summary>
 public sealed record PolicyView(long Id, string Organization, int Version, IReadOnlyList<ClockRuleInput> Rules);
 
-/// <summary>The published policies, newest first; petitions with no policy follow the national rules shown first.</summary>
+/// <summary>The published policies that concern the caller, newest first: those of their own organization and the
+/// levels above it (which apply to them) and those below it; never another bureau's. Petitions with no policy follow the
+/// national rules shown first.</summary>
 public static class ListDeadlinePolicies
 {
     public sealed record Query(Actor Actor) : IQuery<IReadOnlyList<PolicyView>>;
@@ -21,11 +23,13 @@ public static class ListDeadlinePolicies
         public async Task<IReadOnlyList<PolicyView>> Handle(Query query, CancellationToken ct)
         {
             query.Actor.Require(Role.Admin, Role.Office, Role.Supervisor);
+            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
             var views = new List<PolicyView> { new(0, "national", 0, Inputs(DeadlinePolicy.National)) };
             foreach (var published in (await rules.PublishedAsync(ct)).OrderByDescending(p => p.Id))
             {
                 var organization = (await accounts.OrganizationAsync(published.OrganizationId, ct))!;
-                views.Add(new PolicyView(published.Id, organization.Code, published.Version, Inputs(published.Policy)));
+                if (organization.IsAtOrAbove(viewer.Path) || viewer.IsAtOrAbove(organization.Path))
+                    views.Add(new PolicyView(published.Id, organization.Code, published.Version, Inputs(published.Policy)));
             }
             return views;
         }
@@ -37,7 +41,8 @@ public static class ListDeadlinePolicies
 }
 
 /// <summary>
-/// An administrator publishes a policy for a bureau and everything below it (a province's own regulations, say):
+/// An administrator publishes a policy for a bureau of their own subtree and everything below it (a province's own
+/// regulations, say):
 /// a new version, with a rule for every clock. New petitions below it start under it; running ones keep theirs.
 /// </summary>
 public static class PublishDeadlinePolicy
@@ -69,9 +74,8 @@ public static class PublishDeadlinePolicy
     {
         public async Task<PolicyView> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
-            var organization = await accounts.OrganizationByCodeAsync(command.Organization!, ct);
-            if (organization is null || organization.Ref.Kind == OrganizationKind.Unit)
+            var organization = await (await AdministeredTree.OfAsync(accounts, command.Actor, ct)).OrganizationAsync(command.Organization!, ct);
+            if (organization.Ref.Kind == OrganizationKind.Unit)
                 throw new ValidationException([new FluentValidation.Results.ValidationFailure("organization", $"'{command.Organization}' is not a bureau.")]);
             var rules = command.Rules!.Select(r => new ClockRule(Codes.Parse<ClockKind>(r.Clock!), r.Days, Codes.Parse<DayCount>(r.Count!), r.RollForward, r.WarningLeadDays)).ToList();
             var version = 1 + await session.ScalarAsync<int>(

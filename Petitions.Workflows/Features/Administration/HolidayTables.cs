@@ -50,8 +50,9 @@ public static class GetHolidayTable
 }
 
 /// <summary>
-/// An administrator publishes a year's table from the State Council notice, replacing what the year had. New
-/// deadlines count with it at once; deadlines already set keep their dates.
+/// An administrator at the root of the tree publishes a year's table from the State Council notice, replacing what
+/// the year had: it is national, every bureau counts by it, so no bureau below changes it. New deadlines count with it
+/// at once; deadlines already set keep their dates.
 /// </summary>
 public static class PublishHolidayTable
 {
@@ -81,11 +82,12 @@ public static class PublishHolidayTable
         }
     }
 
-    public sealed class Handler(DbSession session, DeadlineRulesCache cache, IMediator mediator) : IRequestHandler<Command, GetHolidayTable.Response>
+    public sealed class Handler(DbSession session, AccountStore accounts, DeadlineRulesCache cache, IMediator mediator) : IRequestHandler<Command, GetHolidayTable.Response>
     {
         public async Task<GetHolidayTable.Response> Handle(Command command, CancellationToken ct)
         {
-            command.Actor.Require(Role.Admin);
+            if (!(await AdministeredTree.OfAsync(accounts, command.Actor, ct)).IsWholeTree)
+                throw new ForbiddenException("The national holiday table is kept by the administrators at the root of the tree; bureaus below read it.");
             await session.ExecuteAsync(
                 "DELETE FROM holiday_days WHERE calendar_day >= @From AND calendar_day <= @To",
                 new { From = new DateOnly(command.Year, 1, 1), To = new DateOnly(command.Year, 12, 31) }, ct);

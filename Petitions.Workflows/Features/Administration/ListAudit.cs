@@ -5,8 +5,9 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Features.Administration;
 
-/// <summary>The audit log, newest first, filtered by case, user and time, in pages (admin and supervisor). Entries of
-/// users in the caller's subtree, and the system's and the public's.</summary>
+/// <summary>The audit log, newest first, filtered by case, user and time, in pages (admin and supervisor): the entries of
+/// users in the caller's subtree, and those of the system and the public about petitions of that subtree. Entries that
+/// name neither a user nor a petition (sign-in attempts with unknown names) belong to the root of the tree.</summary>
 public static class ListAudit
 {
     public sealed record Query(string? CaseNumber, string? User, DateOnly? From, DateOnly? To, long? Before, int? Limit, Actor Actor) : IQuery<IReadOnlyList<Entry>>;
@@ -30,6 +31,8 @@ public static class ListAudit
             RuleFor(q => q.Limit).InclusiveBetween(1, 500);
             RuleFor(q => q.CaseNumber).MaximumLength(40);
             RuleFor(q => q.User).MaximumLength(64);
+            RuleFor(q => q.From).IsWithinDateRange();
+            RuleFor(q => q.To).IsWithinDateRange();
         }
     }
 
@@ -39,18 +42,27 @@ public static class ListAudit
         {
             query.Actor.Require(Role.Admin, Role.Supervisor);
             var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
-            var where = new List<string> { "(o.path LIKE @ScopePrefix OR a.organization_id IS NULL)" };
+            var where = new List<string>
+            {
+                """
+                (o.path LIKE @ScopePrefix
+                     OR (a.organization_id IS NULL
+                         AND (EXISTS (SELECT 1 FROM petitions p WHERE p.case_number = a.case_number AND p.bureau_path LIKE @ScopePrefix)
+                              OR (a.case_number IS NULL AND @WholeTree = 1))))
+                """,
+            };
             if (query.CaseNumber is not null) where.Add("a.case_number = @CaseNumber");
             if (query.User is not null) where.Add("u.user_name = @User");
             if (query.From is not null) where.Add("a.occurred_at >= @FromInstant");
             if (query.To is not null) where.Add("a.occurred_at < @ToInstant");
             if (query.Before is not null) where.Add("a.id < @Before");
+            // "User" quoted: USER is a reserved word on SQL Server (docs/decisions/0012 found it).
             return await session.QueryAsync<Entry>(
                 session.Dialect.Limit(
                     $"""
                     SELECT a.id          AS Id,
                            a.occurred_at AS OccurredAt,
-                           u.user_name   AS User,
+                           u.user_name   AS "User",
                            o.name        AS Organization,
                            a.action      AS Action,
                            a.case_number AS CaseNumber,
@@ -66,6 +78,7 @@ public static class ListAudit
                 new
                 {
                     ScopePrefix = viewer.Path + "%",
+                    WholeTree = viewer.ParentId is null ? 1 : 0,
                     query.CaseNumber,
                     query.User,
                     FromInstant = query.From is { } from ? ShanghaiTime.StartOf(from).ToUniversalTime() : default,

@@ -6,12 +6,16 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Workflows.Features.Administration;
 
 /// <summary>
-/// Seeds the Development demo: a province → city → county tree with three handling units, and one user per role
-/// named after the role. Does nothing when the demo is already there. The API never runs it outside Development.
+/// Seeds the Development demo: a province → city → county tree with three handling units, one user per role named
+/// after the role (at the county, the handler at its first station), and <see cref="ProvinceAdmin"/>, who keeps what is
+/// national (the holiday tables). Does nothing when the demo is already there. The API never runs it outside Development.
 /// </summary>
 public static class SeedDemoData
 {
     public const string CountyCode = "330799";
+
+    /// <summary>The administrator at the root of the tree.</summary>
+    public const string ProvinceAdmin = "province-admin";
 
     public sealed record Command([property: JsonIgnore] string Password) : ICommand<bool>
     {
@@ -38,6 +42,7 @@ public static class SeedDemoData
                 var home = role == Role.Handler ? station : county;
                 await accounts.AddUserAsync(Codes.Of(role), $"演示用户 {Codes.Of(role)}", command.Password, home, [role], ct);
             }
+            await accounts.AddUserAsync(ProvinceAdmin, "演示用户 省厅管理员", command.Password, province, [Role.Admin], ct);
             return true;
         }
     }

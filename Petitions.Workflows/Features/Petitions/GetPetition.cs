@@ -86,6 +86,13 @@ public static class GetPetition
         public string? ReferralAnswer { get; init; }
     }
 
+    /// <summary>An organization as a record names it.</summary>
+    public sealed record OrganizationView(string Code, string Name);
+
+    /// <summary>Which of our organizations an accusation accuses: the one chosen or confirmed, or, while the office has to
+    /// confirm, those the petitioner's words resemble.</summary>
+    public sealed record AccusedUnitView(OrganizationView? Unit, bool ToConfirm, IReadOnlyList<OrganizationView> Resembling);
+
     public sealed record Response(
         string CaseNumber,
         string Stage,
@@ -103,7 +110,9 @@ public static class GetPetition
         IReadOnlyList<PersonView> Representatives,
         IReadOnlyList<ClockView> Clocks,
         IReadOnlyList<EventView> Timeline,
-        int Version)
+        int Version,
+        AccusedUnitView? AccusedUnit,
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates)
     {
         /// <summary>The acceptance day (受理日) the handling period runs from.</summary>
         public DateOnly? AcceptedOn { get; init; }
@@ -128,10 +137,14 @@ public static class GetPetition
     /// <summary>Roles that verify a petitioner's identity at the desk and so see the whole ID number.</summary>
     private static readonly Role[] SeeFullIdNumber = [Role.Reception, Role.Office];
 
+    /// <summary>Roles that triage and register, and so see the same person's earlier petitions (同人同事).</summary>
+    private static readonly Role[] SeeDuplicates = [Role.Reception, Role.Office];
+
     /// <summary>Roles that reach the petitioner and so see the whole phone number and address.</summary>
     private static readonly Role[] SeeFullContact = [Role.Reception, Role.Office, Role.Handler];
 
-    public sealed class Handler(DbSession session, PetitionStore store, AccountStore accounts, PersonalDataProtector protector, AuditLog audit)
+    public sealed class Handler(
+        DbSession session, PetitionStore store, AccountStore accounts, PersonalDataProtector protector, AuditLog audit, TimeProvider time)
         : IRequestHandler<Query, Response>
     {
         private sealed record PetitionRow
@@ -150,6 +163,9 @@ public static class GetPetition
             public DateTimeOffset RegisteredAt { get; init; }
             public string BureauCode { get; init; } = "";
             public string BureauName { get; init; } = "";
+            public string BureauPath { get; init; } = "";
+            public string? InvolvedUnitCode { get; init; }
+            public string? InvolvedUnitName { get; init; }
             public int Version { get; init; }
             public DateOnly? AcceptedOn { get; init; }
             public string? ReceivingLeader { get; init; }
@@ -180,6 +196,9 @@ public static class GetPetition
                        p.registered_at    AS RegisteredAt,
                        b.code             AS BureauCode,
                        b.name             AS BureauName,
+                       b.path             AS BureauPath,
+                       iu.code            AS InvolvedUnitCode,
+                       iu.name            AS InvolvedUnitName,
                        p.version          AS Version,
                        p.accepted_on      AS AcceptedOn,
                        l.display_name     AS ReceivingLeader,
@@ -189,6 +208,7 @@ public static class GetPetition
                        p.satisfaction     AS Satisfaction
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id
+                LEFT JOIN organizations iu ON iu.id = p.involved_unit_id
                 LEFT JOIN users l ON l.id = p.reception_leader_id
                 WHERE p.id = @Id
                 """,
@@ -298,7 +318,9 @@ public static class GetPetition
                 petition.CaseNumber, petition.Stage, petition.Channel, petition.Category, petition.Subject, petition.Content,
                 petition.PeopleCount, petition.InvolvedUnit, petition.InvolvedOfficer, petition.ReceivedAt, petition.RegisteredAt,
                 new BureauView(petition.BureauCode, petition.BureauName),
-                views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version)
+                views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version,
+                await AccusedUnitAsync(petition, stored.Petition, ct),
+                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people, ct) : [])
             {
                 AcceptedOn = petition.AcceptedOn,
                 ReceivingLeader = petition.ReceivingLeader,
@@ -307,6 +329,30 @@ public static class GetPetition
                 Satisfaction = petition.Satisfaction,
                 Links = links,
             };
+        }
+
+        private async Task<AccusedUnitView?> AccusedUnitAsync(PetitionRow row, Petition petition, CancellationToken ct)
+        {
+            if (petition.Category != Category.Accusation) return null;
+            var unit = row.InvolvedUnitCode is null ? null : new OrganizationView(row.InvolvedUnitCode, row.InvolvedUnitName!);
+            var resembling = petition.AccusedUnitToConfirm && row.InvolvedUnit is { } written
+                ? (await accounts.ResemblingAsync(row.BureauPath, written, ct)).Select(o => new OrganizationView(o.Code, o.Name)).ToList()
+                : [];
+            return new AccusedUnitView(unit, petition.AccusedUnitToConfirm, resembling);
+        }
+
+        /// <summary>The other petitions of its people (petitioner, co-signers, representatives) in the bureau's subtree,
+        /// which is within the desk's and the office's reach (they sit at the bureau or above it).</summary>
+        private async Task<IReadOnlyList<PetitionStore.PossibleDuplicate>> DuplicatesAsync(PetitionRow row, IReadOnlyList<PersonRow> people, CancellationToken ct)
+        {
+            var today = ShanghaiTime.DateOf(time.GetUtcNow());
+            var persons = people.Select(p =>
+            {
+                IdNumber.TryParse(p.IdNumberCipher is null ? null : protector.Decrypt(p.IdNumberCipher), today, out var idNumber, out _);
+                return new Person(p.Name, idNumber, p.Phone, p.Address);
+            }).ToList();
+            var bureau = new Bureau(0, row.BureauCode, row.BureauName, row.BureauPath);
+            return (await store.PossibleDuplicatesAsync(persons, row.Subject, bureau, ct)).Where(d => d.CaseNumber != row.CaseNumber).ToList();
         }
 
         private PersonView View(PersonRow row, bool fullIdNumber, bool fullContact)

@@ -4,6 +4,7 @@ using FluentValidation;
 using MediatR;
 using Petitions.Domain;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Petitions;
 
@@ -60,6 +61,8 @@ public static class ListPetitions
             RuleFor(q => q.Channel).IsOneOf(Codes.All<Channel>(), "channel").When(q => q.Channel is not null);
             RuleFor(q => q.Unit).MaximumLength(32);
             RuleFor(q => q.Text).MaximumLength(100);
+            RuleFor(q => q.ReceivedFrom).IsWithinDateRange();
+            RuleFor(q => q.ReceivedTo).IsWithinDateRange();
             RuleFor(q => q.ReceivedTo).GreaterThanOrEqualTo(q => q.ReceivedFrom).When(q => q.ReceivedFrom is not null && q.ReceivedTo is not null);
             RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
             RuleFor(q => q.After).Must(a => Cursor.TryRead(a, out _)).When(q => q.After is not null).WithMessage("Not a cursor this list gave out.");
@@ -70,18 +73,11 @@ public static class ListPetitions
     {
         public async Task<Page> Handle(Query query, CancellationToken ct)
         {
-            var viewer = query.Actor.OrganizationId is { } orgId ? await accounts.OrganizationAsync(orgId, ct) : null;
-            if (viewer is null) throw new ForbiddenException("Sign in to list petitions.");
+            var reach = await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct);
             var limit = query.Limit ?? 50;
             Cursor.TryRead(query.After, out var afterId);
 
-            // The reach of PetitionScope.CanSee as a filter: the viewer's subtree, or what is assigned to the unit;
-            // never a case the viewer's unit is accused in.
-            var where = new List<string>
-            {
-                "(p.bureau_path LIKE @ScopePrefix OR p.assigned_unit_id = @ViewerId)",
-                "NOT (p.category = 'accusation' AND p.involved_unit_id = @ViewerId)",
-            };
+            var where = new List<string> { reach.Condition };
             if (query.Stage is not null) where.Add("p.stage = @Stage");
             if (query.ExtensionRequested) where.Add("p.requested_extension_days IS NOT NULL");
             if (query.Category is not null) where.Add("p.category = @Category");
@@ -95,10 +91,8 @@ public static class ListPetitions
             return await PageAsync(
                 session,
                 where,
-                new
+                reach.With(new
                 {
-                    ScopePrefix = viewer.Path + "%",
-                    ViewerId = viewer.Id,
                     query.Stage,
                     query.Category,
                     query.Channel,
@@ -109,7 +103,7 @@ public static class ListPetitions
                     query.Text,
                     TextPattern = $"%{EscapeLike(query.Text ?? "")}%",
                     AfterId = afterId,
-                },
+                }),
                 limit,
                 ct);
         }

@@ -35,7 +35,12 @@ public static partial class RegisterPetition
         public int? PeopleCount { get; init; }
         public string? Subject { get; init; }
         public string? Content { get; init; }
+        /// <summary>What the petitioner wrote for the unit the petition concerns (for an accusation, the accused).</summary>
         public string? InvolvedUnit { get; init; }
+
+        /// <summary>The code of that unit, chosen from the bureau's organizations: an accusation never reaches it.</summary>
+        public string? InvolvedUnitCode { get; init; }
+
         public string? InvolvedOfficer { get; init; }
         public DateTimeOffset? ReceivedAt { get; init; }
 
@@ -61,7 +66,14 @@ public static partial class RegisterPetition
         DateOnly IntakeDueOn,
         bool IntakeDueProvisional,
         bool FirstPetition,
-        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates) : ICreatesCase;
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates) : ICreatesCase
+    {
+        /// <summary>What an anonymous submitter is told: their own case, nothing about any other petition or person
+        /// (not even whether they petitioned before).</summary>
+        public PublicReceipt ForPublic => new(CaseNumber, QueryCode, Stage, ReceivedAt, IntakeDueOn, IntakeDueProvisional);
+    }
+
+    public sealed record PublicReceipt(string CaseNumber, string QueryCode, string Stage, DateTimeOffset ReceivedAt, DateOnly IntakeDueOn, bool IntakeDueProvisional);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -111,6 +123,7 @@ public static partial class RegisterPetition
             RuleFor(c => c.Subject).NotEmpty().MaximumLength(MaxSubjectLength);
             RuleFor(c => c.Content).NotEmpty().MaximumLength(MaxContentLength);
             RuleFor(c => c.InvolvedUnit).MaximumLength(200);
+            RuleFor(c => c.InvolvedUnitCode).MaximumLength(32);
             RuleFor(c => c.InvolvedOfficer).MaximumLength(100);
 
             RuleFor(c => c.ReceivedAt).Must(at => at is null || at <= time.GetUtcNow() + Petition.ReceiptClockTolerance)
@@ -137,6 +150,7 @@ public static partial class RegisterPetition
 
     public sealed partial class Handler(
         PetitionStore store,
+        AccountStore accounts,
         WorkflowCatalog workflows,
         PersonalDataProtector protector,
         DeadlineRules rules,
@@ -174,23 +188,45 @@ public static partial class RegisterPetition
                 Blank(command.ReceivingLeader) is { } leader ? await ReceivingLeaderAsync(leader, bureau, ct) : null);
 
             var duplicates = await store.PossibleDuplicatesAsync(People(intake), intake.Subject, bureau, ct);
-            var involvedUnitId = intake.InvolvedUnit is { } named ? await store.UnitNamedAsync(bureau, named, ct) : null;
+            var (involvedUnit, accusedUnitToConfirm) = await InvolvedUnitAsync(command, intake, bureau, ct);
 
             var (policyId, policy) = await rules.ForBureauAsync(bureau.Path, ct);
             var calendar = await rules.CalendarAsync(ct);
 
             // From here to the commit, the bureau's counter row is locked: nothing slow below this line.
             var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
-            var petition = Petition.Register(intake, caseNumber, bureau.Id, involvedUnitId, now, policy, calendar);
+            var petition = Petition.Register(intake, caseNumber, bureau.Id, bureau.Path, involvedUnit, accusedUnitToConfirm, now, policy, calendar);
             var queryCode = QueryCode.New();
             var firstPetition = !duplicates.Any(d => d.Similarity >= MatterSimilarity.SameMatter);
             await store.InsertRegisteredAsync(
                 petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, policyId, firstPetition, command.Actor, now, ct);
 
             LogRegistered(caseNumber, intake.Channel);
+            // Staff register at their own bureau, so its subtree is within their reach; the public learns nothing of
+            // anyone's earlier petitions (the endpoint answers with ForPublic only, this is the second fence).
             return new Response(
                 caseNumber, queryCode, Codes.Of(petition.Stage), intake.ReceivedAt, petition.IntakeDeadline.Due, petition.IntakeDeadline.Provisional,
-                firstPetition, duplicates);
+                firstPetition, command.Actor.IsStaff ? duplicates : []);
+        }
+
+        /// <summary>
+        /// The organization the petition names: the one chosen by code (within the bureau's subtree), else one whose
+        /// name the written words give exactly. When an accusation's words only resemble our organizations, no unit is
+        /// set and the office must confirm one, or that none is meant, before the matter goes to any unit.
+        /// </summary>
+        private async Task<(OrganizationRef? Unit, bool ToConfirm)> InvolvedUnitAsync(Command command, PetitionIntake intake, Bureau bureau, CancellationToken ct)
+        {
+            if (Blank(command.InvolvedUnitCode) is { } code)
+            {
+                var chosen = await accounts.OrganizationByCodeAsync(code, ct);
+                return chosen is not null && chosen.Ref.IsAtOrUnder(bureau.Path)
+                    ? (chosen.Ref, false)
+                    : throw new ValidationException([new ValidationFailure(nameof(Command.InvolvedUnitCode), $"There is no organization '{code}' in {bureau.Name}.")]);
+            }
+            if (intake.InvolvedUnit is not { } written) return (null, false);
+            var resembling = await accounts.ResemblingAsync(bureau.Path, written, ct);
+            var exact = resembling.Where(o => UnitNames.IsExactly(written, o.Name, o.Code)).ToList();
+            return exact.Count == 1 ? (exact[0].Ref, false) : (null, resembling.Count > 0);
         }
 
         /// <summary>Everyone who brings the petition: the petitioner and the representatives (or co-signers).</summary>

@@ -3,6 +3,7 @@ using MediatR;
 using Petitions.Domain;
 using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Reports;
 
@@ -61,6 +62,7 @@ public static class ReportCases
         {
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
             var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
+            var reach = await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct);
             ListPetitions.Cursor.TryRead(query.After, out var afterId);
             var condition = query.Metric switch
             {
@@ -74,8 +76,10 @@ public static class ReportCases
             parameters.Add("Value", query.Value ?? "");
             parameters.Add("DueMetric", ReportScope.DuePrefix + query.Value);
             parameters.Add("AfterId", afterId);
-            string[] where = query.After is null ? [scope.PetitionsFilter, condition] : [scope.PetitionsFilter, condition, "p.id < @AfterId"];
-            return await ListPetitions.PageAsync(session, where, parameters, query.Limit ?? 50, ct);
+            string[] where = query.After is null
+                ? [reach.Condition, scope.PetitionsFilter, condition]
+                : [reach.Condition, scope.PetitionsFilter, condition, "p.id < @AfterId"];
+            return await ListPetitions.PageAsync(session, where, reach.With(parameters), query.Limit ?? 50, ct);
         }
     }
 }

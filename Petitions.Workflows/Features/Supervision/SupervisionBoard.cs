@@ -2,6 +2,7 @@ using FluentValidation;
 using MediatR;
 using Petitions.Domain;
 using Petitions.Workflows.Storage;
+using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Supervision;
 
@@ -42,11 +43,11 @@ public static class SupervisionBoard
         public async Task<IReadOnlyList<Entry>> Handle(Query query, CancellationToken ct)
         {
             query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
-            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
+            var reach = await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct);
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
             var where = new List<string>
             {
-                "p.bureau_path LIKE @ScopePrefix",
+                reach.Condition,
                 query.Level == WarningLevel.Overdue
                     ? "(c.state = 'overdue' OR (c.state = 'running' AND c.due_on < @Today))"
                     : "(c.state = 'running' AND c.due_on >= @Today AND c.warned = 'near-due')",
@@ -74,7 +75,7 @@ public static class SupervisionBoard
                 WHERE {string.Join("\n  AND ", where)}
                 ORDER BY {order}
                 """,
-                new { ScopePrefix = viewer.Path + "%", Today = today, query.Unit, query.Category }, ct);
+                reach.With(new { Today = today, query.Unit, query.Category }), ct);
             return rows.Select(r => r with { DaysOverdue = today.DayNumber - r.DueOn.DayNumber }).ToList();
         }
     }

@@ -127,7 +127,7 @@ public static class ListSupervisionOrders
         }
     }
 
-    public sealed class Handler(SupervisionStore orders, PetitionStore store, AccountStore accounts) : IRequestHandler<Query, IReadOnlyList<Order>>
+    public sealed class Handler(SupervisionStore orders, PetitionStore store, AccountStore accounts, DbSession session) : IRequestHandler<Query, IReadOnlyList<Order>>
     {
         public async Task<IReadOnlyList<Order>> Handle(Query query, CancellationToken ct)
         {
@@ -137,8 +137,7 @@ public static class ListSupervisionOrders
                 return (await orders.ListForPetitionAsync(stored.Id, ct)).Where(o => query.State is null || o.State == query.State).ToList();
             }
             query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
-            var viewer = (await accounts.OrganizationAsync(query.Actor.OrganizationId!.Value, ct))!;
-            return await orders.ListAsync(viewer.Path, query.State, MaxOrders, ct);
+            return await orders.ListAsync(await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct), query.State, MaxOrders, ct);
         }
     }
 }

@@ -31,6 +31,7 @@ public static class Refer
             var target = await accounts.OrganizationByCodeAsync(payload.Bureau!, ct);
             if (target is null || target.ParentId != context.Bureau.Id || target.Ref.Kind == OrganizationKind.Unit)
                 throw new RuleViolationException("not-subordinate-bureau", $"'{payload.Bureau}' is not a bureau directly under {context.Bureau.Name}.");
+            petition.RequireMayReceive(target.Ref);
             // The linked case starts under the policy of the bureau it is referred to.
             var linked = await store.CopyToBureauAsync(
                 context.PetitionId, target, context.Actor, context.Now, await rules.ForBureauAsync(target.Path, ct), context.Calendar, ct);

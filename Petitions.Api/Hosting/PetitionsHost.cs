@@ -32,6 +32,7 @@ public static partial class PetitionsHost
                 if (o.Provider == StorageProvider.Sqlite) Directory.CreateDirectory(dataDirectory);
             });
         builder.Services.AddPetitionsWorkflows(PersonalDataKeyFile.Resolve(configuration, builder.Environment, dataDirectory));
+        builder.Services.Configure<Petitions.Workflows.Materials.MaterialOptions>(configuration.GetSection("Materials"));
 
         var maxBodyBytes = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
@@ -115,11 +116,13 @@ public static partial class PetitionsHost
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
+        app.UseMaterialUploads();
 
         app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // the one document: another name is a plain 404 problem, not the package's text
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
+        app.MapMaterialEndpoints();
         app.MapActionEndpoints();
         app.MapSupervisionEndpoints();
         app.MapReportEndpoints();

@@ -99,9 +99,10 @@ public static class MaterialEndpoints
 /// </summary>
 public static class MaterialDownloads
 {
-    /// <summary>A PDF viewer refuses to open in a sandboxed document, so a PDF shown inline is not sandboxed; it still
-    /// may load nothing, and is served as application/pdf, which no browser renders as a page of this site.</summary>
-    private const string PdfPolicy = "default-src 'none'; frame-ancestors 'none'";
+    /// <summary>A browser's PDF viewer does not open in a sandboxed document and embeds the file as an object of its own
+    /// address, so a PDF shown inline is not sandboxed and may embed itself; it runs no script of this site and loads
+    /// nothing else, and it is served as application/pdf (its content said so), which no browser renders as a page.</summary>
+    private const string PdfPolicy = "default-src 'none'; object-src 'self'; frame-ancestors 'none'";
     private const string SandboxPolicy = "default-src 'none'; sandbox";
 
     public static IResult Send(HttpResponse response, GetMaterial.Response material, bool inline)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -112,7 +113,11 @@ public static class MaterialUploads
                 try
                 {
                     if (files.Count + refusals.Count >= maxFiles)
+                    {
+                        // One file too many, unless it is a form's file input left empty.
+                        if (string.IsNullOrEmpty(sentName) && await section.Body.ReadAsync(new byte[1], ct) == 0) continue;
                         throw new MaterialRefusedException(MaterialRefusal.TooMany, "files", $"At most {maxFiles} files at a time.");
+                    }
                     var staged = await staging.StageAsync(section.Body, sentName, upload.Petitioner, field, ct);
                     context.Response.RegisterForDisposeAsync(staged);
                     files.Add(new MaterialInput(kind, description, staged));
@@ -141,11 +146,18 @@ public static class MaterialUploads
 
     private static async Task<string> ReadFieldAsync(Stream body, string name, CancellationToken ct)
     {
-        var buffer = new byte[MaxFieldBytes + 1];
-        var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
-        if (length > MaxFieldBytes) throw new MaterialRefusedException(MaterialRefusal.Malformed, name, $"The field is longer than {MaxFieldBytes} bytes.");
-        var value = Encoding.UTF8.GetString(buffer, 0, length);
-        return value.Contains('\0') || name.Contains('\0') ? throw new BadHttpRequestException(NulCharacters.Refusal) : value;
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxFieldBytes + 1);
+        try
+        {
+            var length = await body.ReadAtLeastAsync(buffer.AsMemory(0, MaxFieldBytes + 1), MaxFieldBytes + 1, throwOnEndOfStream: false, ct);
+            if (length > MaxFieldBytes) throw new MaterialRefusedException(MaterialRefusal.Malformed, name, $"The field is longer than {MaxFieldBytes} bytes.");
+            var value = Encoding.UTF8.GetString(buffer, 0, length);
+            return value.Contains('\0') || name.Contains('\0') ? throw new MaterialRefusedException(MaterialRefusal.Malformed, name, NulCharacters.Refusal) : value;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static MaterialRefusedException Malformed(string message) => new(MaterialRefusal.Malformed, "body", message);

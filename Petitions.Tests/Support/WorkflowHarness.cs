@@ -24,8 +24,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public ManualClock Clock { get; }
     public TestDatabase Database { get; }
 
+    /// <param name="configure">Services or options a test changes (materials' limits).</param>
     public static async Task<WorkflowHarness> StartAsync(
-        TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null)
+        TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null, Action<IServiceCollection>? configure = null)
     {
         var clock = new ManualClock(now ?? ManualClock.Shanghai(2026, 11, 20));
         var services = new ServiceCollection()
@@ -39,6 +40,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         if (workflows is not null) services.AddSingleton(workflows);
         services.AddPetitionsWorkflows(keys ?? PersonalDataKeys.Generate());
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await TestData.SeedAsync(provider);
         return new WorkflowHarness(provider, clock, database);

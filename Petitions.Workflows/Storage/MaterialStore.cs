@@ -232,18 +232,17 @@ public sealed class MaterialStore(DbSession session, PetitionStore petitions, Ac
     public async Task<ProofOfServicePolicy> ProofOfServicePolicyAsync(long organizationId, CancellationToken ct)
     {
         var organization = await accounts.OrganizationAsync(organizationId, ct) ?? throw new InvalidOperationException($"No organization {organizationId}.");
-        var parts = organization.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var levels = Enumerable.Range(1, parts.Length).Select(n => $"/{string.Join('/', parts.Take(n))}/").ToList();
+        // Few organizations set it: all of them are read, and the nearest at or above this one is taken.
         var settings = await session.QueryAsync<(string Path, string Methods)>(
             """
             SELECT path             AS Path,
                    proof_of_service AS Methods
             FROM organizations
-            WHERE path IN @Levels
-              AND proof_of_service IS NOT NULL
+            WHERE proof_of_service IS NOT NULL
             """,
-            new { Levels = levels }, ct);
-        return settings.Count == 0 ? ProofOfServicePolicy.None : ProofOfServiceSetting.Read(settings.MaxBy(s => s.Path.Length).Methods);
+            null, ct);
+        var nearest = settings.Where(s => organization.Path.StartsWith(s.Path, StringComparison.Ordinal)).OrderByDescending(s => s.Path.Length).Select(s => s.Methods).FirstOrDefault();
+        return nearest is null ? ProofOfServicePolicy.None : ProofOfServiceSetting.Read(nearest);
     }
 
     public Task SetProofOfServiceAsync(long organizationId, IReadOnlyCollection<ServiceMethod> methods, CancellationToken ct) =>
@@ -261,11 +260,11 @@ public sealed class MaterialStore(DbSession session, PetitionStore petitions, Ac
                 SELECT issued_at
                 FROM notices
                 WHERE petition_id = @PetitionId
-                  AND kind IN @Replies
+                  AND kind IN ('handling-opinion', 'review-opinion', 'rereview-opinion')
                 ORDER BY id DESC
                 """,
                 "1"),
-            new { PetitionId = petitionId, Replies = new[] { NoticeKind.HandlingOpinion, NoticeKind.ReviewOpinion, NoticeKind.RereviewOpinion }.Select(Codes.Of).ToArray() },
+            new { PetitionId = petitionId },
             ct);
         var proofs = await session.QueryAsync<DateTimeOffset>(
             """

@@ -17,7 +17,8 @@ public static class ReencryptPersonalData
 {
     public sealed record Command(int BatchSize = 500) : IRequest<int>;
 
-    private sealed record PersonRow
+    /// <summary>A row's id and one encrypted value of it (an ID number, a material's file name).</summary>
+    private sealed record CipherRow
     {
         public long Id { get; init; }
         public string Cipher { get; init; } = "";
@@ -27,12 +28,6 @@ public static class ReencryptPersonalData
     {
         public string Scope { get; init; } = "";
         public string Key { get; init; } = "";
-        public string Cipher { get; init; } = "";
-    }
-
-    private sealed record NameRow
-    {
-        public long Id { get; init; }
         public string Cipher { get; init; } = "";
     }
 
@@ -51,66 +46,49 @@ public static class ReencryptPersonalData
 
     public sealed class Handler(Database database, PersonalDataProtector protector) : IRequestHandler<Command, int>
     {
-        public async Task<int> Handle(Command command, CancellationToken ct)
+        public async Task<int> Handle(Command command, CancellationToken ct) =>
+            await UntilDoneAsync(() => BatchAsync<CipherRow>(
+                """
+                SELECT id               AS Id,
+                       id_number_cipher AS Cipher
+                FROM petition_people
+                WHERE id_number_cipher IS NOT NULL
+                  AND id_number_cipher NOT LIKE @Current
+                ORDER BY id
+                """,
+                "UPDATE petition_people SET id_number_cipher = @Cipher WHERE id = @Id",
+                row => new { row.Id, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
+                command.BatchSize, ct))
+            + await UntilDoneAsync(() => BatchAsync<AnswerRow>(
+                """
+                SELECT scope           AS Scope,
+                       idempotency_key AS "Key",
+                       response_cipher AS Cipher
+                FROM idempotency_keys
+                WHERE response_cipher NOT LIKE @Current
+                ORDER BY scope, idempotency_key
+                """,
+                "UPDATE idempotency_keys SET response_cipher = @Cipher WHERE scope = @Scope AND idempotency_key = @Key",
+                row => new { row.Scope, row.Key, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
+                command.BatchSize, ct))
+            + await UntilDoneAsync(() => BatchAsync<CipherRow>(
+                """
+                SELECT id               AS Id,
+                       file_name_cipher AS Cipher
+                FROM materials
+                WHERE file_name_cipher NOT LIKE @Current
+                ORDER BY id
+                """,
+                "UPDATE materials SET file_name_cipher = @Cipher WHERE id = @Id",
+                row => new { row.Id, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
+                command.BatchSize, ct))
+            + await UntilDoneAsync(() => ChunkBatchAsync(Math.Min(command.BatchSize, ChunksPerBatch), ct));
+
+        /// <summary>Runs batches until one finds nothing left; returns how many values they re-encrypted.</summary>
+        private static async Task<int> UntilDoneAsync(Func<Task<int>> batch)
         {
             var total = 0;
-            int done;
-            do
-            {
-                done = await BatchAsync<PersonRow>(
-                    """
-                    SELECT id               AS Id,
-                           id_number_cipher AS Cipher
-                    FROM petition_people
-                    WHERE id_number_cipher IS NOT NULL
-                      AND id_number_cipher NOT LIKE @Current
-                    ORDER BY id
-                    """,
-                    "UPDATE petition_people SET id_number_cipher = @Cipher WHERE id = @Id",
-                    row => new { row.Id, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
-                    command.BatchSize, ct);
-                total += done;
-            }
-            while (done > 0);
-            do
-            {
-                done = await BatchAsync<AnswerRow>(
-                    """
-                    SELECT scope           AS Scope,
-                           idempotency_key AS "Key",
-                           response_cipher AS Cipher
-                    FROM idempotency_keys
-                    WHERE response_cipher NOT LIKE @Current
-                    ORDER BY scope, idempotency_key
-                    """,
-                    "UPDATE idempotency_keys SET response_cipher = @Cipher WHERE scope = @Scope AND idempotency_key = @Key",
-                    row => new { row.Scope, row.Key, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
-                    command.BatchSize, ct);
-                total += done;
-            }
-            while (done > 0);
-            do
-            {
-                done = await BatchAsync<NameRow>(
-                    """
-                    SELECT id               AS Id,
-                           file_name_cipher AS Cipher
-                    FROM materials
-                    WHERE file_name_cipher NOT LIKE @Current
-                    ORDER BY id
-                    """,
-                    "UPDATE materials SET file_name_cipher = @Cipher WHERE id = @Id",
-                    row => new { row.Id, Cipher = protector.Encrypt(protector.Decrypt(row.Cipher)) },
-                    command.BatchSize, ct);
-                total += done;
-            }
-            while (done > 0);
-            do
-            {
-                done = await ChunkBatchAsync(Math.Min(command.BatchSize, ChunksPerBatch), ct);
-                total += done;
-            }
-            while (done > 0);
+            for (var done = await batch(); done > 0; done = await batch()) total += done;
             return total;
         }
 

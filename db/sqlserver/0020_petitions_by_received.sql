@@ -1,3 +1,0 @@
--- The petition list sorts by the day of receipt, newest first, by default: an index walked in that order stops after
--- a page.
-CREATE INDEX ix_petitions_received ON petitions (received_at, id);

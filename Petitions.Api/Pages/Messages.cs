@@ -116,6 +116,7 @@ public static class Messages
         "accused-outside-bureau" => "所选单位不在本机关之下；检举控告本机关或其他机关的，应转送上一级机关。",
         "role-level" => "角色与机构层级不符：承办单位的用户只能是承办人，机关的用户不能是承办人。",
         "own-account" => "管理员不能停用或启用自己的账户。",
+        "search-words" => $"关键词最多{Petitions.Workflows.Features.Petitions.ListPetitions.MaxWords}个，以空格分开。",
         _ => null,
     };
 }

@@ -57,15 +57,6 @@ public abstract class PetitionSearchApiTests(StorageProvider provider, DatabaseS
         return new Four(a, b, c, d);
     }
 
-    private async Task<string> NewPetitionAsync(Action<Dictionary<string, object?>> change, string registrar = "reception")
-    {
-        var body = PetitionBody();
-        change(body);
-        var response = await RegisterAsync(await TokenAsync(registrar), body);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
-        return (await JsonAsync(response)).GetProperty("caseNumber").GetString()!;
-    }
-
     private async Task AcceptAsync(string caseNumber, string unit)
     {
         var response = await SendAsync(HttpMethod.Post, $"/api/petitions/{caseNumber}/actions/accept", await TokenAsync("office"), JsonContent.Create(new { unit }));

@@ -18,15 +18,6 @@ public abstract class WorkbenchApiTests(StorageProvider provider, DatabaseServer
     public sealed class OnSqlite(DatabaseServers servers) : WorkbenchApiTests(StorageProvider.Sqlite, servers);
     public sealed class OnPostgres(DatabaseServers servers) : WorkbenchApiTests(StorageProvider.Postgres, servers);
 
-    private async Task<string> NewPetitionAsync(Action<Dictionary<string, object?>>? change = null, string registrar = "reception")
-    {
-        var body = PetitionBody();
-        change?.Invoke(body);
-        var response = await RegisterAsync(await TokenAsync(registrar), body);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
-        return (await JsonAsync(response)).GetProperty("caseNumber").GetString()!;
-    }
-
     private async Task<JsonElement> PostAsync(string path, string user, object body)
     {
         var response = await SendAsync(HttpMethod.Post, path, await TokenAsync(user), JsonContent.Create(body));

@@ -11,15 +11,6 @@ namespace Petitions.Tests.Browser;
 /// waiting for the unit's answer and opens the orders page. In both languages, with screenshots.</summary>
 public sealed class WorkdayJourneyTests(DatabaseServers servers, BrowserServer browsers) : ApiTest(StorageProvider.Sqlite, servers)
 {
-    private async Task<string> NewPetitionAsync(Action<Dictionary<string, object?>>? change = null)
-    {
-        var body = PetitionBody();
-        change?.Invoke(body);
-        var response = await RegisterAsync(await TokenAsync("reception"), body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await JsonAsync(response)).GetProperty("caseNumber").GetString()!;
-    }
-
     private static ILocator Rows(IPage page) => page.Locator("table.cases tbody tr");
 
     [Theory]

@@ -171,7 +171,8 @@ public static partial class PetitionsHost
     /// Standard headers on every answer: no MIME sniffing, no framing, no referrer, a same-origin content policy (the
     /// printable notices use an inline stylesheet), and no caching of answers that may hold personal data. Set as the
     /// answer starts, after everything else: the exception handler clears the headers of the answer it replaces, and
-    /// antiforgery sets weaker ones of its own.
+    /// antiforgery sets weaker ones of its own. A content policy an endpoint set itself stands (the API reference allows
+    /// its nonced scripts).
     /// </summary>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
@@ -181,7 +182,8 @@ public static partial class PetitionsHost
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
             headers.CacheControl = "no-store";
             return Task.CompletedTask;
         }, context.Response);

@@ -126,6 +126,7 @@ public static class Messages
         "material-withdrawn" => "该材料已撤回。",
         "withdrawal-reason" => "撤回材料须写明原因。",
         "proof-of-service-required" => "按本机关规定，以此方式送达须先上传签收的送达回证。",
+        "search-words" => $"关键词最多{Petitions.Workflows.Features.Petitions.ListPetitions.MaxWords}个，以空格分开。",
         _ => null,
     };
 }

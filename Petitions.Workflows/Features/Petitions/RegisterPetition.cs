@@ -131,15 +131,7 @@ public static partial class RegisterPetition
         private static void PersonRules(InlineValidator<PersonInput> person, Func<DateOnly> today)
         {
             person.RuleFor(p => p.Name).NotEmpty().MaximumLength(100);
-            person.RuleFor(p => p.IdNumber).Custom((value, context) =>
-            {
-                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
-                    {
-                        ErrorCode = "id-number",
-                        CustomState = error, // one of IdNumber.Problems, for the pages' words
-                    });
-            });
+            person.RuleFor(p => p.IdNumber).IsIdNumber(today);
             person.RuleFor(p => p.Phone).IsPhoneNumber();
         }
     }

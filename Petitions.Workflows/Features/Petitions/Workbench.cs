@@ -92,7 +92,7 @@ public static class Workbench
             {
                 orderCounts = await session.QuerySingleOrDefaultAsync<OrderCounts>(
                     $"""
-                    SELECT COUNT(*)                                               AS Open,
+                    SELECT COUNT(*)                                               AS Unclosed,
                            COALESCE(SUM(CASE WHEN o.state = 'issued' THEN 1 ELSE 0 END), 0) AS Issued
                     FROM supervision_orders o
                     JOIN petitions p ON p.id = o.petition_id
@@ -118,7 +118,7 @@ public static class Workbench
                       AND c.state IN ('running', 'overdue')
                     """,
                     reach.With(new { Today = today }), ct);
-                boards = new BoardTotals(clocks!.Overdue, clocks.NearDue, orderCounts!.Open);
+                boards = new BoardTotals(clocks!.Overdue, clocks.NearDue, orderCounts!.Unclosed);
             }
             return new Result(queues, dueSoon, awaiting, boards);
         }
@@ -135,7 +135,7 @@ public static class Workbench
 
     private sealed class OrderCounts
     {
-        public long Open { get; init; }
+        public long Unclosed { get; init; } // OPEN is a keyword of SQL Server's
         public long Issued { get; init; }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Petitions.Domain;
 using Petitions.Workflows.Features.Deadlines;
+using Petitions.Workflows.Materials;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -53,6 +54,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<SecurityStamps>();
+        services.AddScoped<MaterialStore>();
+        services.AddSingleton<MaterialStaging>();
+        services.AddOptions<MaterialOptions>().Validate(o => { o.Check(); return true; });
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

@@ -40,6 +40,19 @@ public static class ValidationRules
     private static bool IsWithinDateRange(DateOnly date) => date >= EarliestDate && date <= LatestDate;
 
     private static readonly string DateRangeMessage = $"A date from {EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd}.";
+
+    /// <summary>A mainland resident ID number (GB 11643), when one is given; the failure carries the problem (one of
+    /// <see cref="IdNumber.Problems"/>) for the pages' words.</summary>
+    public static IRuleBuilderOptionsConditions<T, string?> IsIdNumber<T>(this IRuleBuilder<T, string?> rule, Func<DateOnly> today) =>
+        rule.Custom((value, context) =>
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
+                context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
+                {
+                    ErrorCode = "id-number",
+                    CustomState = error,
+                });
+        });
 }
 
 /// <summary>A code field's allowed codes, readable from the validator so the API document lists them as an enum.</summary>

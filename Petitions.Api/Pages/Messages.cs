@@ -126,6 +126,17 @@ public static class Messages
         "accused-outside-bureau" => "所选单位不在本机关之下；检举控告本机关或其他机关的，应转送上一级机关。",
         "role-level" => "角色与机构层级不符：承办单位的用户只能是承办人，机关的用户不能是承办人。",
         "own-account" => "管理员不能停用或启用自己的账户。",
+        "material-empty" => "文件是空的。",
+        "material-too-large" => "文件超过了大小上限。",
+        "material-type" => "文件类型不在允许范围内（按文件内容判断）：请上传PDF、JPEG、PNG、TIFF、HEIC图片，Word、Excel、OFD文档或MP3、AMR、M4A、WAV录音。",
+        "material-count" => "一次上传的文件数量超过了上限。",
+        "multipart" => "上传的内容不完整，请重新选择文件后再提交。",
+        "materials-limit" => "此件的材料总量已达上限。",
+        "material-duplicate" => "同一文件已作为此件的材料上传过。",
+        "material-withdrawn" => "该材料已撤回。",
+        "withdrawal-reason" => "撤回材料须写明原因。",
+        "proof-of-service-required" => "按本机关规定，以此方式送达须先上传签收的送达回证。",
+        "search-words" => $"关键词最多{Petitions.Workflows.Features.Petitions.ListPetitions.MaxWords}个，以空格分开。",
         _ => null,
     };
 }

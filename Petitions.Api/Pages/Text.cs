@@ -82,6 +82,8 @@ public static class Text
         "overdue" => T("超期", "Overdue"),
         "supervision-order" => T("督办", "Supervision order"),
         "supervision-response" => T("督办回复", "Supervision answered"),
+        "attach-material" => T("添加材料", "Material attached"),
+        "withdraw-material" => T("撤回材料", "Material withdrawn"),
         _ => code,
     };
 

@@ -4,6 +4,7 @@ using FluentValidation.Results;
 using MediatR;
 using Microsoft.Extensions.Logging;
 using Petitions.Domain;
+using Petitions.Workflows.Materials;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -50,6 +51,10 @@ public static partial class RegisterPetition
 
         /// <summary>The bureau an online submission is addressed to (its code); staff register at their own bureau.</summary>
         public string? Bureau { get; init; }
+
+        /// <summary>Files sent with the registration, checked and sealed at the door; attached in its transaction. Not part
+        /// of a JSON body (files come as multipart), so an idempotent JSON registration never carries any.</summary>
+        [JsonIgnore] public IReadOnlyList<MaterialInput> Files { get; init; } = [];
 
         [JsonIgnore] public Actor Actor { get; init; } = Actor.Public;
         [JsonIgnore] public string? IdempotencyKey { get; init; }
@@ -135,15 +140,7 @@ public static partial class RegisterPetition
         private static void PersonRules(InlineValidator<PersonInput> person, Func<DateOnly> today)
         {
             person.RuleFor(p => p.Name).NotEmpty().MaximumLength(100);
-            person.RuleFor(p => p.IdNumber).Custom((value, context) =>
-            {
-                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
-                    {
-                        ErrorCode = "id-number",
-                        CustomState = error, // one of IdNumber.Problems, for the pages' words
-                    });
-            });
+            person.RuleFor(p => p.IdNumber).IsIdNumber(today);
             person.RuleFor(p => p.Phone).IsPhoneNumber();
         }
     }
@@ -154,6 +151,7 @@ public static partial class RegisterPetition
         WorkflowCatalog workflows,
         PersonalDataProtector protector,
         DeadlineRules rules,
+        MaterialStore materials,
         TimeProvider time,
         ILogger<Handler> log) : IRequestHandler<Command, Response>
     {
@@ -193,13 +191,16 @@ public static partial class RegisterPetition
             var (policyId, policy) = await rules.ForBureauAsync(bureau.Path, ct);
             var calendar = await rules.CalendarAsync(ct);
 
+            var contents = await materials.StoreContentsAsync(command.Files, ct);
+
             // From here to the commit, the bureau's counter row is locked: nothing slow below this line.
             var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
             var petition = Petition.Register(intake, caseNumber, bureau.Id, bureau.Path, involvedUnit, accusedUnitToConfirm, now, policy, calendar);
             var queryCode = QueryCode.New();
             var firstPetition = !duplicates.Any(d => d.Similarity >= MatterSimilarity.SameMatter);
-            await store.InsertRegisteredAsync(
+            var petitionId = await store.InsertRegisteredAsync(
                 petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, policyId, firstPetition, command.Actor, now, ct);
+            await materials.AttachAsync(petitionId, petition.Stage, contents, command.Actor, now, ct);
 
             LogRegistered(caseNumber, intake.Channel);
             // Staff register at their own bureau, so its subtree is within their reach; the public learns nothing of

@@ -79,7 +79,7 @@ public static class ReportCases
             string[] where = query.After is null
                 ? [reach.Condition, scope.PetitionsFilter, condition]
                 : [reach.Condition, scope.PetitionsFilter, condition, "p.id < @AfterId"];
-            return await ListPetitions.PageAsync(session, where, reach.With(parameters), query.Limit ?? 50, ct);
+            return await ListPetitions.PageAsync(session, where, reach.With(parameters), query.Limit ?? 50, today, ct);
         }
     }
 }

@@ -53,7 +53,8 @@ public abstract class WorkbenchApiTests(StorageProvider provider, DatabaseServer
         await TestData.SeedAsync(Api.Services);
         var registered = await NewPetitionAsync(); // intake due 2026-12-07
         var late = await NewPetitionAsync(body => body["receivedAt"] = "2026-11-01T09:00:00+08:00"); // intake due 2026-11-16: red now
-        var handled = await NewPetitionAsync();
+        // Another matter of the same person: the same one still in intake would be refused as a repeat at acceptance.
+        var handled = await NewPetitionAsync(body => body["subject"] = "户籍迁移办理缓慢");
         await PostAsync($"/api/petitions/{handled}/actions/accept", "office", new { unit = "330799-01" });
         await NewPetitionAsync(registrar: "reception2"); // the county next door: never counted here
 
@@ -94,7 +95,7 @@ public abstract class WorkbenchApiTests(StorageProvider provider, DatabaseServer
     public async Task A_handler_reads_the_orders_of_their_own_unit_only()
     {
         var ours = await NewPetitionAsync();
-        var theirs = await NewPetitionAsync();
+        var theirs = await NewPetitionAsync(body => body["subject"] = "户籍迁移办理缓慢"); // another matter: not a repeat
         await PostAsync($"/api/petitions/{ours}/actions/accept", "office", new { unit = "330799-01" });
         await PostAsync($"/api/petitions/{theirs}/actions/accept", "office", new { unit = "330799-02" });
         var ourOrder = await PostAsync("/api/supervision/orders", "supervisor", new { caseNumber = ours, problem = "进度缓慢", requirement = "三日内报告" });

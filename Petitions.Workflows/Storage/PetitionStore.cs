@@ -739,7 +739,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     public Task AddOpinionVersionAsync(long petitionId, ReviewLevel level, Opinion opinion, DateTimeOffset at, Actor actor, string? decision, CancellationToken ct) =>
         session.ExecuteAsync(
             """
-            INSERT INTO opinion_versions (petition_id, level, outcome, text, submitted_at, submitted_by, decision, decided_at, decided_by)
+            INSERT INTO opinion_versions (petition_id, level, outcome, body, submitted_at, submitted_by, decision, decided_at, decided_by)
             VALUES (@PetitionId, @Level, @Outcome, @Text, @At, @UserId, @Decision, @DecidedAt, @DecidedBy)
             """,
             new

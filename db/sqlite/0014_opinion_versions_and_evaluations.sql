@@ -8,7 +8,7 @@ CREATE TABLE opinion_versions (
     petition_id  bigint        NOT NULL REFERENCES petitions (id),
     level        varchar(16)   NOT NULL,
     outcome      varchar(32)   NOT NULL,
-    text         text          NOT NULL,
+    body         text          NOT NULL,
     submitted_at text          NOT NULL,
     submitted_by bigint        NULL REFERENCES users (id),
     decision     varchar(16)   NULL,
@@ -33,7 +33,7 @@ CREATE TABLE evaluations (
 );
 
 -- The opinion each petition holds is its one known version: awaiting review, returned (back in handling), or issued.
-INSERT INTO opinion_versions (petition_id, level, outcome, text, submitted_at, decision)
+INSERT INTO opinion_versions (petition_id, level, outcome, body, submitted_at, decision)
 SELECT p.id,
        p.review_level,
        p.opinion_outcome,

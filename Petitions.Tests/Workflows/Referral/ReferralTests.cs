@@ -128,6 +128,23 @@ public abstract class ReferralTests(StorageProvider provider, DatabaseServers se
     }
 
     [Fact]
+    public async Task A_referral_ended_at_triage_reports_the_triage_decision_back()
+    {
+        var journey = new Journey(Harness);
+        var (referring, referred) = await journey.ReferAsync("出租车拒载投诉");
+        await journey.DoAsync(referred, "decline", "office");
+
+        Assert.Contains("report-back", await OfferedAsync(referred, "office"));
+        await journey.DoAsync(referred, "report-back", "office", new { report = "不属于本机关职权范围，已告知信访人。" });
+
+        var city = await journey.StateAsync(referring);
+        Assert.Equal((Stage.Closed, (Opinion?)null), (city.Stage, city.Opinion)); // no opinion was given: none is carried over
+        var reported = (await Harness.SendAsync(new GetPetition.Query(referring, await journey.ActorAsync("city")))).Timeline.Last();
+        Assert.Equal("referral-reported", reported.Action);
+        Assert.StartsWith($"← {referred}: decline: ", reported.Comment, StringComparison.Ordinal); // the county's triage decision
+    }
+
+    [Fact]
     public async Task A_referred_accusation_is_kept_from_the_unit_it_accuses()
     {
         var journey = new Journey(Harness);

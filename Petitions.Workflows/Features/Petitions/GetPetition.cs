@@ -258,7 +258,7 @@ public static class GetPetition
                 """
                 SELECT v.level          AS Level,
                        v.outcome        AS Outcome,
-                       v.text           AS Text,
+                       v.body           AS Text,
                        v.submitted_at   AS SubmittedAt,
                        s.display_name   AS SubmittedBy,
                        v.decision       AS Decision,

@@ -8,7 +8,7 @@ namespace Petitions.Workflows.Features.Triage;
 /// <summary>The office accepts the petition (受理) and assigns a handling unit; the 60-day clock starts.</summary>
 public static class Accept
 {
-    public sealed record Payload(string? Unit, string? Comment);
+    public sealed record Payload([Chooses(OrganizationChoice.HandlingUnit)] string? Unit, string? Comment);
 
     public sealed class Validator : AbstractValidator<Payload>
     {

@@ -10,7 +10,8 @@ namespace Petitions.Workflows.Features.Petitions;
 /// <summary>
 /// Staff read a petition: the record, its people, its clocks and its timeline. The whole ID number shows only to the
 /// desk and the office, the whole phone and address also to the handling unit; others see them masked. Every view
-/// that shows any of them whole is written to the audit log with the fields it showed.
+/// that shows any of them whole is written to the audit log with the fields it showed. Where it stands: the
+/// organization deciding it now, the unit it is assigned to and the leader in charge (包案), when there are.
 /// </summary>
 public static class GetPetition
 {
@@ -65,7 +66,11 @@ public static class GetPetition
         IReadOnlyList<EventView> Timeline,
         int Version,
         AccusedUnitView? AccusedUnit,
-        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates);
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates,
+        bool FirstPetition,
+        OrganizationView HandlingOrganization,
+        OrganizationView? AssignedUnit,
+        string? LeaderInCharge);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -105,6 +110,12 @@ public static class GetPetition
             public string? InvolvedUnitCode { get; init; }
             public string? InvolvedUnitName { get; init; }
             public int Version { get; init; }
+            public bool FirstPetition { get; init; }
+            public string HandlingCode { get; init; } = "";
+            public string HandlingName { get; init; } = "";
+            public string? AssignedUnitCode { get; init; }
+            public string? AssignedUnitName { get; init; }
+            public string? LeaderInCharge { get; init; }
         }
 
         private sealed record PersonRow(string Role, string Name, string? IdNumberCipher, string? Phone, string? Address);
@@ -131,10 +142,19 @@ public static class GetPetition
                        b.path             AS BureauPath,
                        iu.code            AS InvolvedUnitCode,
                        iu.name            AS InvolvedUnitName,
-                       p.version          AS Version
+                       p.version          AS Version,
+                       p.first_petition   AS FirstPetition,
+                       h.code             AS HandlingCode,
+                       h.name             AS HandlingName,
+                       au.code            AS AssignedUnitCode,
+                       au.name            AS AssignedUnitName,
+                       lc.display_name    AS LeaderInCharge
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id
+                JOIN organizations h ON h.id = p.handling_org_id
                 LEFT JOIN organizations iu ON iu.id = p.involved_unit_id
+                LEFT JOIN organizations au ON au.id = p.assigned_unit_id
+                LEFT JOIN users lc ON lc.id = p.leader_in_charge_id
                 WHERE p.id = @Id
                 """,
                 new { stored.Id }, ct))!;
@@ -197,7 +217,11 @@ public static class GetPetition
                 new BureauView(petition.BureauCode, petition.BureauName),
                 views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version,
                 await AccusedUnitAsync(petition, stored.Petition, ct),
-                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people[0], ct) : []);
+                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people[0], ct) : [],
+                petition.FirstPetition,
+                new OrganizationView(petition.HandlingCode, petition.HandlingName),
+                petition.AssignedUnitCode is null ? null : new OrganizationView(petition.AssignedUnitCode, petition.AssignedUnitName!),
+                petition.LeaderInCharge);
         }
 
         private async Task<AccusedUnitView?> AccusedUnitAsync(PetitionRow row, Petition petition, CancellationToken ct)

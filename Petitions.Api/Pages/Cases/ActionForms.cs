@@ -123,10 +123,20 @@ public static partial class ActionForms
             "confirm-accused-unit" when head == "—" => Text.T("不涉及本局单位", "None of ours"),
             "request-extension" or "approve-extension" when ExtensionDays().Match(head) is { Success: true } days =>
                 Text.T($"延长{days.Groups[1].Value}天", $"{days.Groups[1].Value} more days"),
-            _ => new[] { "outcome", "procedure", "method", "satisfaction" }.SelectMany(f => Choices(action, f)).FirstOrDefault(c => c.Item1 == head).Item2,
+            _ => RecordedChoice(action) is { } field ? Choices(action, field).FirstOrDefault(c => c.Item1 == head).Item2 : null,
         };
         return words is null ? note : rest is null ? words : words + Text.T("：", ": ") + rest;
     }
+
+    /// <summary>The field whose code an action records at the head of its note.</summary>
+    private static string? RecordedChoice(string action) => action switch
+    {
+        "submit-opinion" or "submit-review-opinion" or "submit-rereview-opinion" => "outcome",
+        "divert" => "procedure",
+        "record-service" => "method",
+        "record-return-visit" => "satisfaction",
+        _ => null,
+    };
 
     /// <summary>How an extension's days are recorded: "+30 d".</summary>
     [GeneratedRegex(@"^\+(\d+) d$")]

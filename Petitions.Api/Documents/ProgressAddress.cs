@@ -9,7 +9,7 @@ public sealed class PublicSiteOptions
     public string? BaseUrl { get; set; }
 
     /// <summary>An absolute http(s) address without query or fragment, or none at all.</summary>
-    public bool IsValid => BaseUrl is null
+    public bool IsValid => string.IsNullOrEmpty(BaseUrl)
         || Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Query == "" && uri.Fragment == "" && uri.UserInfo == "";
 }
 

@@ -68,8 +68,9 @@ public sealed partial class CasePageTests(DatabaseServers servers) : ApiTest(Sto
         var office = await TokenAsync("office");
         Assert.Equal(["330799-02", "330799-03"], await ChoicesAsync(office, caseNumber, "accept", "unit"));
         await SignInAsync("office");
-        var page = await Browser.GetStringAsync($"/cases/{caseNumber}", Ct);
-        Assert.DoesNotContain("<option value=\"城关派出所\">", page, StringComparison.Ordinal);
+        var offered = Regex.Match(await Browser.GetStringAsync($"/cases/{caseNumber}", Ct), "<datalist id=\"accept-unit-options\">(.*?)</datalist>", RegexOptions.Singleline);
+        Assert.Contains("<option value=\"刑事侦查大队\">", offered.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("城关派出所", offered.Value, StringComparison.Ordinal);
 
         var byName = await PostActionAsync(caseNumber, "accept", new() { ["unit"] = "城关派出所" });
         Assert.Contains("城关派出所", FieldError(await byName.Content.ReadAsStringAsync(Ct), "accept-unit"), StringComparison.Ordinal);
@@ -84,6 +85,7 @@ public sealed partial class CasePageTests(DatabaseServers servers) : ApiTest(Sto
     [Fact]
     public async Task The_city_refers_to_a_county_chosen_by_name_and_the_office_states_that_no_unit_of_ours_is_accused()
     {
+        await TestData.SeedAsync(Api.Services); // the city's office, and the neighbouring county
         var referred = await RegisterAsync(user: "city");
         Assert.Equal([TestData.OtherCountyCode, "330799"], await ChoicesAsync(await TokenAsync("city"), referred, "refer", "bureau"));
         await SignInAsync("city");
@@ -107,6 +109,7 @@ public sealed partial class CasePageTests(DatabaseServers servers) : ApiTest(Sto
     [Fact]
     public async Task Another_countys_case_is_not_found()
     {
+        await TestData.SeedAsync(Api.Services); // the neighbouring county and its desk
         var theirs = await RegisterAsync(user: "reception2");
         await SignInAsync("office");
 
@@ -139,6 +142,7 @@ public sealed partial class CasePageTests(DatabaseServers servers) : ApiTest(Sto
     [Fact]
     public async Task A_chinese_case_page_says_every_code_in_words_and_names_every_actor()
     {
+        await TestData.SeedAsync(Api.Services); // the city's office decides the review
         var (caseNumber, diverted) = await LongLifeAsync();
         await SignInAsync("office");
 

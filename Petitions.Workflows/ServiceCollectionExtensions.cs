@@ -41,13 +41,14 @@ public static class ServiceCollectionExtensions
         }
         // Validators build their rules in the constructor, which is costly: they are stateless singletons.
         services.AddValidatorsFromAssembly(typeof(ServiceCollectionExtensions).Assembly, ServiceLifetime.Singleton);
-        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
+        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition, PetitionWorkflowV2.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddScoped<DbSession>();
         services.AddScoped<PetitionStore>();
+        services.AddScoped<WorkflowRuntime>();
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();

@@ -59,7 +59,8 @@ public static class MaterialEndpoints
             .WithName("SetProofOfService")
             .WithSummary("The service methods recorded only once the signed proof of service is attached, for an organization and those below it (admin).");
 
-        // The same address as the JSON submission: routing picks this one for a multipart body.
+        // The same address as the JSON submission: routing picks this one for a multipart body; for a body of no type
+        // the JSON one goes first (its 415), where both would otherwise match.
         app.MapPost("/api/public/petitions", async (HttpContext http, IOptions<JsonOptions> json, IMediator mediator, CancellationToken ct) =>
             {
                 var form = MaterialForm.Of(http)!;
@@ -71,6 +72,7 @@ public static class MaterialEndpoints
             })
             .AllowAnonymous()
             .Accepts<RegisterPetition.Command>("multipart/form-data")
+            .WithOrder(1)
             .WithMetadata(new MaterialUploadAttribute { Petitioner = true })
             .RequireRateLimiting(RateLimits.Submissions)
             .WithName("SubmitPetitionOnlineWithMaterials")

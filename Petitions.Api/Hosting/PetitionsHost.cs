@@ -88,7 +88,8 @@ public static partial class PetitionsHost
         {
             o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
-            o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
+            o.Conventions.AuthorizePage("/Supervision/Index", PagesAuthorization.Supervision);
+            o.Conventions.AuthorizePage("/Supervision/Orders", PagesAuthorization.SupervisionOrders);
             o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
             o.Conventions.AllowAnonymousToFolder("/Public");

@@ -30,7 +30,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Not allowed", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
-            RuleViolationException e => WithRule(Problem(StatusCodes.Status409Conflict, "Refused by a rule", e.Message), e.Rule),
+            RuleViolationException e => WithRule(Problem(StatusCodes.Status409Conflict, "Refused by a rule", e.Message), e),
             Petitions.Workflows.Materials.MaterialRefusedException e => Refused(e),
             ConcurrencyConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
             IdempotencyKeyReusedException e => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message),
@@ -76,9 +76,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
 
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 
-    private static ProblemDetails WithRule(ProblemDetails problem, string rule)
+    /// <summary>The rule's code, and the petition it is about when it names one (the earlier case of a repeat).</summary>
+    private static ProblemDetails WithRule(ProblemDetails problem, RuleViolationException violation)
     {
-        problem.Extensions["rule"] = rule;
+        problem.Extensions["rule"] = violation.Rule;
+        if (violation.RelatedCaseNumber is { } related) problem.Extensions["relatedCaseNumber"] = related;
         return problem;
     }
 

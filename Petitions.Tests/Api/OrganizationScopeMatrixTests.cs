@@ -98,7 +98,14 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
     /// <summary>A request of a list, whose answer must carry nothing from outside.</summary>
     private static readonly Dictionary<string, string[]> Lists = new()
     {
-        ["/api/petitions/"] = ["/api/petitions", "/api/petitions?stage=registered", "/api/petitions?category=complaint"],
+        ["/api/petitions/"] =
+        [
+            "/api/petitions", "/api/petitions?stage=registered", "/api/petitions?category=complaint",
+            // The other counties' petitions are the same person's on the same matter: a search by any of it finds none.
+            "/api/petitions?text=噪音", $"/api/petitions?name={TestData.PetitionerName}", $"/api/petitions?phone={TestData.PetitionerPhone}",
+            $"/api/petitions?idNumber={TestData.IdNumber}", "/api/petitions?due=next-7-days&sort=due", "/api/petitions?sort=unit",
+        ],
+        ["/api/workbench"] = ["/api/workbench"],
         ["/api/audit"] = ["/api/audit", "/api/audit?user=b-office", "/api/audit?limit=500"],
         ["/api/admin/accounts"] = ["/api/admin/accounts"],
         ["/api/admin/policies"] = ["/api/admin/policies"],
@@ -265,8 +272,11 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
             }
             var notice = await browser.GetAsync($"/cases/{outside.NoticeCase}/notices/{outside.NoticeId}", Ct);
             Assert.True(notice.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{user}: notice → {(int)notice.StatusCode}");
-            var list = await browser.GetStringAsync("/cases", Ct);
-            Assert.DoesNotContain(outside.Markers, list.Contains);
+            foreach (var path in new[] { "/", "/cases", $"/cases?idNumber={TestData.IdNumber}", "/cases?sort=due" })
+            {
+                var list = await browser.GetStringAsync(path, Ct);
+                Assert.DoesNotContain(outside.Markers, list.Contains);
+            }
         }
     }
 

@@ -6,9 +6,9 @@ using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
-// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,materials
+// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
 //     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --rounds 5]
-string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "materials"];
+string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "search", "materials"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)
 {
@@ -91,6 +91,11 @@ await using (var databases = new BenchDatabases())
             Progress(provider, $"staff pages over {pagePetitions:N0} petitions");
             r.Pages = await new PagesBench(pagePetitions).RunAsync(provider, await NewDatabase());
         }
+        if (suites.Contains("search"))
+        {
+            Progress(provider, $"petition search and workbench over {pagePetitions:N0} petitions");
+            r.Search = await new SearchBench(pagePetitions).RunAsync(provider, await NewDatabase());
+        }
         if (suites.Contains("materials"))
         {
             Progress(provider, $"materials: {MaterialBench.FileBytes / 1e6:F0} MB up and down, {rounds} rounds; a {MaterialBench.LargeFileBytes / 1e6:F0} MB upload's memory");
@@ -104,6 +109,7 @@ Console.WriteLine();
 Table(results, petitions, due, workers);
 if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
 if (results.Any(r => r.Pages is not null)) PagesTable(results);
+if (results.Any(r => r.Search is not null)) SearchTable(results);
 if (results.Any(r => r.Materials is not null)) MaterialsTable(results);
 return 0;
 
@@ -175,6 +181,20 @@ static void PagesTable(List<Results> results)
     Console.WriteLine();
 }
 
+static void SearchTable(List<Results> results)
+{
+    var measured = results.Where(r => r.Search is not null).ToList();
+    Console.WriteLine($"Petition search and workbench over {measured[0].Search!.Petitions:N0} petitions (whole HTML page with the total, signed in with a cookie; median / slowest of 30 in a row):");
+    Console.WriteLine();
+    Console.WriteLine($"| page | user | {string.Join(" | ", measured.Select(r => Codes.Of(r.Provider)))} |");
+    Console.WriteLine($"|---|---|{string.Concat(measured.Select(_ => "---:|"))}");
+    var first = measured[0].Search!.Pages;
+    for (var i = 0; i < first.Count; i++)
+        Console.WriteLine($"| `{first[i].Path}` | {first[i].User} | {string.Join(" | ", measured.Select(r => $"{Ms(r.Search!.Pages[i].P50)} / {Ms(r.Search.Pages[i].Slowest)}"))} |");
+    Console.WriteLine($"| **median of the searches' medians** (target ≤ 200 ms) | | {string.Join(" | ", measured.Select(r => $"**{Ms(r.Search!.Median)}**"))} |");
+    Console.WriteLine();
+}
+
 static void MaterialsTable(List<Results> results)
 {
     var measured = results.Where(r => r.Materials is not null).ToList();
@@ -229,5 +249,6 @@ internal sealed class Results(StorageProvider provider)
     public ReportBench.Figures? Report { get; set; }
     public HangfirePeerBench.Figures? Peer { get; set; }
     public PagesBench.Figures? Pages { get; set; }
+    public SearchBench.Figures? Search { get; set; }
     public MaterialBench.Figures? Materials { get; set; }
 }

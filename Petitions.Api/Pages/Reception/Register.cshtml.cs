@@ -46,6 +46,7 @@ public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageM
 
         /// <summary>The day the petition was received, when not today (the API's <c>receivedAt</c>, as a day).</summary>
         public DateOnly? ReceivedAt { get; set; }
+        public string? ReceivingLeader { get; set; }
     }
 
     [BindProperty] public RegistrationForm Input { get; set; } = new();
@@ -126,6 +127,7 @@ public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageM
         InvolvedUnitCode = Input.InvolvedUnitCode,
         InvolvedOfficer = Input.InvolvedOfficer,
         ReceivedAt = ReceivedAt(),
+        ReceivingLeader = string.IsNullOrWhiteSpace(Input.ReceivingLeader) ? null : Input.ReceivingLeader.Trim(),
         Files = MaterialForm.FilesOf(HttpContext),
         Actor = User.Actor(),
     };

@@ -8,8 +8,9 @@ namespace Petitions.Workflows.Features.Service;
 /// <summary>
 /// The written reply reached the petitioner (送达), on a date and by a method; the proof of service is issued. A first
 /// reply opens the 30-day review window and the return-visit clock; a review opinion opens the re-review window; a
-/// re-review opinion makes the petition final. Where the serving organization's policy asks for it, a method of service
-/// is recorded only once the signed proof of service is attached.
+/// re-review opinion makes the petition final. Service is dated no earlier than the reply was issued and not in the
+/// future; the windows count from it. Where the serving organization's policy asks for it, a method of service is
+/// recorded only once the signed proof of service is attached.
 /// </summary>
 public static class RecordService
 {
@@ -40,7 +41,8 @@ public static class RecordService
                     ["servedOn"] = payload.ServedOn.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     ["method"] = payload.Method!,
                     ["document"] = Codes.Of(petition.Level),
-                });
+                },
+                OccurredOn: payload.ServedOn.Value);
         }
     }
 }

@@ -46,7 +46,7 @@ public static class NoticeDocument
     public static string Render(GetNotice.Response notice)
     {
         var d = notice.Details;
-        string V(string key) => Html.Encode(d.GetValueOrDefault(key) ?? "");
+        string V(string key) => Html.Encode(ChineseDate(d.GetValueOrDefault(key) ?? ""));
         string W(string key) => Html.Encode(Words.GetValueOrDefault(d.GetValueOrDefault(key) ?? "") ?? d.GetValueOrDefault(key) ?? "");
         string Due(string clock) => V($"due:{clock}") + (d.ContainsKey($"provisional:{clock}") ? Provisional : "");
         var subject = Html.Encode(notice.Subject);
@@ -94,13 +94,23 @@ public static class NoticeDocument
         return Page(title, notice.CaseNumber, notice.Petitioner, body, V("bureau"), ShanghaiTime.DateOf(notice.IssuedAt));
     }
 
-    /// <summary>The registration receipt: the case number and query code, and how to follow the petition.</summary>
-    public static string Receipt(GetReceipt.Response receipt, DateOnly printedOn)
+    /// <summary>A date the notice's details keep as yyyy-MM-dd, as the notice writes every date; other values as they are.</summary>
+    private static string ChineseDate(string value) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? Chinese(date) : value;
+
+    private static string Chinese(DateOnly date) => date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+
+    /// <summary>The registration receipt: the case number and query code, and how to follow the petition: the public
+    /// progress address and its QR code, when <paramref name="progressAddress"/> is known (it never holds the query code).</summary>
+    public static string Receipt(GetReceipt.Response receipt, DateOnly printedOn, string? progressAddress)
     {
         var body =
-            $"<p>您于{receipt.ReceivedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}提出的“{Html.Encode(receipt.Subject)}”信访事项，本机关已登记。</p>" +
+            $"<p>您于{Chinese(receipt.ReceivedOn)}提出的“{Html.Encode(receipt.Subject)}”信访事项，本机关已登记。</p>" +
             $"<table><tr><th>信访编号</th><td>{Html.Encode(receipt.CaseNumber)}</td></tr><tr><th>查询码</th><td class=\"code\">{Html.Encode(receipt.QueryCode)}</td></tr></table>" +
-            $"<p>本机关将于{receipt.IntakeDueOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}前告知您是否受理。凭信访编号和查询码，可在网上查询办理进展并评价办理结果。</p>" +
+            $"<p>本机关将于{Chinese(receipt.IntakeDueOn)}前告知您是否受理。凭信访编号和查询码，可在网上查询办理进展并评价办理结果。</p>" +
+            (progressAddress is null ? "" :
+                $"<p>查询网址：<span class=\"address\">{Html.Encode(progressAddress)}</span>。用手机扫描下面的二维码即可打开，再输入查询码。</p>" +
+                $"<div class=\"qr\" data-address=\"{Html.Encode(progressAddress)}\">{ProgressAddress.QrSvg(progressAddress)}</div>") +
             "<p>查询码仅此一次告知，请妥善保管，不要告诉他人。</p>";
         return Page("信访事项登记回执", receipt.CaseNumber, receipt.Petitioner, body, Html.Encode(receipt.Bureau), printedOn);
     }
@@ -121,6 +131,8 @@ public static class NoticeDocument
           table { width: 100%; border-collapse: collapse; margin: 0.6em 0; } th, td { border: 1px solid #000; padding: 6pt; text-align: left; }
           th { width: 30%; } td.sign { height: 30mm; } td.code { font-family: monospace; font-size: 18pt; letter-spacing: 0.2em; }
           .seal { margin-top: 3em; text-align: right; }
+          .address { font-family: monospace; word-break: break-all; }
+          .qr svg { display: block; width: 35mm; height: 35mm; margin: 0.4em auto; }
           @media screen { body { padding: 2em; } }
         </style>
         </head>

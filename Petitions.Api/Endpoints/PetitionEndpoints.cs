@@ -1,4 +1,5 @@
 using MediatR;
+using Microsoft.Extensions.Options;
 using Petitions.Api.Documents;
 using Petitions.Api.Http;
 using Petitions.Workflows.Features.Petitions;
@@ -45,9 +46,12 @@ public static class PetitionEndpoints
             .WithName("GetNotice")
             .WithSummary("A notice as a printable A4 HTML page.");
 
-        petitions.MapGet("/{caseNumber}/receipt", async (string caseNumber, string? queryCode, HttpContext http, IMediator mediator, TimeProvider time, CancellationToken ct) =>
+        petitions.MapGet("/{caseNumber}/receipt", async (
+                    string caseNumber, string? queryCode, HttpContext http, IMediator mediator, TimeProvider time, IOptions<PublicSiteOptions> site, CancellationToken ct) =>
                 TypedResults.Content(
-                    NoticeDocument.Receipt(await mediator.Send(new GetReceipt.Query(caseNumber, queryCode, http.User.Actor()), ct), Petitions.Domain.ShanghaiTime.DateOf(time.GetUtcNow())),
+                    NoticeDocument.Receipt(
+                        await mediator.Send(new GetReceipt.Query(caseNumber, queryCode, http.User.Actor()), ct), Petitions.Domain.ShanghaiTime.DateOf(time.GetUtcNow()),
+                        ProgressAddress.For(site.Value, caseNumber)),
                     "text/html; charset=utf-8"))
             .WithName("GetReceipt")
             .WithSummary("The registration receipt with the query code, printed right after registering (the code is checked, never stored readable).");

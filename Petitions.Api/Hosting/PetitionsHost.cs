@@ -35,6 +35,9 @@ public static partial class PetitionsHost
             });
         builder.Services.AddPetitionsWorkflows(PersonalDataKeyFile.Resolve(configuration, builder.Environment, dataDirectory));
         builder.Services.Configure<Petitions.Workflows.Materials.MaterialOptions>(configuration.GetSection("Materials"));
+        builder.Services.AddOptions<Documents.PublicSiteOptions>().Bind(configuration.GetSection("Public"))
+            .Validate(o => o.IsValid, "Public:BaseUrl must be an absolute http(s) address without query or fragment, such as https://xf.example.gov.cn.")
+            .ValidateOnStart();
 
         var maxBodyBytes = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);

@@ -23,6 +23,8 @@ public static class Messages
         if (Text.English) return failure.ErrorMessage;
         if (failure is { ErrorCode: "id-number", CustomState: string problem }) return IdNumberProblem(problem);
         if (ByCode(failure.ErrorCode) is { } known) return known;
+        // FluentValidation's Chinese for a missing value says "不能为Null", which is no word for a person filling a form.
+        if (failure.ErrorCode == "NotNullValidator") return "此项不能为空。";
         var template = ValidatorOptions.Global.LanguageManager.GetString(failure.ErrorCode, Chinese);
         if (string.IsNullOrEmpty(template)) return Generic;
         var formatter = new MessageFormatter().AppendArgument("PropertyName", "此项");
@@ -50,6 +52,10 @@ public static class Messages
         NotFoundException => "在您的权限范围内找不到该信访件。",
         _ => Generic,
     };
+
+    /// <summary>A name typed into a field that chooses one of our organizations, which names none of those offered.</summary>
+    public static string NoSuchChoice(string field, string typed) =>
+        Text.T($"{field}：可选的单位中没有“{typed}”，请从列表中选择。", $"{field}: “{typed}” is none of the choices; choose one from the list.");
 
     private static string IdNumberProblem(string problem) => "身份证号码" + problem switch
     {
@@ -100,7 +106,7 @@ public static class Messages
         "unknown-earlier-petition" => "在您的权限范围内找不到该在先信访件。",
         "id-number" => "身份证号码不正确，请核对。",
         "phone" => "电话号码不正确：请用半角数字填写手机号码或带区号的固定电话。",
-        "date-range" => $"日期应在{ValidationRules.EarliestDate:yyyy-MM-dd}至{ValidationRules.LatestDate:yyyy-MM-dd}之间。",
+        "date-range" => $"日期应在{ValidationRules.EarliestDate.ToString("yyyy年M月d日", Chinese)}至{ValidationRules.LatestDate.ToString("yyyy年M月d日", Chinese)}之间。",
         "not-served" => "处理意见送达后才能评价办理结果或登记回访。",
         "organization-tree" => "机构层级不正确。",
         "code-taken" => "该代码已被使用。",

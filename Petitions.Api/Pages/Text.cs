@@ -241,6 +241,21 @@ public static class Text
         _ => state,
     };
 
+    /// <summary>Who took a step: a user by name, with their organization; without a user, the petitioner (their own
+    /// submission, its files, their evaluation) or the system (the deadline sweep, a window closing unused).</summary>
+    public static string Actor(string action, string? user, string? organization) =>
+        user is not null ? (organization is null ? user : T($"{user}（{organization}）", $"{user} ({organization})"))
+        : action is "register" or "evaluate" or "attach-material" ? T("信访人", "The petitioner")
+        : organization is null ? T("系统", "The system") : T($"系统（{organization}）", $"The system ({organization})");
+
+    /// <summary>How far a due day is: days left, due today, or days past.</summary>
+    public static string DaysLeft(DateOnly due, DateOnly today) => (due.DayNumber - today.DayNumber) switch
+    {
+        0 => T("今天到期", "due today"),
+        > 0 and var left => T($"剩余{left}天", left == 1 ? "1 day left" : $"{left} days left"),
+        var past => T($"超期{-past}天", -past == 1 ? "1 day overdue" : $"{-past} days overdue"),
+    };
+
     public static string Date(DateOnly date) =>
         English ? date.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en")) : date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 

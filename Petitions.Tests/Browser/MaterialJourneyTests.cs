@@ -52,7 +52,7 @@ public sealed class MaterialJourneyTests(DatabaseServers servers, BrowserServer 
         await using var office = await browsers.NewContextAsync(baseUrl);
         var officePage = await office.NewPageAsync();
         await Pages.SignInAsync(officePage, "office");
-        await Pages.ActAsync(officePage, caseNumber, "accept", new Dictionary<string, string> { ["unit"] = "330799-01" });
+        await Pages.ActAsync(officePage, caseNumber, "accept", new Dictionary<string, string> { ["unit"] = "城关派出所" });
 
         await using var unit = await browsers.NewContextAsync(baseUrl);
         var handler = await unit.NewPageAsync();

@@ -43,12 +43,12 @@ internal static class Pages
         return ((await page.GetByTestId("case-number").TextContentAsync())!, (await page.GetByTestId("query-code").TextContentAsync())!);
     }
 
-    /// <summary>Opens an action's form on the case page, fills it and sends it.</summary>
+    /// <summary>Fills an action's form on the case page (every form is in view) and sends it. A field that chooses an
+    /// organization takes its name, typed as a person would.</summary>
     public static async Task ActAsync(IPage page, string caseNumber, string action, IReadOnlyDictionary<string, string> fields)
     {
         await page.GotoAsync($"/cases/{caseNumber}");
-        var form = page.Locator("details", new() { Has = page.Locator($"form[action*='action={action}']") });
-        await form.Locator("summary").ClickAsync();
+        var form = page.Locator($"article[data-action='{action}'] form");
         foreach (var (name, value) in fields)
         {
             var field = form.Locator($"[name='{name}']");

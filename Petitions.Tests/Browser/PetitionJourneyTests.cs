@@ -39,7 +39,7 @@ public sealed class PetitionJourneyTests(DatabaseServers servers, BrowserServer 
         await Pages.ActAsync(office, caseNumber, "accept", new Dictionary<string, string>());
         Assert.False(string.IsNullOrWhiteSpace(await office.Locator("[data-error-for='accept-unit']").TextContentAsync())); // beside the field
         await BrowserServer.ShotAsync(office, $"journey-accept-invalid-{lang}");
-        await Pages.ActAsync(office, caseNumber, "accept", new Dictionary<string, string> { ["unit"] = "330799-01", ["comment"] = "请依法办理" });
+        await Pages.ActAsync(office, caseNumber, "accept", new Dictionary<string, string> { ["unit"] = "城关派出所", ["comment"] = "请依法办理" });
         Assert.Equal("in-handling", await StageAsync(office));
 
         var handler = await AsAsync("handler", lang);

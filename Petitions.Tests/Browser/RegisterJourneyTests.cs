@@ -67,4 +67,47 @@ public sealed class RegisterJourneyTests(DatabaseServers servers, BrowserServer 
         Assert.Equal(0, await Database.CountAsync("petitions"));
         await BrowserServer.ShotAsync(page, $"register-invalid-{lang}");
     }
+
+    [Theory]
+    [InlineData("zh-CN", "收到时间不能晚于现在", "2026年11月16日")]
+    [InlineData("en", "cannot be in the future", "16 Nov 2026")]
+    public async Task A_letter_opened_late_is_registered_on_its_day_and_the_receipt_leads_to_the_progress_page(string lang, string future, string receivedOn)
+    {
+        await using var context = await browsers.NewContextAsync(Client.BaseAddress!.ToString());
+        var page = await DeskAsync(context, lang);
+        await page.Locator("#channel").SelectOptionAsync("letter");
+        await page.Locator("#petitioner-name").FillAsync(TestData.PetitionerName);
+        await page.Locator("#petitioner-phone").FillAsync(TestData.PetitionerPhone);
+        await page.Locator("#subject").FillAsync("来信反映邻居夜间施工");
+        await page.Locator("#content").FillAsync("来信反映邻居夜间施工，噪音扰民。");
+
+        await page.Locator("#received-on").FillAsync("9999-12-31");
+        await page.Locator("button[formaction*='handler=Check']").ClickAsync();
+        Assert.Contains(future, await page.Locator("[data-valmsg-for='Input.ReceivedAt']").TextContentAsync(), StringComparison.Ordinal);
+        await BrowserServer.ShotAsync(page, $"register-received-future-{lang}");
+        await page.Locator("#received-on").FillAsync("2026-11-16"); // opened four days after it came
+        await page.Locator("button[formaction*='handler=Check']").ClickAsync();
+        var (caseNumber, queryCode) = await Pages.ConfirmRegistrationAsync(page);
+        Assert.Equal(1, await Database.CountAsync("petitions"));
+
+        var receipt = await context.RunAndWaitForPageAsync(() => page.Locator("form[action*='/reception/receipt'] button").ClickAsync());
+        await receipt.WaitForLoadStateAsync();
+        var address = $"http://localhost:5080/progress?caseNumber={caseNumber}"; // Development's Public:BaseUrl
+        Assert.Equal(address, await receipt.Locator(".qr").GetAttributeAsync("data-address"));
+        Assert.True(await receipt.Locator(".qr svg").IsVisibleAsync());
+        Assert.Contains(address, await receipt.Locator(".address").TextContentAsync(), StringComparison.Ordinal);
+        var addresses = await receipt.Locator("[href], [src], [action], .address, .qr").EvaluateAllAsync<string[]>(
+            "nodes => nodes.flatMap(n => [n.getAttribute('href'), n.getAttribute('src'), n.getAttribute('action'), n.getAttribute('data-address'), n.classList.contains('address') ? n.textContent : null]).filter(Boolean)");
+        Assert.All(addresses.Append(receipt.Url), url => Assert.DoesNotContain(queryCode, url, StringComparison.OrdinalIgnoreCase));
+        await BrowserServer.ShotAsync(receipt, $"register-receipt-qr-{lang}");
+
+        await page.GetByTestId("case-link").ClickAsync();
+        Assert.Equal($"/cases/{caseNumber}", new Uri(page.Url).AbsolutePath);
+        Assert.Contains(receivedOn, await page.GetByTestId("facts").TextContentAsync(), StringComparison.Ordinal);
+        await BrowserServer.ShotAsync(page, $"register-record-{lang}");
+
+        var progress = await (await browsers.NewContextAsync(Client.BaseAddress!.ToString(), phone: true)).NewPageAsync();
+        await progress.GotoAsync(new Uri(new Uri(Client.BaseAddress!, "/"), new Uri(address).PathAndQuery).ToString());
+        Assert.Equal(caseNumber, await progress.Locator("#case-number").InputValueAsync()); // the QR code's address fills the case number in
+    }
 }

@@ -45,7 +45,6 @@ public sealed class SupervisionJourneyTests(DatabaseServers servers, BrowserServ
         var supervisor = await (await browsers.NewContextAsync(Client.BaseAddress!.ToString())).NewPageAsync();
         await Pages.SignInAsync(supervisor, "supervisor");
         await supervisor.GotoAsync($"/cases/{caseNumber}?lang={lang}");
-        await supervisor.Locator("details", new() { Has = supervisor.Locator("form[action*='handler=IssueOrder']") }).Locator("summary").ClickAsync();
         await supervisor.Locator("form[action*='handler=IssueOrder'] button").ClickAsync();
         Assert.False(string.IsNullOrWhiteSpace(await supervisor.Locator("[data-error-for='order-problem']").TextContentAsync())); // beside the field
         Assert.False(string.IsNullOrWhiteSpace(await supervisor.Locator("[data-error-for='order-requirement']").TextContentAsync()));

@@ -758,6 +758,9 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             [.. Registration("visit", "complaint", "张三", "13912345678", "噪音", "内容"), ("Input.Petitioner.IdNumber", "' OR '1'='1' --")]);
         await Form("/reception/register", "people count not a number", "/reception/register?handler=Register", null,
             [.. Registration("visit", "complaint", "张三", "13912345678", "噪音", "内容"), ("Input.PeopleCount", "many")]);
+        foreach (var day in new[] { "0001-01-01", "9999-12-31", "yesterday" })
+            await Form("/reception/register", $"received on {day}", "/reception/register?handler=Register", null,
+                [.. Registration("letter", "complaint", "张三", "13912345678", "噪音", "内容"), ("Input.ReceivedAt", day)]);
         await Form("/reception/register", "NUL in the content", "/reception/register?handler=Register", 400,
             Registration("visit", "complaint", "张三", "13912345678", "噪音", "邻居\u0000施工"));
         await Form("/reception/register", "3000 fields", "/reception/register?handler=Check", null,

@@ -1,25 +1,29 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Petitions.Workflows.Features.Triage;
 using Petitions.Workflows.Workflow;
 
 namespace Petitions.Api.Pages.Cases;
 
 /// <summary>
 /// The form of a workflow action, generated from its payload type: one field per property, a choice where the
-/// domain has codes, a number or a date where the type says so. The same table turns the posted form into the JSON
+/// domain has codes, a number or a date where the type says so, and a choice by name where the field names one of our
+/// organizations (the list of what may be done now says which). The same table turns the posted form into the JSON
 /// body the runtime validates, so the pages and the API share one definition of every action.
 /// </summary>
-public static class ActionForms
+public static partial class ActionForms
 {
-    public sealed record Field(string Name, string Label, string Kind, IReadOnlyList<(string Value, string Label)> Choices, bool Required);
+    public sealed record Field(string Name, string Label, string Kind, IReadOnlyList<(string Value, string Label)> Choices, bool Required, OrganizationChoice? Picks);
 
     /// <summary>The fields of an action, in the payload's order.</summary>
     public static IReadOnlyList<Field> Fields(ActionDefinition action) =>
         action.Payload.GetConstructors().Single().GetParameters().Select(p => Describe(action.Code, p)).ToList();
 
-    /// <summary>The posted values as the action's JSON body: numbers as numbers, blanks left out.</summary>
-    public static JsonElement Body(ActionDefinition action, IFormCollection form)
+    /// <summary>The posted values as the action's JSON body: numbers as numbers, blanks left out, an organization by the
+    /// code of the one chosen by name (<paramref name="organizations"/>: the options of each such field).</summary>
+    public static JsonElement Body(ActionDefinition action, IFormCollection form, IReadOnlyDictionary<string, IReadOnlyList<(string Code, string Label)>> organizations)
     {
         var body = new JsonObject();
         foreach (var parameter in action.Payload.GetConstructors().Single().GetParameters())
@@ -27,10 +31,31 @@ public static class ActionForms
             var name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
             var value = form[name].ToString();
             if (string.IsNullOrWhiteSpace(value)) continue;
+            if (organizations.TryGetValue(name, out var options)) value = Resolve(options, value) ?? value;
             var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
             body[name] = type == typeof(int) && int.TryParse(value, out var number) ? JsonValue.Create(number) : JsonValue.Create(value.Trim());
         }
         return JsonSerializer.SerializeToElement(body);
+    }
+
+    /// <summary>What a field that names an organization offers: each by its name (with its code where two share a name),
+    /// and for the accused of an accusation, "none of ours".</summary>
+    public static IReadOnlyList<(string Code, string Label)> Options(Field field, IReadOnlyDictionary<string, IReadOnlyList<OrganizationOption>>? choices)
+    {
+        var organizations = choices?.GetValueOrDefault(field.Name) ?? [];
+        var shared = organizations.GroupBy(o => o.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var options = organizations.Select(o => (o.Code, shared.Contains(o.Name) ? Text.T($"{o.Name}（{o.Code}）", $"{o.Name} ({o.Code})") : o.Name));
+        return field.Picks == OrganizationChoice.AccusedOrganization
+            ? [.. options, (ConfirmAccusedUnit.None, Text.T("不涉及本局单位", "None of ours"))]
+            : [.. options];
+    }
+
+    /// <summary>The code of the option whose name (or code) was typed, or null when none or several are meant.</summary>
+    public static string? Resolve(IReadOnlyList<(string Code, string Label)> options, string typed)
+    {
+        var text = typed.Trim();
+        var matches = options.Where(o => o.Label == text || string.Equals(o.Code, text, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count == 1 ? matches[0].Code : null;
     }
 
     private static Field Describe(string action, ParameterInfo parameter)
@@ -38,25 +63,27 @@ public static class ActionForms
         var name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
         var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
         var choices = Choices(action, name);
-        var kind = choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date" : name is "text" or "content" or "report" ? "text-long" : "text";
-        return new Field(name, Label(action, name), kind, choices, Required: name is not ("comment" or "note"));
+        var picks = parameter.GetCustomAttribute<ChoosesAttribute>()?.Choice;
+        var kind = picks is not null ? "organization" : choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date"
+            : name is "text" or "content" or "report" ? "text-long" : "text";
+        return new Field(name, Label(action, name), kind, choices, Required: name is not ("comment" or "note"), picks);
     }
 
-    private static string Label(string action, string field) => (action, field) switch
+    public static string Label(string action, string field) => (action, field) switch
     {
-        ("confirm-accused-unit", "unit") => Text.T("被检举控告单位代码（不涉及本局单位填 none）", "Accused unit (code, or 'none' when none of ours is meant)"),
+        ("confirm-accused-unit", "unit") => Text.T("被检举控告单位", "Accused unit"),
         (_, var other) => Label(other),
     };
 
     private static string Label(string field) => field switch
     {
-        "unit" => Text.T("承办单位代码", "Handling unit (code)"),
+        "unit" => Text.T("承办单位", "Handling unit"),
         "comment" => Text.T("备注", "Comment"),
         "reason" => Text.T("理由", "Reason"),
         "whereToGo" => Text.T("告知信访人向何处反映", "Where the petitioner can turn"),
         "procedure" => Text.T("法定途径", "Legal procedure"),
         "organ" => Text.T("转送机关", "Forward to"),
-        "bureau" => Text.T("下级机关代码", "Subordinate bureau (code)"),
+        "bureau" => Text.T("下级机关", "Subordinate bureau"),
         "earlierCaseNumber" => Text.T("在先信访编号", "Earlier case number"),
         "note" => Text.T("办理情况", "Progress note"),
         "days" => Text.T("延长天数（不超过30天）", "Days to add (at most 30)"),
@@ -85,6 +112,42 @@ public static class ActionForms
         (_, "satisfaction") => Coded(Text.Satisfaction, "satisfied", "basically-satisfied", "dissatisfied", "no-opinion"),
         _ => [],
     };
+
+    /// <summary>
+    /// A timeline step's note in the page's language: the codes an action records (an outcome, a method of service, a
+    /// satisfaction, a procedure, a clock, the days of an extension) in words; what people wrote stays as written.
+    /// </summary>
+    public static string? Note(string action, string? note)
+    {
+        if (string.IsNullOrEmpty(note)) return note;
+        var colon = note.IndexOf(": ", StringComparison.Ordinal);
+        var (head, rest) = colon < 0 ? (note, null) : (note[..colon], note[(colon + 2)..]);
+        var words = action switch
+        {
+            "overdue" => Text.Clock(head),
+            "evaluate" => Text.Satisfaction(head),
+            "register" when head == "refer" => Text.T("上级机关交办", "Referred by the bureau above"),
+            "confirm-accused-unit" when head == "—" => Text.T("不涉及本局单位", "None of ours"),
+            "request-extension" or "approve-extension" when ExtensionDays().Match(head) is { Success: true } days =>
+                Text.T($"延长{days.Groups[1].Value}天", $"{days.Groups[1].Value} more days"),
+            _ => RecordedChoice(action) is { } field ? Choices(action, field).FirstOrDefault(c => c.Item1 == head).Item2 : null,
+        };
+        return words is null ? note : rest is null ? words : words + Text.T("：", ": ") + rest;
+    }
+
+    /// <summary>The field whose code an action records at the head of its note.</summary>
+    private static string? RecordedChoice(string action) => action switch
+    {
+        "submit-opinion" or "submit-review-opinion" or "submit-rereview-opinion" => "outcome",
+        "divert" => "procedure",
+        "record-service" => "method",
+        "record-return-visit" => "satisfaction",
+        _ => null,
+    };
+
+    /// <summary>How an extension's days are recorded: "+30 d".</summary>
+    [GeneratedRegex(@"^\+(\d+) d$")]
+    private static partial Regex ExtensionDays();
 
     private static IReadOnlyList<(string, string)> Coded(Func<string, string> label, params string[] codes) => codes.Select(c => (c, label(c))).ToList();
 

@@ -14,9 +14,9 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Api.Pages.Cases;
 
 /// <summary>
-/// A petition as staff work on it: the record, its clocks (amber near due, red past due), timeline and notices, and
-/// a form for each action the workflow allows this user now. A refused action keeps its form open with the
-/// messages beside its fields.
+/// A petition as staff work on it, at a glance: the facts and where it stands, its clocks with the days left (amber
+/// near due, red past due) beside the timeline, its notices, and a form for each action the workflow allows this user
+/// now, all in view. A refused action keeps what was entered in its form, with the messages beside its fields.
 /// </summary>
 public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, TimeProvider time) : PageModel
 {
@@ -45,13 +45,25 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         return Page();
     }
 
-    public Task<IActionResult> OnPostActAsync(string caseNumber, string action, CancellationToken ct)
+    public async Task<IActionResult> OnPostActAsync(string caseNumber, string action, CancellationToken ct)
     {
         var definition = workflows.AllActions.FirstOrDefault(a => a.Code == action);
-        return definition is null
-            ? Task.FromResult<IActionResult>(NotFound())
-            : SendAsync(caseNumber, action, ActionForms.Name(action),
-                new PerformAction.Command(caseNumber, action, ActionForms.Body(definition, Request.Form), User.Actor()), ct);
+        if (definition is null) return NotFound();
+        // An organization is chosen by name among those offered now; a name that matches none is refused beside its
+        // field. An action no longer offered goes as typed, for the runtime to say why not.
+        var offered = (await mediator.Send(new ListActions.Query(caseNumber, User.Actor()), ct)).FirstOrDefault(a => a.Action == action);
+        var organizations = ActionForms.Fields(definition).Where(f => f.Picks is not null).ToDictionary(f => f.Name, f => ActionForms.Options(f, offered?.Choices));
+        foreach (var (field, options) in organizations)
+            if (offered is not null && Request.Form[field].ToString().Trim() is { Length: > 0 } typed && ActionForms.Resolve(options, typed) is null)
+                Errors[field] = [Messages.NoSuchChoice(ActionForms.Label(action, field), typed)];
+        if (Errors.Count > 0)
+        {
+            OpenAction = action;
+            await LoadAsync(caseNumber, ct);
+            return Page();
+        }
+        return await SendAsync(caseNumber, action, ActionForms.Name(action),
+            new PerformAction.Command(caseNumber, action, ActionForms.Body(definition, Request.Form, organizations), User.Actor()), ct);
     }
 
     public Task<IActionResult> OnPostIssueOrderAsync(string caseNumber, string? problem, string? requirement, CancellationToken ct) =>

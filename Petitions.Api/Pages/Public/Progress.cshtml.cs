@@ -9,10 +9,11 @@ using Petitions.Workflows.Features.Public;
 namespace Petitions.Api.Pages.Public;
 
 /// <summary>The petitioner's progress page: case number and query code in, stage, timeline and notices out. The code is
-/// posted, never put in a URL; wrong attempts count towards the same limit as the API's.</summary>
+/// posted, never put in a URL; wrong attempts count towards the same limit as the API's. The case number may come in the
+/// address (the receipt's QR code), to be filled in already.</summary>
 public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageModel
 {
-    [BindProperty, Required] public string? CaseNumber { get; set; }
+    [BindProperty(SupportsGet = true), Required] public string? CaseNumber { get; set; }
     [BindProperty, Required] public string? QueryCode { get; set; }
 
     [BindProperty] public string? Satisfaction { get; set; }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Http;
 using Petitions.Domain;
+using Petitions.Workflows;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Petitions.Workflows.Features.Organizations;
 using Petitions.Workflows.Features.Petitions;
@@ -14,10 +15,11 @@ namespace Petitions.Api.Pages.Reception;
 /// <summary>
 /// The reception desk registers a petition: the form is checked first (messages beside the fields) and the person's
 /// earlier petitions on similar matters are shown; then it is registered and the case number and query code are
-/// shown once, with the printable receipt.
+/// shown once, with the printable receipt and a link to the new record. A letter opened late, or a visit entered
+/// afterwards, is registered as received on its day, so its deadlines count from then.
 /// </summary>
 [MaterialUpload(Page = true)]
-public sealed class RegisterModel(IMediator mediator) : PageModel
+public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageModel
 {
     public sealed class PersonForm
     {
@@ -41,6 +43,9 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         public string? InvolvedUnit { get; set; }
         public string? InvolvedUnitCode { get; set; }
         public string? InvolvedOfficer { get; set; }
+
+        /// <summary>The day the petition was received, when not today (the API's <c>receivedAt</c>, as a day).</summary>
+        public DateOnly? ReceivedAt { get; set; }
         public string? ReceivingLeader { get; set; }
     }
 
@@ -99,6 +104,16 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         return Page();
     }
 
+    /// <summary>When the petition counts as received: now, or the start of an earlier day. A day no instant is stored
+    /// for (before 1900, after 2999) is moved to the nearest one, which the registration's rules refuse all the same,
+    /// with their own message beside the field.</summary>
+    private DateTimeOffset? ReceivedAt()
+    {
+        if (Input.ReceivedAt is not { } day || day == ShanghaiTime.DateOf(time.GetUtcNow())) return null;
+        var storable = day < ValidationRules.EarliestDate ? ValidationRules.EarliestDate : day > ValidationRules.LatestDate ? ValidationRules.LatestDate : day;
+        return ShanghaiTime.StartOf(storable);
+    }
+
     private RegisterPetition.Command Command() => new()
     {
         Channel = Input.Channel,
@@ -111,6 +126,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         InvolvedUnit = Input.InvolvedUnit,
         InvolvedUnitCode = Input.InvolvedUnitCode,
         InvolvedOfficer = Input.InvolvedOfficer,
+        ReceivedAt = ReceivedAt(),
         ReceivingLeader = string.IsNullOrWhiteSpace(Input.ReceivingLeader) ? null : Input.ReceivingLeader.Trim(),
         Files = MaterialForm.FilesOf(HttpContext),
         Actor = User.Actor(),

@@ -9,7 +9,7 @@ namespace Petitions.Workflows.Features.Handling;
 /// <summary>The office moves the petition to another handling unit; the handling clock runs on.</summary>
 public static class Reassign
 {
-    public sealed record Payload(string? Unit, string? Reason);
+    public sealed record Payload([Chooses(OrganizationChoice.HandlingUnit)] string? Unit, string? Reason);
 
     public sealed class Validator : AbstractValidator<Payload>
     {

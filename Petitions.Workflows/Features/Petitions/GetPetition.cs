@@ -11,7 +11,8 @@ namespace Petitions.Workflows.Features.Petitions;
 /// Staff read a petition: the record, its people, its clocks and its timeline, the opinion on record with every version
 /// of it, both evaluations of each served reply, and the petitions it is linked to. The whole ID number shows only to the
 /// desk and the office, the whole phone and address also to the handling unit; others see them masked. Every view
-/// that shows any of them whole is written to the audit log with the fields it showed.
+/// that shows any of them whole is written to the audit log with the fields it showed. Where it stands: the
+/// organization deciding it now, the unit it is assigned to and the leader in charge (包案), when there are.
 /// </summary>
 public static class GetPetition
 {
@@ -112,7 +113,11 @@ public static class GetPetition
         IReadOnlyList<EventView> Timeline,
         int Version,
         AccusedUnitView? AccusedUnit,
-        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates)
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates,
+        bool FirstPetition,
+        OrganizationView HandlingOrganization,
+        OrganizationView? AssignedUnit,
+        string? LeaderInCharge)
     {
         /// <summary>The acceptance day (受理日) the handling period runs from.</summary>
         public DateOnly? AcceptedOn { get; init; }
@@ -167,6 +172,12 @@ public static class GetPetition
             public string? InvolvedUnitCode { get; init; }
             public string? InvolvedUnitName { get; init; }
             public int Version { get; init; }
+            public bool FirstPetition { get; init; }
+            public string HandlingCode { get; init; } = "";
+            public string HandlingName { get; init; } = "";
+            public string? AssignedUnitCode { get; init; }
+            public string? AssignedUnitName { get; init; }
+            public string? LeaderInCharge { get; init; }
             public DateOnly? AcceptedOn { get; init; }
             public string? ReceivingLeader { get; init; }
             public string? OpinionOutcome { get; init; }
@@ -200,6 +211,12 @@ public static class GetPetition
                        iu.code            AS InvolvedUnitCode,
                        iu.name            AS InvolvedUnitName,
                        p.version          AS Version,
+                       p.first_petition   AS FirstPetition,
+                       h.code             AS HandlingCode,
+                       h.name             AS HandlingName,
+                       au.code            AS AssignedUnitCode,
+                       au.name            AS AssignedUnitName,
+                       lc.display_name    AS LeaderInCharge,
                        p.accepted_on      AS AcceptedOn,
                        l.display_name     AS ReceivingLeader,
                        p.opinion_outcome  AS OpinionOutcome,
@@ -208,7 +225,10 @@ public static class GetPetition
                        p.satisfaction     AS Satisfaction
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id
+                JOIN organizations h ON h.id = p.handling_org_id
                 LEFT JOIN organizations iu ON iu.id = p.involved_unit_id
+                LEFT JOIN organizations au ON au.id = p.assigned_unit_id
+                LEFT JOIN users lc ON lc.id = p.leader_in_charge_id
                 LEFT JOIN users l ON l.id = p.reception_leader_id
                 WHERE p.id = @Id
                 """,
@@ -320,7 +340,11 @@ public static class GetPetition
                 new BureauView(petition.BureauCode, petition.BureauName),
                 views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version,
                 await AccusedUnitAsync(petition, stored.Petition, ct),
-                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people, ct) : [])
+                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people, ct) : [],
+                petition.FirstPetition,
+                new OrganizationView(petition.HandlingCode, petition.HandlingName),
+                petition.AssignedUnitCode is null ? null : new OrganizationView(petition.AssignedUnitCode, petition.AssignedUnitName!),
+                petition.LeaderInCharge)
             {
                 AcceptedOn = petition.AcceptedOn,
                 ReceivingLeader = petition.ReceivingLeader,

@@ -13,7 +13,7 @@ namespace Petitions.Workflows.Features.Triage;
 /// </summary>
 public static class Accept
 {
-    public sealed record Payload(string? Unit, string? Comment, DateOnly? AcceptedOn = null, string? DifferentMatter = null);
+    public sealed record Payload([Chooses(OrganizationChoice.HandlingUnit)] string? Unit, string? Comment, DateOnly? AcceptedOn = null, string? DifferentMatter = null);
 
     public sealed class Validator : AbstractValidator<Payload>
     {

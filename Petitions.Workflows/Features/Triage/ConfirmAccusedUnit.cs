@@ -15,7 +15,7 @@ public static class ConfirmAccusedUnit
     /// <summary>The value of <see cref="Payload.Unit"/> that states no organization of ours is accused.</summary>
     public const string None = "none";
 
-    public sealed record Payload(string? Unit, string? Reason);
+    public sealed record Payload([Chooses(OrganizationChoice.AccusedOrganization)] string? Unit, string? Reason);
 
     public sealed class Validator : AbstractValidator<Payload>
     {

@@ -13,7 +13,7 @@ namespace Petitions.Workflows.Features.Triage;
 /// </summary>
 public static class Refer
 {
-    public sealed record Payload(string? Bureau, string? Comment);
+    public sealed record Payload([Chooses(OrganizationChoice.SubordinateBureau)] string? Bureau, string? Comment);
 
     public sealed class Validator : AbstractValidator<Payload>
     {

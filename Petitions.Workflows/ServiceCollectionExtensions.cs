@@ -17,11 +17,12 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Registers the mediator, its behaviours, every handler and validator of this assembly, and the storage.
     /// MediatR 5.1 has no DI package here, so handlers are found by scanning. The behaviours run in the order
-    /// listed: validation, transaction, audit, idempotency, then the handler.
+    /// listed: metrics, validation, transaction, audit, idempotency, then the handler.
     /// </summary>
     public static IServiceCollection AddPetitionsWorkflows(this IServiceCollection services, PersonalDataKeys keys)
     {
         services.AddScoped<IMediator>(provider => new Mediator(provider.GetService));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(MetricsBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(AuditBehaviour<,>));
@@ -42,6 +43,9 @@ public static class ServiceCollectionExtensions
         }
         services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
+        MeteredNotificationSender.Decorate(services);
+        services.AddMetrics();
+        services.AddSingleton<PetitionsMetrics>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();

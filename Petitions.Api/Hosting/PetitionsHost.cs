@@ -99,6 +99,7 @@ public static partial class PetitionsHost
         builder.AddDeadlineJobs();
         builder.Services.AddApiDocumentation(configuration);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddOperations();
         return builder;
     }
 
@@ -113,12 +114,13 @@ public static partial class PetitionsHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.Use(RefuseDisabledUsers);
+        app.UseMetricsEndpoint();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
 
         app.MapApiDocumentation();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", Operations.Health).AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
         app.MapActionEndpoints();

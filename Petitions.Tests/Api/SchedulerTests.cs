@@ -23,9 +23,10 @@ public sealed class SchedulerTests(DatabaseServers servers)
         await using var desk = await WorkflowHarness.StartAsync(database, now: ManualClock.Shanghai(2025, 1, 2));
         await new Journey(desk).RegisterAsync(); // intake due 2025-01-17
 
-        var waited = Stopwatch.StartNew();
-        while (await database.CountAsync("outbox", "sent_at IS NOT NULL") == 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+        // Each step counts as progress: the warning, its notification in the outbox, the notification sent.
+        await Progress.UntilAsync(
+            async () => await database.CountAsync("clock_warnings") + await database.CountAsync("outbox") + await database.CountAsync("outbox", "sent_at IS NOT NULL"),
+            3, "the overdue clock is warned and its notification sent");
 
         Assert.Equal(1, await database.CountAsync("supervision_items"));
         Assert.Equal(1, await database.CountAsync("outbox", "sent_at IS NOT NULL"));

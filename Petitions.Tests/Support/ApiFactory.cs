@@ -51,7 +51,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("DataProtection:KeysPath", _keysDirectory);
         builder.UseSetting("Demo:Password", TestData.Password);
         builder.UseSetting("Deadlines:SweepEnabled", "false"); // tests sweep when they choose; one test runs the scheduler
-        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in TestDatabase.QueueWithoutLimitSettings.Concat(_settings)) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services =>
         {

@@ -34,7 +34,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(keys.EncryptionKey);
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(keys.HashKey);
         start.Environment["DataProtection__KeysPath"] = keysDirectory;
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in TestDatabase.QueueWithoutLimitSettings.Concat(settings)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
         var service = new ServiceProcess(process);
         process.OutputDataReceived += (_, e) => service.Read(e.Data);
@@ -45,8 +45,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            // Generous: a loaded two-core machine may take a while to start .NET and migrate.
-            await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+            // A starting service says nothing until it listens: its start is one step, as long as any wait may stall.
+            await service._listening.Task.WaitAsync(Progress.Stall, TestContext.Current.CancellationToken);
         }
         catch
         {

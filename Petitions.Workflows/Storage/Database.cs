@@ -19,8 +19,12 @@ public sealed class Database
             StorageProvider.SqlServer => new SqlServerDialect(),
             _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
         };
+        Work = DatabaseWork.For(o, Dialect.PoolSize(ConnectionString));
         DapperTypeHandlers.Register();
     }
+
+    /// <summary>The limit on concurrent database work of this instance, which every session goes through.</summary>
+    public DatabaseWork Work { get; }
 
     public SqlDialect Dialect { get; }
     public string ConnectionString { get; }

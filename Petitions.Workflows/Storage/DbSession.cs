@@ -12,6 +12,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private IDisposable? _writeLock;
+    private IDisposable? _workSlot;
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
     private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
 
@@ -111,6 +112,25 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
         await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
 
+    /// <summary>
+    /// Inserts rows with multi-row <c>INSERT … VALUES</c> statements: one round trip per
+    /// <see cref="MaxParameters"/> values instead of one per row. <paramref name="insertInto"/> is the
+    /// <c>INSERT INTO table (columns)</c> part; each row gives one value per column, in order.
+    /// </summary>
+    public async Task InsertRowsAsync(string insertInto, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var perStatement = Math.Max(1, MaxParameters / rows[0].Length);
+        foreach (var chunk in rows.Chunk(perStatement))
+        {
+            var (values, parameters) = SqlValues.Of(chunk);
+            await ExecuteAsync($"{insertInto}\nVALUES {values}", parameters, ct);
+        }
+    }
+
+    /// <summary>Parameters in one statement built from rows: SQL Server takes at most 2,100.</summary>
+    public const int MaxParameters = 1000;
+
     /// <summary>The open transaction, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
     public System.Data.Common.DbTransaction? Transaction => _transaction;
 
@@ -119,16 +139,37 @@ public sealed class DbSession(Database database) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_transaction is not null) await RollbackAsync();
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = null;
+        try
+        {
+            if (_transaction is not null) await RollbackAsync();
+            if (_connection is not null) await _connection.DisposeAsync();
+            _connection = null;
+        }
+        finally
+        {
+            _workSlot?.Dispose();
+            _workSlot = null;
+        }
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, _transaction, cancellationToken: ct);
 
-    private async ValueTask<DbConnection> ConnectionAsync(CancellationToken ct) =>
-        _connection ??= await database.OpenAsync(ct);
+    /// <summary>The session's connection, opened on first use once the session has a slot of <see cref="DatabaseWork"/>.
+    /// A database that refuses for lack of capacity is reported as <see cref="DatabaseBusyException"/>.</summary>
+    private async ValueTask<DbConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is not null) return _connection;
+        _workSlot ??= await database.Work.EnterAsync(ct);
+        try
+        {
+            return _connection = await database.OpenAsync(ct);
+        }
+        catch (Exception e) when (database.Dialect.IsOverloaded(e))
+        {
+            throw new DatabaseBusyException("database", e);
+        }
+    }
 
     private async Task EndTransactionAsync()
     {

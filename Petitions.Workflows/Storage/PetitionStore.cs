@@ -120,6 +120,10 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         return matches ? petition?.Id : null;
     }
 
+    /// <summary>The keyed hash a petition's query code is stored as, for a lookup that finds the petition by it.</summary>
+    public string QueryCodeHash(string caseNumber, string? queryCode) =>
+        protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.Normalize(queryCode)}");
+
     private sealed record QueryCodeRow
     {
         public long Id { get; init; }

@@ -19,6 +19,19 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string LockMigrations => "SELECT pg_advisory_xact_lock(7411001)";
 
+    // Dapper passes a list to Npgsql as one array parameter, without expanding it.
+    public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
+
+    public override int? PoolSize(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
+
+    // Pool exhausted or a connection not had in time (a timeout inside), too many clients, a lock or statement timeout.
+    public override bool IsOverloaded(Exception exception) => exception switch
+    {
+        PostgresException e => e.SqlState is PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled,
+        NpgsqlException { InnerException: TimeoutException } => true,
+        _ => false,
+    };
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }

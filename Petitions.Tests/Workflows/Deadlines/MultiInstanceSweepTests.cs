@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
 
@@ -45,11 +44,10 @@ public sealed class MultiInstanceSweepTests(DatabaseServers servers) : IAsyncLif
             """);
 
         await cluster.StartAsync(3);
-        var waited = Stopwatch.StartNew();
         Task<long> Warned() => _database.CountAsync("clock_warnings");
-        while (await Warned() < Clocks / 4 && waited.Elapsed < TimeSpan.FromMinutes(3)) await Task.Delay(100, TestContext.Current.CancellationToken);
-        cluster[0].Kill(); // mid-sweep: its transaction in flight is lost, its claimed rows are released
-        while (await Warned() < Clocks && waited.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(250, TestContext.Current.CancellationToken);
+        await Progress.UntilAsync(Warned, Clocks / 4, "a quarter of the clocks are warned");
+        cluster[0].Kill(); // mid-sweep: its batch in flight is lost, its claimed rows are released
+        await Progress.UntilAsync(Warned, Clocks, "every clock is warned", () => cluster[1].Output);
         await Task.Delay(1000, TestContext.Current.CancellationToken); // a few more passes: nothing may be warned again
         Assert.True(cluster.Instances.Skip(1).All(i => !i.HasExited), "the surviving instances kept running");
 

@@ -1,0 +1,131 @@
+using System.Net;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using Petitions.Tests.Support;
+using Petitions.Workflows.Features.Deadlines;
+using Petitions.Workflows.Storage;
+
+namespace Petitions.Tests.Api;
+
+/// <summary>
+/// <c>/metrics</c>: Prometheus text with ASP.NET Core's meters and ours, for administrators (token or cookie) and the
+/// configured address ranges; nobody else, and no personal data or case number in any label.
+/// </summary>
+public abstract class MetricsTests(StorageProvider provider, DatabaseServers servers) : ApiTest(provider, servers)
+{
+    public sealed class OnSqlite(DatabaseServers servers) : MetricsTests(StorageProvider.Sqlite, servers);
+    public sealed class OnPostgres(DatabaseServers servers) : MetricsTests(StorageProvider.Postgres, servers);
+
+    private Task<HttpResponseMessage> ScrapeAsync(string? token) => SendAsync(HttpMethod.Get, "/metrics", token);
+
+    [Fact]
+    public async Task An_administrator_reads_the_services_and_the_workflows_metrics_without_personal_data()
+    {
+        var reception = await TokenAsync("reception");
+        var registered = await JsonAsync(await RegisterAsync(reception, PetitionBody()));
+        var caseNumber = registered.GetProperty("caseNumber").GetString()!;
+        Api.Clock.Set(ManualClock.Shanghai(2026, 12, 31)); // its intake clock is overdue
+        await using (var scope = Api.Services.CreateAsyncScope())
+        {
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            Assert.Equal(1, (await mediator.Send(new SweepClocks.Command(), Ct)).Overdue);
+            Assert.Equal(1, await mediator.Send(new DispatchOutbox.Command(), Ct));
+        }
+
+        var response = await ScrapeAsync(await TokenAsync("admin"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("petitions_registrations_total{channel=\"visit\"", text, StringComparison.Ordinal);
+        Assert.Contains("petitions_sweep_passes_total", text, StringComparison.Ordinal);
+        Assert.Contains("petitions_sweep_escalations_total{level=\"overdue\"", text, StringComparison.Ordinal);
+        Assert.Contains("petitions_notifications_total{outcome=\"sent\"", text, StringComparison.Ordinal);
+        Assert.Contains("petitions_db_work_limit", text, StringComparison.Ordinal);
+        Assert.Contains("petitions_db_work_in_use", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal); // ASP.NET Core's own
+        foreach (var personal in new[] { caseNumber, TestData.PetitionerName, TestData.PetitionerPhone, TestData.IdNumber, TestData.PetitionerAddress })
+            Assert.DoesNotContain(personal, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_action_counts_by_its_code_and_a_signed_in_administrator_reads_it_with_the_pages_cookie()
+    {
+        var registered = await JsonAsync(await RegisterAsync(await TokenAsync("reception"), PetitionBody()));
+        var accepted = await SendAsync(
+            HttpMethod.Post, $"/api/petitions/{registered.GetProperty("caseNumber").GetString()}/actions/accept", await TokenAsync("office"),
+            System.Net.Http.Json.JsonContent.Create(new { unit = "330799-01" }));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        await SignInAsync("admin");
+
+        var response = await Browser.GetAsync("/metrics", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("petitions_actions_total{action=\"accept\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anyone_else_is_refused_anonymous_staff_and_a_disabled_administrator()
+    {
+        var anonymous = await ScrapeAsync(null);
+        var office = await ScrapeAsync(await TokenAsync("office"));
+        var adminToken = await TokenAsync("admin");
+        var disable = await SendAsync(HttpMethod.Post, "/api/admin/users/admin/disable", await TokenAsync(TestData.ProvinceAdmin));
+        Assert.True(disable.IsSuccessStatusCode);
+        var disabled = await ScrapeAsync(adminToken);
+        await SignInAsync("office");
+        var officeCookie = await Browser.GetAsync("/metrics", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, office.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, disabled.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, officeCookie.StatusCode);
+        foreach (var refused in new[] { anonymous, office, disabled, officeCookie })
+            Assert.DoesNotContain("petitions_", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_503_for_want_of_database_capacity_is_counted_and_says_when_to_come_back()
+    {
+        var admin = await TokenAsync("admin");
+        var reception = await TokenAsync("reception");
+        var database = Api.Services.GetRequiredService<Database>();
+        HttpResponseMessage answer;
+        // Every slot taken (MaxConcurrentWork is 1 here) and no queue: the registration is refused at once.
+        await using (var holder = new DbSession(database))
+        {
+            await holder.ScalarAsync<long>("SELECT COUNT(*) FROM petitions", null, Ct);
+            answer = await RegisterAsync(reception, PetitionBody(), Guid.NewGuid().ToString());
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), answer.Headers.RetryAfter?.Delta);
+        Assert.Equal(0, await Database.CountAsync("petitions"));
+        Assert.Contains("petitions_backpressure_refusals_total{reason=\"queue-full\"", await (await ScrapeAsync(admin)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
+    {
+        ["Storage:MaxConcurrentWork"] = "1",
+        ["Storage:WorkQueueLimit"] = "0",
+    };
+}
+
+/// <summary>A configured address range reads <c>/metrics</c> without signing in; another range does not let loopback in.</summary>
+public abstract class MetricsNetworkTests(StorageProvider provider, DatabaseServers servers, string networks, HttpStatusCode expected) : ApiTest(provider, servers)
+{
+    public sealed class Loopback(DatabaseServers servers) : MetricsNetworkTests(StorageProvider.Sqlite, servers, "10.0.0.0/8, 127.0.0.0/8", HttpStatusCode.OK);
+    public sealed class Elsewhere(DatabaseServers servers) : MetricsNetworkTests(StorageProvider.Sqlite, servers, "10.0.0.0/8", HttpStatusCode.Unauthorized);
+
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string> { ["Metrics:AllowedNetworks"] = networks };
+
+    [Fact]
+    public async Task An_anonymous_scrape_from_loopback()
+    {
+        var response = await SendAsync(HttpMethod.Get, "/metrics", null);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+}

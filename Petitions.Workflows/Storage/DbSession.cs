@@ -15,6 +15,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private IDisposable? _workSlot;
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
     private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
+    private readonly List<Action> _afterCommit = [];
 
     public SqlDialect Dialect => database.Dialect;
     public bool InTransaction => _transaction is not null;
@@ -50,10 +51,14 @@ public sealed class DbSession(Database database) : IAsyncDisposable
             await EndTransactionAsync();
         }
         _afterRollback.Clear();
+        var committed = _afterCommit.ToArray();
+        _afterCommit.Clear();
+        foreach (var work in committed) work();
     }
 
     public async Task RollbackAsync()
     {
+        _afterCommit.Clear();
         if (_transaction is not null)
         {
             try
@@ -97,6 +102,14 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         _beforeCommit.Add(work);
     }
 
+    /// <summary>Work to do once the current transaction has committed, or at once outside one: what other requests may
+    /// read only after the change is there to see (a cache entry kept).</summary>
+    public void AfterCommit(Action work)
+    {
+        if (_transaction is null) work();
+        else _afterCommit.Add(work);
+    }
+
     /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>
     public void AfterRollback(Func<CancellationToken, Task> work) => _afterRollback.Add(work);
 
@@ -114,22 +127,19 @@ public sealed class DbSession(Database database) : IAsyncDisposable
 
     /// <summary>
     /// Inserts rows with multi-row <c>INSERT … VALUES</c> statements: one round trip per
-    /// <see cref="MaxParameters"/> values instead of one per row. <paramref name="insertInto"/> is the
+    /// <see cref="SqlDialect.MaxParameters"/> values instead of one per row. <paramref name="insertInto"/> is the
     /// <c>INSERT INTO table (columns)</c> part; each row gives one value per column, in order.
     /// </summary>
     public async Task InsertRowsAsync(string insertInto, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        var perStatement = Math.Max(1, MaxParameters / rows[0].Length);
+        var perStatement = Math.Max(1, Dialect.MaxParameters / rows[0].Length);
         foreach (var chunk in rows.Chunk(perStatement))
         {
             var (values, parameters) = SqlValues.Of(chunk);
             await ExecuteAsync($"{insertInto}\nVALUES {values}", parameters, ct);
         }
     }
-
-    /// <summary>Parameters in one statement built from rows: SQL Server takes at most 2,100.</summary>
-    public const int MaxParameters = 1000;
 
     /// <summary>The open transaction, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
     public System.Data.Common.DbTransaction? Transaction => _transaction;

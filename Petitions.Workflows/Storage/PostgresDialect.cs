@@ -19,9 +19,6 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string LockMigrations => "SELECT pg_advisory_xact_lock(7411001)";
 
-    // Dapper passes a list to Npgsql as one array parameter, without expanding it.
-    public override string InList(string column, string listParameter) => $"{column} = ANY({listParameter})";
-
     public override int? PoolSize(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
 
     // Pool exhausted or a connection not had in time (a timeout inside), too many clients, a lock or statement timeout.

@@ -128,14 +128,13 @@ public static class EscalateClock
                     SET state         = @State,
                         warned        = @Warned,
                         next_check_on = @NextCheckOn
-                    WHERE {session.Dialect.InList("id", "@Ids")}
+                    WHERE id IN ({SqlValues.Ids(group.Select(c => c.Row.ClockId))})
                     """,
                     new
                     {
                         State = Codes.Of(group.Key.State),
                         Warned = group.Key.Warned is { } level ? Codes.Of(level) : null,
                         group.Key.NextCheckOn,
-                        Ids = group.Select(c => c.Row.ClockId).ToArray(),
                     },
                     ct);
             // A new version, as any change of the petition's state: an action that loaded it before is refused as a
@@ -144,9 +143,9 @@ public static class EscalateClock
                 $"""
                 UPDATE petitions
                 SET version = version + 1
-                WHERE {session.Dialect.InList("id", "@Ids")}
+                WHERE id IN ({SqlValues.Ids(changes.Select(c => c.Row.PetitionId).Distinct())})
                 """,
-                new { Ids = changes.Select(c => c.Row.PetitionId).Distinct().ToArray() }, ct);
+                null, ct);
 
             var warned = changes.Where(c => c.Level is not null).ToList();
             var red = warned.Where(c => c.Level == WarningLevel.Overdue).ToList();

@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<DbSession>();
         services.AddScoped<PetitionStore>();
         services.AddScoped<AccountStore>();
+        services.AddSingleton<OrganizationCache>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();

@@ -13,7 +13,7 @@ namespace Petitions.Workflows.Features.Deadlines;
 /// are claimed with row locks that other instances skip (with their petitions, so no action changes one meanwhile), each
 /// is judged by its own rules (<see cref="Clock.WarningDue"/>, <see cref="Clock.Warn"/>), and the (clock, level) key
 /// makes each warning happen exactly once. <see cref="Due"/> escalates a batch in one transaction with a few set-based
-/// statements (the sweep's way, docs/decisions/0015); <see cref="Command"/> escalates one clock (a scheduler firing
+/// statements (the sweep's way, docs/decisions/0018); <see cref="Command"/> escalates one clock (a scheduler firing
 /// per deadline).
 /// </summary>
 public static class EscalateClock
@@ -30,7 +30,6 @@ public static class EscalateClock
     {
         public Actor Actor => Actor.Public;
         string? ICommandRequest.AuditCaseNumber => null;
-        string ICommandRequest.AuditAction => nameof(EscalateClock);
     }
 
     /// <summary>What a batch did: how many clocks it claimed, the warnings it gave, the clocks it only rescheduled, and

@@ -16,7 +16,7 @@ namespace Petitions.Api.Hosting;
 /// What operators watch: <c>/metrics</c> in the Prometheus format (ASP.NET Core's and the runtime's meters, Npgsql's
 /// pool, and ours: <see cref="PetitionsMetrics"/>), open to administrators (cookie or bearer token) and to the
 /// address ranges of <c>Metrics:AllowedNetworks</c> only; and <c>/health</c> as JSON, with the database work limiter's
-/// state (docs/decisions/0015).
+/// state (docs/decisions/0018).
 /// </summary>
 public static class Operations
 {
@@ -51,17 +51,14 @@ public static class Operations
     public static WebApplication UseMetricsEndpoint(this WebApplication app)
     {
         app.Services.GetRequiredService<PetitionsMetrics>(); // its gauges exist before the first scrape
-        app.Map(MetricsPath, metrics =>
-        {
-            metrics.Use(async (context, next) =>
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider: null, predicate: null, path: MetricsPath, optionsName: null,
+            configureBranchedPipeline: metrics => metrics.Use(async (context, next) =>
             {
                 if (await context.RequestServices.GetRequiredService<MetricsAccess>().AllowsAsync(context) is { } refusal)
                     await refusal.ExecuteAsync(context);
                 else
                     await next(context);
-            });
-            metrics.UseOpenTelemetryPrometheusScrapingEndpoint();
-        });
+            }));
         return app;
     }
 

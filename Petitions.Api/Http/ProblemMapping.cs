@@ -21,7 +21,7 @@ public sealed partial class ProblemMapping(
     {
         if (exception is DatabaseBusyException || database.Dialect.IsOverloaded(exception))
         {
-            // Back-pressure: nothing was written (docs/decisions/0015); the client comes back in a moment.
+            // Back-pressure: nothing was written (docs/decisions/0018); the client comes back in a moment.
             metrics.Refused((exception as DatabaseBusyException)?.Reason ?? "database");
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return await WriteAsync(context, Problem(StatusCodes.Status503ServiceUnavailable, "Busy",

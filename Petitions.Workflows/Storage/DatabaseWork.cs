@@ -7,7 +7,7 @@ namespace Petitions.Workflows.Storage;
 /// connection and gives it back when it ends, so the connection pool never runs dry under a burst. A session that finds
 /// every slot taken waits in a queue for at most <see cref="StorageOptions.WorkQueueTimeout"/>; when the queue is full
 /// too, or the wait runs out, it is refused with <see cref="DatabaseBusyException"/> (503 with Retry-After), having
-/// written nothing. docs/decisions/0015.
+/// written nothing. docs/decisions/0018.
 /// </summary>
 public sealed class DatabaseWork
 {

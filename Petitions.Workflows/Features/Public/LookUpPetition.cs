@@ -121,6 +121,7 @@ public static class LookUpPetition
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
+            if (!CaseNumber.IsWellFormed(query.CaseNumber)) throw new NotFoundException(NoMatch);
             var rows = await session.QueryAsync<Row>(
                 Lookup,
                 new
@@ -133,7 +134,7 @@ public static class LookUpPetition
                 },
                 ct);
             var petition = rows.FirstOrDefault(r => r.Part == "petition");
-            if (petition is null || !CaseNumber.IsWellFormed(query.CaseNumber)) throw new NotFoundException(NoMatch);
+            if (petition is null) throw new NotFoundException(NoMatch);
             var clock = rows.Where(r => r.Part == "clock").MinBy(r => r.DueOn);
 
             return new Response(

@@ -37,7 +37,6 @@ public sealed class BackPressureTests(DatabaseServers servers) : IAsyncLifetime
             // The defaults for a pool of 20, written out: the test suite otherwise lets work wait without limit.
             ["Storage:WorkQueueLimit"] = "180",
             ["Storage:WorkQueueTimeout"] = "00:00:02",
-            ["Deadlines:SweepEnabled"] = "false",
         });
         await cluster.StartAsync(1);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Burst }) { BaseAddress = cluster[0].BaseAddress, Timeout = Timeout.InfiniteTimeSpan };

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 
 namespace Petitions.Workflows.Storage;
@@ -103,7 +104,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     }
 
     /// <summary>Work to do once the current transaction has committed, or at once outside one: what other requests may
-    /// read only after the change is there to see (a cache entry kept).</summary>
+    /// read only after the change is there to see (a cache entry kept, or forgotten).</summary>
     public void AfterCommit(Action work)
     {
         if (_transaction is null) work();
@@ -113,39 +114,57 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>
     public void AfterRollback(Func<CancellationToken, Task> work) => _afterRollback.Add(work);
 
-    public async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct) =>
-        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct));
+    public async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct, file, line));
 
-    public async Task<T?> ScalarAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, parameters, ct));
+    public async Task<T?> ScalarAsync<T>(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, parameters, ct, file, line));
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, parameters, ct))).AsList();
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, parameters, ct, file, line))).AsList();
 
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct) =>
-        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+    /// <summary>Rows mapped to two objects split at a column (a petition and each of its clocks).</summary>
+    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(string sql, object? parameters, Func<T1, T2, TResult> map, string splitOn, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        (await (await ConnectionAsync(ct)).QueryAsync(Command(sql, parameters, ct, file, line), map, splitOn)).AsList();
+
+    /// <summary>Several result sets of one round trip; the caller reads and disposes them.</summary>
+    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        await (await ConnectionAsync(ct)).QueryMultipleAsync(Command(sql, parameters, ct, file, line));
 
     /// <summary>
     /// Inserts rows with multi-row <c>INSERT … VALUES</c> statements: one round trip per
-    /// <see cref="SqlDialect.MaxParameters"/> values instead of one per row. <paramref name="insertInto"/> is the
+    /// <see cref="SqlDialect.MaxParameters"/> values instead of one per row. <paramref name="sql"/> is the
     /// <c>INSERT INTO table (columns)</c> part; each row gives one value per column, in order.
     /// </summary>
-    public async Task InsertRowsAsync(string insertInto, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public async Task InsertRowsAsync(string sql, IReadOnlyList<object?[]> rows, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (rows.Count == 0) return;
         var perStatement = Math.Max(1, Dialect.MaxParameters / rows[0].Length);
         foreach (var chunk in rows.Chunk(perStatement))
         {
             var (values, parameters) = SqlValues.Of(chunk);
-            await ExecuteAsync($"{insertInto}\nVALUES {values}", parameters, ct);
+            await ExecuteAsync($"{sql}\nVALUES {values}", parameters, ct, file, line);
         }
     }
 
-    /// <summary>The open transaction, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
-    public System.Data.Common.DbTransaction? Transaction => _transaction;
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct, file, line));
 
-    /// <summary>The connection, for Dapper calls the helpers above do not cover (multi-mapping).</summary>
-    public async Task<DbConnection> ConnectionForMappingAsync(CancellationToken ct) => await ConnectionAsync(ct);
+    /// <summary>The open transaction: which unit of work a change belongs to (the report counters).</summary>
+    public DbTransaction? Transaction => _transaction;
+
+    /// <summary>
+    /// Sees every statement before it runs, with the call site that issued it: the tests' SQL Server proof
+    /// (docs/decisions/0012) re-renders each for SQL Server. Never set in the service, where it costs one null check.
+    /// </summary>
+    public static IStatementObserver? Observer { get; set; }
 
     public async ValueTask DisposeAsync()
     {
@@ -162,8 +181,8 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         }
     }
 
-    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, _transaction, cancellationToken: ct);
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct, string file, int line) =>
+        new(Observer?.Issuing(database.Dialect, sql, parameters, InTransaction, file, line) ?? sql, parameters, _transaction, cancellationToken: ct);
 
     /// <summary>The session's connection, opened on first use once the session has a slot of <see cref="DatabaseWork"/>.
     /// A database that refuses for lack of capacity is reported as <see cref="DatabaseBusyException"/>.</summary>
@@ -194,4 +213,15 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         _writeLock?.Dispose();
         _writeLock = null;
     }
+}
+
+/// <summary>Sees the statements sessions issue (tests only; see <see cref="DbSession.Observer"/>).</summary>
+public interface IStatementObserver
+{
+    /// <summary>The dialect a new <see cref="Database"/> uses, given the one its provider names.</summary>
+    SqlDialect Dialect(SqlDialect provider);
+
+    /// <summary>Returns the text to run for a statement about to run; <paramref name="file"/> and
+    /// <paramref name="line"/> name the call that issued it.</summary>
+    string Issuing(SqlDialect dialect, string sql, object? parameters, bool inTransaction, string file, int line);
 }

@@ -297,32 +297,14 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public int ExtraDays { get; init; }
     }
 
-    private sealed record ClockRow
-    {
-        public string? Warned { get; init; }
-        public DateOnly? NextCheckOn { get; init; }
-        public long? ClockId { get; init; }
-        public string Kind { get; init; } = "";
-        public DateOnly StartedOn { get; init; }
-        public DateOnly DueOn { get; init; }
-        public bool Provisional { get; init; }
-        public string State { get; init; } = "";
-        public DateOnly? PausedOn { get; init; }
-        public int PausedDays { get; init; }
-        public int ExtraDays { get; init; }
-    }
-
     /// <summary>
     /// Loads a petition with its clocks in one statement, so both come from the same snapshot: under READ
     /// COMMITTED two statements could straddle another transaction's commit and mix its clocks with older state.
     /// </summary>
     public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
     {
-        var connection = await session.ConnectionForMappingAsync(ct);
-        var rows = (await SqlMapper.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
-            connection,
-            new CommandDefinition(
-                """
+        var rows = await session.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
+                $"""
                 SELECT p.id                       AS Id,
                        p.version                  AS Version,
                        p.workflow_version         AS WorkflowVersion,
@@ -345,26 +327,17 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.satisfaction             AS Satisfaction,
                        p.leader_in_charge_id      AS LeaderInChargeId,
                        p.policy_id                AS PolicyId,
-                       c.id                       AS ClockId,
-                       c.kind                     AS Kind,
-                       c.started_on               AS StartedOn,
-                       c.due_on                   AS DueOn,
-                       c.provisional              AS Provisional,
-                       c.state                    AS State,
-                       c.paused_on                AS PausedOn,
-                       c.paused_days              AS PausedDays,
-                       c.extra_days               AS ExtraDays,
-                       c.warned                   AS Warned,
-                       c.next_check_on            AS NextCheckOn
+                       {ClockRow.Columns}
                 FROM petitions p
                 LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
                 WHERE p.case_number = @CaseNumber
                 ORDER BY c.id
                 """,
-                new { CaseNumber = caseNumber }, session.Transaction, cancellationToken: ct),
+            new { CaseNumber = caseNumber },
             (petition, clock) => (petition, clock),
-            splitOn: "ClockId")).AsList();
+            splitOn: "ClockId",
+            ct);
         if (rows.Count == 0) return null;
 
         var row = rows[0].Petition;
@@ -375,10 +348,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
                 row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm),
-            rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
-                r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
-                Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
-                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn)));
+            rows.Where(r => r.Clock?.ClockId is not null).Select(r => r.Clock.ToClock()));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 

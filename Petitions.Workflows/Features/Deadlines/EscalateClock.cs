@@ -50,25 +50,15 @@ public static class EscalateClock
 
         public Task<Batch> Handle(Due command, CancellationToken ct) => EscalateAsync("1 = 1", "@Limit", new { command.Limit }, ct);
 
-        private sealed record ClaimedRow
+        /// <summary>The petition of a claimed clock: what the warning writes and whom it notifies.</summary>
+        private sealed record ClaimedPetition
         {
-            public long ClockId { get; init; }
             public long PetitionId { get; init; }
             public string CaseNumber { get; init; } = "";
             public string Stage { get; init; } = "";
             public long HandlingOrgId { get; init; }
             public long? AssignedUnitId { get; init; }
             public long? PolicyId { get; init; }
-            public string Kind { get; init; } = "";
-            public DateOnly StartedOn { get; init; }
-            public DateOnly DueOn { get; init; }
-            public bool Provisional { get; init; }
-            public string State { get; init; } = "";
-            public DateOnly? PausedOn { get; init; }
-            public int PausedDays { get; init; }
-            public int ExtraDays { get; init; }
-            public string? Warned { get; init; }
-            public DateOnly? NextCheckOn { get; init; }
         }
 
         private async Task<Batch> EscalateAsync(string which, string? limit, object parameters, CancellationToken ct)
@@ -77,23 +67,13 @@ public static class EscalateClock
             var today = ShanghaiTime.DateOf(now);
             var (hint, suffix) = session.Dialect.SkipLocked;
             var query = $"""
-                SELECT c.id               AS ClockId,
-                       p.id               AS PetitionId,
+                SELECT p.id               AS PetitionId,
                        p.case_number      AS CaseNumber,
                        p.stage            AS Stage,
                        p.handling_org_id  AS HandlingOrgId,
                        p.assigned_unit_id AS AssignedUnitId,
                        p.policy_id        AS PolicyId,
-                       c.kind             AS Kind,
-                       c.started_on       AS StartedOn,
-                       c.due_on           AS DueOn,
-                       c.provisional      AS Provisional,
-                       c.state            AS State,
-                       c.paused_on        AS PausedOn,
-                       c.paused_days      AS PausedDays,
-                       c.extra_days       AS ExtraDays,
-                       c.warned           AS Warned,
-                       c.next_check_on    AS NextCheckOn
+                       {ClockRow.Columns}
                 FROM clocks c {hint}
                 JOIN petitions p {hint} ON p.id = c.petition_id
                 WHERE c.next_check_on <= @Today
@@ -102,15 +82,12 @@ public static class EscalateClock
                 """;
             var all = new Dapper.DynamicParameters(parameters);
             all.Add("Today", today);
-            var claimed = await session.QueryAsync<ClaimedRow>(
-                (limit is null ? query : session.Dialect.Limit(query, limit)) + $"\n{suffix}", all, ct);
+            var claimed = await session.QueryAsync<ClaimedPetition, ClockRow, (ClaimedPetition Petition, Clock Clock)>(
+                (limit is null ? query : session.Dialect.Limit(query, limit)) + $"\n{suffix}", all, (p, c) => (p, c.ToClock()), "ClockId", ct);
 
-            var changes = new List<(ClaimedRow Row, Clock Clock, WarningLevel? Level)>(claimed.Count);
-            foreach (var row in claimed)
+            var changes = new List<(ClaimedPetition Row, Clock Clock, WarningLevel? Level)>(claimed.Count);
+            foreach (var (row, clock) in claimed)
             {
-                var clock = new Clock(
-                    row.ClockId, Codes.Parse<ClockKind>(row.Kind), row.StartedOn, row.DueOn, row.Provisional, Codes.Parse<ClockState>(row.State),
-                    row.PausedOn, row.PausedDays, row.ExtraDays, row.Warned is null ? null : Codes.Parse<WarningLevel>(row.Warned), row.NextCheckOn);
                 var policy = await rules.ByIdAsync(row.PolicyId, ct);
                 var level = clock.WarningDue(today, policy);
                 if (level is { } due) clock.Warn(due, policy);
@@ -127,7 +104,7 @@ public static class EscalateClock
                     SET state         = @State,
                         warned        = @Warned,
                         next_check_on = @NextCheckOn
-                    WHERE id IN ({SqlValues.Ids(group.Select(c => c.Row.ClockId))})
+                    WHERE id IN ({SqlValues.Ids(group.Select(c => c.Clock.Id!.Value))})
                     """,
                     new
                     {
@@ -150,27 +127,27 @@ public static class EscalateClock
             var red = warned.Where(c => c.Level == WarningLevel.Overdue).ToList();
             await session.InsertRowsAsync(
                 "INSERT INTO clock_warnings (clock_id, level, warned_at)",
-                warned.Select(c => new object?[] { c.Row.ClockId, Codes.Of(c.Level!.Value), now }).ToList(), ct);
+                warned.Select(c => new object?[] { c.Clock.Id!.Value, Codes.Of(c.Level!.Value), now }).ToList(), ct);
             await session.InsertRowsAsync(
                 "INSERT INTO supervision_items (petition_id, clock_id, opened_at, state)",
-                red.Select(c => new object?[] { c.Row.PetitionId, c.Row.ClockId, now, "open" }).ToList(), ct);
+                red.Select(c => new object?[] { c.Row.PetitionId, c.Clock.Id!.Value, now, "open" }).ToList(), ct);
             await session.InsertRowsAsync(
                 "INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public)",
-                red.Select(c => new object?[] { c.Row.PetitionId, now, "overdue", c.Row.Stage, null, null, c.Row.Kind, false }).ToList(), ct);
+                red.Select(c => new object?[] { c.Row.PetitionId, now, "overdue", c.Row.Stage, null, null, Codes.Of(c.Clock.Kind), false }).ToList(), ct);
             await session.InsertRowsAsync(
                 "INSERT INTO outbox (created_at, kind, petition_id, recipient_org_id, details)",
                 warned.SelectMany(c => new[] { c.Row.AssignedUnitId, c.Row.HandlingOrgId }.OfType<long>().Distinct()
-                    .Select(recipient => new object?[] { now, Codes.Of(c.Level!.Value), c.Row.PetitionId, recipient, Details(c.Row) })).ToList(),
+                    .Select(recipient => new object?[] { now, Codes.Of(c.Level!.Value), c.Row.PetitionId, recipient, Details(c.Row, c.Clock) })).ToList(),
                 ct);
             return new Batch(
                 claimed.Count, warned.Count - red.Count, red.Count, changes.Count - warned.Count, warned.Select(c => c.Row.CaseNumber).ToList());
         }
 
-        private static string Details(ClaimedRow row) => JsonSerializer.Serialize(new
+        private static string Details(ClaimedPetition row, Clock clock) => JsonSerializer.Serialize(new
         {
             caseNumber = row.CaseNumber,
-            clock = row.Kind,
-            dueOn = row.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            clock = Codes.Of(clock.Kind),
+            dueOn = clock.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         });
     }
 }

@@ -42,7 +42,7 @@ internal sealed class HangfirePeerBench(int deadlines, int workers)
     /// <summary>Petitions of the same shape on both sides, so only the deadlines differ.</summary>
     private async Task<ServiceProvider> PrepareAsync(StorageProvider provider, string connectionString)
     {
-        var services = BenchServices.Compose(provider, connectionString, PersonalDataKeys.Generate());
+        var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), PersonalDataKeys.Generate());
         await BenchServices.PrepareAsync(services);
         await BulkPetitions.PetitionsAsync(services.GetRequiredService<Database>(), deadlines);
         return services;

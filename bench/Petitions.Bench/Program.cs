@@ -56,7 +56,7 @@ await using (var databases = new BenchDatabases())
             var connectionString = await NewDatabase();
             var keys = PersonalDataKeys.Generate();
             var seeding = Stopwatch.StartNew();
-            await using (var services = BenchServices.Compose(provider, connectionString, keys))
+            await using (var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys))
             {
                 await BenchServices.PrepareAsync(services);
                 var database = services.GetRequiredService<Database>();

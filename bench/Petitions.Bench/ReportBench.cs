@@ -28,7 +28,7 @@ internal sealed class ReportBench(int petitions)
         var today = ShanghaiTime.DateOf(TimeProvider.System.GetUtcNow());
         var population = new Population(petitions, today);
         var seed = Stopwatch.StartNew();
-        var seeding = provider == StorageProvider.Postgres ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString : connectionString;
+        var seeding = BenchDatabases.WithoutCommandTimeout(provider, connectionString);
         var keys = PersonalDataKeys.Generate();
         await using (var setup = BenchServices.Compose(provider, seeding, keys))
         {

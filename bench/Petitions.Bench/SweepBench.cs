@@ -29,7 +29,7 @@ internal sealed class SweepBench(int due)
         await (await ServiceProcess.StartAsync(provider, empty, keys)).DisposeAsync();
         var emptyStartup = emptyStart.Elapsed;
 
-        await using var services = BenchServices.Compose(provider, connectionString, keys);
+        await using var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys);
         var database = services.GetRequiredService<Database>();
         var floor = await Floors.EscalationAsync(database);
         async Task<(TimeSpan, SweepClocks.Result)> Sweep()

@@ -92,9 +92,9 @@ public static class LookUpPetition
             WHERE c.petition_id = (SELECT id FROM opened)
               AND c.state = @Running
             UNION ALL
-            SELECT 'notice', n.issued_at, n.kind, NULL, NULL, NULL, NULL, NULL, NULL, n.id
-            FROM notices n
-            WHERE n.petition_id = (SELECT id FROM opened)
+            SELECT 'notice', notice.issued_at, notice.kind, NULL, NULL, NULL, NULL, NULL, NULL, notice.id
+            FROM notices notice
+            WHERE notice.petition_id = (SELECT id FROM opened)
             UNION ALL
             SELECT 'petition',
                    o.received_at,

@@ -31,7 +31,7 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
             throw;
         }
         if (response is IActsOnCases batch)
-            await audit.AppendEachAsync(command.Actor, action, batch.CaseNumbers, "ok", cancellationToken);
+            await audit.AppendEachAsync(command.Actor, action, batch.PetitionIds, "ok", cancellationToken);
         else
             await audit.AppendAsync(command.Actor, action, command.AuditCaseNumber ?? (response as ICreatesCase)?.CaseNumber, "ok", null, cancellationToken);
         return response;
@@ -54,9 +54,9 @@ public interface ICreatesCase
     string CaseNumber { get; }
 }
 
-/// <summary>A response of a command that acted on several cases at once (the sweep's batch): the audit log gets an
+/// <summary>A response of a command that acted on several petitions at once (the sweep's batch): the audit log gets an
 /// entry for each, as if each had been a command of its own.</summary>
 public interface IActsOnCases
 {
-    IReadOnlyList<string> CaseNumbers { get; }
+    IReadOnlyCollection<long> PetitionIds { get; }
 }

@@ -12,12 +12,17 @@ public sealed class AuditLog(DbSession session, TimeProvider time)
             new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, CaseNumber = caseNumber, Outcome = outcome, Detail = detail },
             ct);
 
-    /// <summary>One entry per case, written together.</summary>
-    public Task AppendEachAsync(Actor actor, string action, IReadOnlyList<string> caseNumbers, string outcome, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        return session.InsertRowsAsync(
-            "INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome, detail)",
-            caseNumbers.Select(caseNumber => new object?[] { now, actor.UserId, actor.OrganizationId, action, caseNumber, outcome, null }).ToList(), ct);
-    }
+    /// <summary>One entry per petition, each naming its case, written by one statement.</summary>
+    public Task AppendEachAsync(Actor actor, string action, IReadOnlyCollection<long> petitionIds, string outcome, CancellationToken ct) =>
+        petitionIds.Count == 0
+            ? Task.CompletedTask
+            : session.ExecuteAsync(
+                $"""
+                INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome, detail)
+                SELECT @OccurredAt, @UserId, @OrganizationId, @Action, case_number, @Outcome, NULL
+                FROM petitions
+                WHERE id IN ({SqlValues.Ids(petitionIds)})
+                """,
+                new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, Outcome = outcome },
+                ct);
 }

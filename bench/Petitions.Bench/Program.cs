@@ -137,7 +137,7 @@ static void IssueTable(List<Results> results, int petitions, int due)
 
 static string Percent(double share) => $"{share * 100:F0} %";
 
-static string Times(double multiple) => $"×{multiple:0.0##}";
+static string Times(double multiple) => $"×{multiple.ToString(multiple >= 10 ? "F0" : multiple >= 1 ? "F1" : "F2", CultureInfo.InvariantCulture)}";
 
 static void Table(List<Results> results, int petitions, int due, int workers)
 {

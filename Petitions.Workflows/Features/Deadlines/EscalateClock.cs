@@ -33,8 +33,8 @@ public static class EscalateClock
     }
 
     /// <summary>What a batch did: how many clocks it claimed, the warnings it gave, the clocks it only rescheduled, and
-    /// the case of each warning (the audit log gets an entry for each).</summary>
-    public sealed record Batch(int Claimed, int NearDue, int Overdue, int Skipped, IReadOnlyList<string> CaseNumbers) : IActsOnCases;
+    /// the petitions it warned (the audit log gets an entry for each).</summary>
+    public sealed record Batch(int Claimed, int NearDue, int Overdue, int Skipped, IReadOnlyCollection<long> PetitionIds) : IActsOnCases;
 
     /// <summary>What the command did: a warning level's code, or that there was nothing (left) to do.</summary>
     public const string Skipped = "skipped";
@@ -123,24 +123,48 @@ public static class EscalateClock
                 """,
                 null, ct);
 
+            // What each warning writes, set-based by level: the warning, and for red the supervision item and the history
+            // entry, read from the clock rows just claimed.
             var warned = changes.Where(c => c.Level is not null).ToList();
-            var red = warned.Where(c => c.Level == WarningLevel.Overdue).ToList();
-            await session.InsertRowsAsync(
-                "INSERT INTO clock_warnings (clock_id, level, warned_at)",
-                warned.Select(c => new object?[] { c.Clock.Id!.Value, Codes.Of(c.Level!.Value), now }).ToList(), ct);
-            await session.InsertRowsAsync(
-                "INSERT INTO supervision_items (petition_id, clock_id, opened_at, state)",
-                red.Select(c => new object?[] { c.Row.PetitionId, c.Clock.Id!.Value, now, "open" }).ToList(), ct);
-            await session.InsertRowsAsync(
-                "INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public)",
-                red.Select(c => new object?[] { c.Row.PetitionId, now, "overdue", c.Row.Stage, null, null, Codes.Of(c.Clock.Kind), false }).ToList(), ct);
+            foreach (var level in warned.GroupBy(c => c.Level!.Value))
+            {
+                var ids = SqlValues.Ids(level.Select(c => c.Clock.Id!.Value));
+                var values = new { Level = Codes.Of(level.Key), Now = now, IsPublic = false };
+                await session.ExecuteAsync(
+                    $"""
+                    INSERT INTO clock_warnings (clock_id, level, warned_at)
+                    SELECT id, @Level, @Now
+                    FROM clocks
+                    WHERE id IN ({ids})
+                    """,
+                    values, ct);
+                if (level.Key != WarningLevel.Overdue) continue;
+                await session.ExecuteAsync(
+                    $"""
+                    INSERT INTO supervision_items (petition_id, clock_id, opened_at, state)
+                    SELECT petition_id, id, @Now, 'open'
+                    FROM clocks
+                    WHERE id IN ({ids})
+                    """,
+                    values, ct);
+                await session.ExecuteAsync(
+                    $"""
+                    INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public)
+                    SELECT c.petition_id, @Now, 'overdue', p.stage, NULL, NULL, c.kind, @IsPublic
+                    FROM clocks c
+                    JOIN petitions p ON p.id = c.petition_id
+                    WHERE c.id IN ({ids})
+                    """,
+                    values, ct);
+            }
+            // The unit and the deciding office are told (once when they are the same); each notice says its case and clock.
             await session.InsertRowsAsync(
                 "INSERT INTO outbox (created_at, kind, petition_id, recipient_org_id, details)",
                 warned.SelectMany(c => new[] { c.Row.AssignedUnitId, c.Row.HandlingOrgId }.OfType<long>().Distinct()
                     .Select(recipient => new object?[] { now, Codes.Of(c.Level!.Value), c.Row.PetitionId, recipient, Details(c.Row, c.Clock) })).ToList(),
                 ct);
-            return new Batch(
-                claimed.Count, warned.Count - red.Count, red.Count, changes.Count - warned.Count, warned.Select(c => c.Row.CaseNumber).ToList());
+            var red = warned.Count(c => c.Level == WarningLevel.Overdue);
+            return new Batch(claimed.Count, warned.Count - red, red, changes.Count - warned.Count, warned.Select(c => c.Row.PetitionId).ToHashSet());
         }
 
         private static string Details(ClaimedPetition row, Clock clock) => JsonSerializer.Serialize(new

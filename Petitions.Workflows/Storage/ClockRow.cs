@@ -7,18 +7,19 @@ public sealed record ClockRow
 {
     /// <summary>The columns of a clock aliased <c>c</c>, for a select list.</summary>
     public const string Columns = """
-        c.id            AS ClockId,
-        c.kind          AS Kind,
-        c.started_on    AS StartedOn,
-        c.due_on        AS DueOn,
-        c.provisional   AS Provisional,
-        c.state         AS State,
-        c.paused_on     AS PausedOn,
-        c.paused_days   AS PausedDays,
-        c.extra_days    AS ExtraDays,
-        c.warned        AS Warned,
-        c.next_check_on AS NextCheckOn,
-        c.stopped_on    AS StoppedOn
+        c.id              AS ClockId,
+        c.kind            AS Kind,
+        c.started_on      AS StartedOn,
+        c.due_on          AS DueOn,
+        c.provisional     AS Provisional,
+        c.state           AS State,
+        c.paused_on       AS PausedOn,
+        c.paused_days     AS PausedDays,
+        c.extra_days      AS ExtraDays,
+        c.warned          AS Warned,
+        c.next_check_on   AS NextCheckOn,
+        c.stopped_on      AS StoppedOn,
+        c.organization_id AS OrganizationId
         """;
 
     public long? ClockId { get; init; }
@@ -33,8 +34,9 @@ public sealed record ClockRow
     public string? Warned { get; init; }
     public DateOnly? NextCheckOn { get; init; }
     public DateOnly? StoppedOn { get; init; }
+    public long? OrganizationId { get; init; }
 
     public Clock ToClock() => new(
         ClockId, Codes.Parse<ClockKind>(Kind), StartedOn, DueOn, Provisional, Codes.Parse<ClockState>(State), PausedOn, PausedDays, ExtraDays,
-        Warned is null ? null : Codes.Parse<WarningLevel>(Warned), NextCheckOn, StoppedOn);
+        Warned is null ? null : Codes.Parse<WarningLevel>(Warned), NextCheckOn, StoppedOn, OrganizationId);
 }

@@ -8,7 +8,8 @@ namespace Petitions.Workflows.Features.Public;
 /// <summary>
 /// A petitioner checks progress with the case number and query code: the stage, the dated public timeline, the
 /// notices owed and the current due date; and, where the bureau enables it, the contact card of the unit handling it.
-/// No personal data of anyone involved. A wrong code and an unknown case get the same answer.
+/// A referred matter shows whole: the steps of every bureau it went to, and the stage, due date and contact card of the
+/// one handling it now. No personal data of anyone involved. A wrong code and an unknown case get the same answer.
 /// </summary>
 public static class LookUpPetition
 {
@@ -29,7 +30,15 @@ public static class LookUpPetition
         string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline, IReadOnlyList<OwedNotice> Notices)
     {
         public ContactCard? Contact { get; init; }
+
+        /// <summary>Whether the petitioner may evaluate now: a reply was served and they have not evaluated it yet.</summary>
+        public bool CanEvaluate { get; init; }
     }
+
+    /// <summary>The deadlines the petitioner is told: the office's and the organ's, and the petitioner's own request
+    /// window; not the internal ones (return visit, referral objection, supervision orders).</summary>
+    private static readonly string[] PublicClocks =
+        [.. new[] { ClockKind.Intake, ClockKind.Handling, ClockKind.ReviewRequest, ClockKind.ReviewDecision, ClockKind.RereviewRequest, ClockKind.RereviewDecision }.Select(Codes.Of)];
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -40,16 +49,18 @@ public static class LookUpPetition
 
     public sealed class Handler(DbSession session, PetitionStore store) : IRequestHandler<Query, Response>
     {
-        /// <summary>One row of the lookup: the petition itself, or one of its public history entries, running clocks
-        /// or notices (<see cref="Part"/> says which; the other columns are null).</summary>
+        /// <summary>One row of the lookup: the petition, or one of its public history entries, running clocks or notices
+        /// (<see cref="Part"/> says which; columns a part has no use for are null). <see cref="OnDay"/> is an entry's
+        /// dated day, a clock's due day or the petition's service day; <see cref="Flag"/> whether a clock's due day is
+        /// provisional or whether the petitioner has evaluated the petition.</summary>
         private sealed record Row
         {
             public string Part { get; init; } = "";
             public DateTimeOffset? At { get; init; }
             public string? Code { get; init; }
             public string? Stage { get; init; }
-            public DateOnly? DueOn { get; init; }
-            public bool? Provisional { get; init; }
+            public DateOnly? OnDay { get; init; }
+            public bool? Flag { get; init; }
             public string? ContactUnit { get; init; }
             public string? ContactOfficer { get; init; }
             public string? ContactPhone { get; init; }
@@ -58,50 +69,71 @@ public static class LookUpPetition
         /// <summary>
         /// Everything the petitioner sees, in one statement (one round trip: on a loaded server each one is a chance to
         /// wait for the CPU). The petition is found by its case number and the keyed hash of the code, so a wrong code
-        /// and an unknown case both find nothing. The branches are ordered so each column meets a typed value before
-        /// one that is only NULL: PostgreSQL types a UNION pair by pair. The running clocks are found by the
-        /// (petition, state, due day) index of migration 0010.
+        /// and an unknown case both find nothing. A referred matter is followed by primary key, four referrals deep at
+        /// most (a fixed chain: a recursive one needs WITH RECURSIVE on PostgreSQL, which SQL Server refuses); the
+        /// history and notices are those of every case of it, the stage, due day and contact those of the case
+        /// handling it now.
+        /// The branches are ordered so each column meets a typed value before one that is only NULL: PostgreSQL types
+        /// a UNION pair by pair. The running clocks are found by the (petition, state, due day) index of migration 0010.
         /// </summary>
         private const string Lookup = """
             WITH opened AS (
                 SELECT id,
-                       stage,
                        received_at,
-                       bureau_id,
-                       assigned_unit_id
+                       referred_to_id
                 FROM petitions
                 WHERE case_number = @CaseNumber
                   AND query_code_hash = @QueryCodeHash
+            ),
+            referral1 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM opened)),
+            referral2 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral1)),
+            referral3 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral2)),
+            referral4 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral3)),
+            matter AS (
+                SELECT id, 0 AS hops FROM opened
+                UNION ALL
+                SELECT id, 1 FROM referral1
+                UNION ALL
+                SELECT id, 2 FROM referral2
+                UNION ALL
+                SELECT id, 3 FROM referral3
+                UNION ALL
+                SELECT id, 4 FROM referral4
+            ),
+            handling AS (
+                SELECT id
+                FROM matter
+                WHERE hops = (SELECT MAX(hops) FROM matter)
             )
             SELECT 'event'       AS Part,
                    e.occurred_at AS At,
                    e.action      AS Code,
                    e.stage       AS Stage,
-                   NULL          AS DueOn,
-                   NULL          AS Provisional,
+                   e.happened_on AS OnDay,
+                   NULL          AS Flag,
                    NULL          AS ContactUnit,
                    NULL          AS ContactOfficer,
                    NULL          AS ContactPhone,
                    e.id          AS Seq
             FROM petition_events e
-            WHERE e.petition_id = (SELECT id FROM opened)
+            WHERE e.petition_id IN (SELECT id FROM matter)
               AND e.is_public = @IsPublic
             UNION ALL
-            SELECT 'clock', NULL, NULL, NULL, c.due_on, c.provisional, NULL, NULL, NULL, c.id
+            SELECT 'clock', NULL, c.kind, NULL, c.due_on, c.provisional, NULL, NULL, NULL, c.id
             FROM clocks c
-            WHERE c.petition_id = (SELECT id FROM opened)
+            WHERE c.petition_id = (SELECT id FROM handling)
               AND c.state = @Running
             UNION ALL
             SELECT 'notice', notice.issued_at, notice.kind, NULL, NULL, NULL, NULL, NULL, NULL, notice.id
             FROM notices notice
-            WHERE notice.petition_id = (SELECT id FROM opened)
+            WHERE notice.petition_id IN (SELECT id FROM matter)
             UNION ALL
             SELECT 'petition',
                    o.received_at,
-                   o.stage,
+                   h.stage,
                    NULL,
-                   NULL,
-                   NULL,
+                   h.served_on,
+                   h.petitioner_evaluated,
                    u.name,
                    (SELECT officer.display_name
                     FROM users officer
@@ -109,13 +141,14 @@ public static class LookUpPetition
                                         FROM petition_events last
                                         WHERE last.id = (SELECT MAX(l.id)
                                                          FROM petition_events l
-                                                         WHERE l.petition_id = o.id
+                                                         WHERE l.petition_id = h.id
                                                            AND l.actor_organization_id = u.id))),
                    COALESCE(u.contact_phone, b.contact_phone),
-                   o.id
+                   h.id
             FROM opened o
-            JOIN organizations b ON b.id = o.bureau_id
-            LEFT JOIN organizations u ON u.id = o.assigned_unit_id AND b.contact_card = @Enabled
+            JOIN petitions h ON h.id = (SELECT id FROM handling)
+            JOIN organizations b ON b.id = h.bureau_id
+            LEFT JOIN organizations u ON u.id = h.assigned_unit_id AND b.contact_card = @Enabled
             ORDER BY Part, At, Seq
             """;
 
@@ -135,18 +168,19 @@ public static class LookUpPetition
                 ct);
             var petition = rows.FirstOrDefault(r => r.Part == "petition");
             if (petition is null) throw new NotFoundException(NoMatch);
-            var clock = rows.Where(r => r.Part == "clock").MinBy(r => r.DueOn);
+            var clock = rows.Where(r => r.Part == "clock" && PublicClocks.Contains(r.Code)).MinBy(r => r.OnDay);
 
             return new Response(
                 query.CaseNumber,
                 petition.Code!,
                 ShanghaiTime.DateOf(petition.At!.Value),
-                clock?.DueOn,
-                clock?.Provisional ?? false,
-                rows.Where(r => r.Part == "event").Select(e => new Step(ShanghaiTime.DateOf(e.At!.Value), e.Code!, e.Stage!)).ToList(),
+                clock?.OnDay,
+                clock?.Flag ?? false,
+                rows.Where(r => r.Part == "event").Select(e => new Step(e.OnDay ?? ShanghaiTime.DateOf(e.At!.Value), e.Code!, e.Stage!)).ToList(),
                 rows.Where(r => r.Part == "notice").Select(n => new OwedNotice(n.Code!, ShanghaiTime.DateOf(n.At!.Value))).ToList())
             {
                 Contact = petition.ContactUnit is { } unit ? new ContactCard(unit, petition.ContactOfficer, petition.ContactPhone) : null,
+                CanEvaluate = petition.OnDay is not null && petition.Flag != true, // as Petition.MayBeEvaluated
             };
         }
     }

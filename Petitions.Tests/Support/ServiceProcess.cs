@@ -11,6 +11,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private ServiceProcess(Process process) => _process = process;
 
@@ -81,8 +82,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>kill -9: no shutdown, no flushing, transactions in flight simply end.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Once: a cluster whose restart failed disposes the instance that restart already disposed, and a second
+    /// dispose would throw over the failure that matters.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();

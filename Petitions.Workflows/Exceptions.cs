@@ -14,3 +14,13 @@ public sealed class IdempotencyKeyReusedException() : Exception("This Idempotenc
 
 /// <summary>The credentials are wrong or missing.</summary>
 public sealed class UnauthorizedException(string message) : Exception(message);
+
+/// <summary>The database can take no more work now (every slot taken and the queue full or waited out, or the database
+/// itself refused: pool empty, too many clients, a lock wait timed out, busy). Nothing was written; the client may
+/// retry after a short while.</summary>
+public sealed class DatabaseBusyException(string reason, Exception? inner = null)
+    : Exception($"The database is busy ({reason}); try again shortly.", inner)
+{
+    /// <summary><c>queue-full</c>, <c>queue-timeout</c>, or <c>database</c> when the database refused.</summary>
+    public string Reason { get; } = reason;
+}

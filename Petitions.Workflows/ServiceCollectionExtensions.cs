@@ -19,11 +19,12 @@ public static class ServiceCollectionExtensions
     /// Registers the mediator, its behaviours, every handler and validator of this assembly, and the storage.
     /// MediatR 5.1 has no DI package here, so handlers are found by scanning;
     /// FluentValidation's own registration finds the validators. The behaviours run in the order
-    /// listed: validation, transaction, audit, idempotency, then the handler.
+    /// listed: metrics, validation, transaction, audit, idempotency, then the handler.
     /// </summary>
     public static IServiceCollection AddPetitionsWorkflows(this IServiceCollection services, PersonalDataKeys keys)
     {
         services.AddScoped<IMediator>(provider => new Mediator(provider.GetService));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(MetricsBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(TransactionBehaviour<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(AuditBehaviour<,>));
@@ -43,6 +44,9 @@ public static class ServiceCollectionExtensions
         services.AddValidatorsFromAssembly(typeof(ServiceCollectionExtensions).Assembly, ServiceLifetime.Singleton);
         services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition, PetitionWorkflowV2.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
+        MeteredNotificationSender.Decorate(services);
+        services.AddMetrics();
+        services.AddSingleton<PetitionsMetrics>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
@@ -50,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PetitionStore>();
         services.AddScoped<WorkflowRuntime>();
         services.AddScoped<AccountStore>();
+        services.AddSingleton<OrganizationCache>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();

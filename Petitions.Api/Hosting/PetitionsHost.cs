@@ -112,6 +112,7 @@ public static partial class PetitionsHost
         builder.AddBackgroundJobs();
         builder.Services.AddApiDocumentation(configuration);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddOperations();
         return builder;
     }
 
@@ -126,13 +127,14 @@ public static partial class PetitionsHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.Use(RefuseEndedSessions);
+        app.UseMetricsEndpoint();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
         app.UseMaterialUploads();
 
         app.MapApiDocumentation();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", Operations.Health).AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
         app.MapMaterialEndpoints();

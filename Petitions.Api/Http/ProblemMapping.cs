@@ -11,10 +11,22 @@ namespace Petitions.Api.Http;
 /// The one mapping from exceptions to RFC 9457 problem responses, the same in every environment: a client's
 /// mistake is a 4xx naming the problem, never a 500. An unexpected exception is logged; a request never is.
 /// </summary>
-public sealed partial class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> log) : IExceptionHandler
+public sealed partial class ProblemMapping(
+    IProblemDetailsService problems, Petitions.Workflows.Storage.Database database, PetitionsMetrics metrics, ILogger<ProblemMapping> log) : IExceptionHandler
 {
+    /// <summary>When a client refused for lack of capacity may try again.</summary>
+    public const int RetryAfterSeconds = 1;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is DatabaseBusyException || database.Dialect.IsOverloaded(exception))
+        {
+            // Back-pressure: nothing was written (docs/decisions/0018); the client comes back in a moment.
+            metrics.Refused((exception as DatabaseBusyException)?.Reason ?? "database");
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await WriteAsync(context, Problem(StatusCodes.Status503ServiceUnavailable, "Busy",
+                $"The service has more work than its database can take right now; nothing was changed. Try again in {RetryAfterSeconds} s."));
+        }
         var problem = exception switch
         {
             ValidationException validation => Invalid(validation.Errors
@@ -42,6 +54,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             problem = Problem(StatusCodes.Status500InternalServerError, "Unexpected error",
                 "The service failed to answer. Nothing you sent was the cause; the error is logged under this trace id.");
         }
+        return await WriteAsync(context, problem);
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext context, ProblemDetails problem)
+    {
         problem.Extensions["traceId"] = context.TraceIdentifier;
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });

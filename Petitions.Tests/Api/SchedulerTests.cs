@@ -24,19 +24,6 @@ public sealed class SchedulerTests(DatabaseServers servers)
         ["Jobs:NotificationRetryDelay"] = "00:00:01",
     };
 
-    /// <summary>Only so that a broken scheduler fails the test instead of hanging it: waits while something progresses.</summary>
-    private static async Task WaitUntilAsync(Func<Task<long>> progress, long goal)
-    {
-        var last = -1L;
-        var still = System.Diagnostics.Stopwatch.StartNew();
-        while (await progress() is var now && now < goal)
-        {
-            if (now != last) (last, still) = (now, System.Diagnostics.Stopwatch.StartNew());
-            Assert.True(still.Elapsed < TimeSpan.FromSeconds(30), $"no progress for 30 s at {now} of {goal}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
-
     [Fact]
     public async Task The_service_sweeps_and_notifies_by_itself_once_a_deadline_has_passed()
     {
@@ -46,7 +33,11 @@ public sealed class SchedulerTests(DatabaseServers servers)
         await using var desk = await WorkflowHarness.StartAsync(database, now: ManualClock.Shanghai(2025, 1, 2));
         await new Journey(desk).RegisterAsync(); // intake due 2025-01-17
 
-        await WaitUntilAsync(() => database.CountAsync("outbox", "sent_at IS NOT NULL"), 1);
+        // Each step counts as progress: the warning, its notification in the outbox, queued, sent.
+        await Progress.UntilAsync(
+            async () => await database.CountAsync("clock_warnings") + await database.CountAsync("outbox")
+                + await database.CountAsync("outbox", "queued_at IS NOT NULL") + await database.CountAsync("outbox", "sent_at IS NOT NULL"),
+            4, "the overdue clock is warned and its notification sent");
 
         Assert.Equal(1, await database.CountAsync("supervision_items"));
         Assert.Equal(1, await database.CountAsync("outbox", "sent_at IS NOT NULL AND attempts = 1"));
@@ -71,7 +62,8 @@ public sealed class SchedulerTests(DatabaseServers servers)
         await new Journey(desk).RegisterAsync();
         var monitoring = api.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
 
-        await WaitUntilAsync(() => Task.FromResult(monitoring.FailedCount()), 1);
+        // Each attempt counts as progress, then the job's failure.
+        await Progress.UntilAsync(() => Task.FromResult(sender.Attempts + monitoring.FailedCount()), 3 + 1, "the notification is tried three times and fails");
 
         Assert.Equal(3, sender.Attempts); // the first and two retries
         Assert.Equal(1, await database.CountAsync("outbox", "sent_at IS NULL AND queued_at IS NOT NULL AND attempts = 3"));

@@ -30,8 +30,6 @@ public abstract class CrashTests(StorageProvider provider, DatabaseServers serve
     /// <summary>Registrations answered between kills, so each kill lands in a running load.</summary>
     private const int LoadBetweenKills = 25;
 
-    /// <summary>Generous, only so that a broken service fails the test instead of hanging it.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     private TestDatabase _database = null!;
 
@@ -72,16 +70,16 @@ public abstract class CrashTests(StorageProvider provider, DatabaseServers serve
     {
         await using var cluster = await ServiceCluster.SeedAsync(_database, new Dictionary<string, string>());
         await cluster.StartAsync(1);
-        using var http = new HttpClient { Timeout = Patience };
+        using var http = new HttpClient { Timeout = Progress.Stall }; // one request without an answer for that long is stuck
         var token = await cluster.TokenAsync(http, "reception");
 
         var registrations = new ConcurrentQueue<Registration>();
         var answered = 0;
+        var lastAnswer = Stopwatch.GetTimestamp(); // when any client last got an answer: the load's progress
         using var stop = new CancellationTokenSource();
 
         async Task<JsonElement> SendUntilAnsweredAsync(Registration registration)
         {
-            var waited = Stopwatch.StartNew();
             while (true)
             {
                 try
@@ -97,7 +95,7 @@ public abstract class CrashTests(StorageProvider provider, DatabaseServers serve
                     // 409: the same key is still in flight (README); a client sends it again.
                     Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
                 }
-                catch (Exception e) when (e is HttpRequestException or IOException && waited.Elapsed < Patience)
+                catch (Exception e) when (e is HttpRequestException or IOException && Stopwatch.GetElapsedTime(Volatile.Read(ref lastAnswer)) < Progress.Stall)
                 {
                     registration.Interrupted = true; // killed under the request, or restarting: same key, same body
                 }
@@ -113,19 +111,13 @@ public abstract class CrashTests(StorageProvider provider, DatabaseServers serve
                 registrations.Enqueue(registration);
                 registration.Answer = await SendUntilAnsweredAsync(registration);
                 Interlocked.Increment(ref answered);
+                Volatile.Write(ref lastAnswer, Stopwatch.GetTimestamp());
             }
         }
 
-        async Task LoadRunsAsync()
-        {
-            var from = Volatile.Read(ref answered);
-            var waited = Stopwatch.StartNew();
-            while (Volatile.Read(ref answered) < from + LoadBetweenKills)
-            {
-                Assert.True(waited.Elapsed < Patience, $"The load stalled at {answered} registrations.\n{cluster[0].Output}");
-                await Task.Delay(20, Ct);
-            }
-        }
+        Task LoadRunsAsync() =>
+            Progress.UntilAsync(() => Task.FromResult((long)Volatile.Read(ref answered)), Volatile.Read(ref answered) + LoadBetweenKills,
+                "the load runs between kills", () => cluster[0].Output);
 
         var load = Enumerable.Range(0, Clients).Select(c => Task.Run(() => ClientAsync(c), Ct)).ToArray();
         for (var kill = 0; kill < Kills; kill++)

@@ -167,6 +167,9 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public override ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => inner.EnterWriteAsync(ct);
     public override bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
     public override IReadOnlyList<string> Batches(string script) => inner.Batches(script);
+    public override int? PoolSize(string connectionString) => inner.PoolSize(connectionString);
+    public override bool IsOverloaded(Exception exception) => inner.IsOverloaded(exception);
+    public override int MaxParameters => inner.MaxParameters;
 
     public override string InsertReturningId(string insertInto, string values) => Mark(nameof(InsertReturningId), insertInto, values);
     public override string NextCaseSequence => Mark(nameof(NextCaseSequence));

@@ -11,6 +11,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private ServiceProcess(Process process) => _process = process;
 
@@ -34,7 +35,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(keys.EncryptionKey);
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(keys.HashKey);
         start.Environment["DataProtection__KeysPath"] = keysDirectory;
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in TestDatabase.QueueWithoutLimitSettings.Concat(settings)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
         var service = new ServiceProcess(process);
         process.OutputDataReceived += (_, e) => service.Read(e.Data);
@@ -45,8 +46,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            // Generous: a loaded two-core machine may take a while to start .NET and migrate.
-            await service._listening.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+            // A starting service says nothing until it listens: its start is one step, as long as any wait may stall.
+            await service._listening.Task.WaitAsync(Progress.Stall, TestContext.Current.CancellationToken);
         }
         catch
         {
@@ -81,8 +82,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>kill -9: no shutdown, no flushing, transactions in flight simply end.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Once: a cluster whose restart failed disposes the instance that restart already disposed, and a second
+    /// dispose would throw over the failure that matters.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();

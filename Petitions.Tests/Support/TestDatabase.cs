@@ -11,7 +11,29 @@ public sealed class TestDatabase(StorageProvider provider, string connectionStri
     public StorageProvider Provider { get; } = provider;
     public string ConnectionString { get; } = connectionString;
 
-    public Database Open() => new(Options.Create(new StorageOptions { Provider = Provider, ConnectionString = ConnectionString }));
+    public Database Open()
+    {
+        var options = new StorageOptions { Provider = Provider, ConnectionString = ConnectionString };
+        QueueWithoutLimit(options);
+        return new(Options.Create(options));
+    }
+
+    /// <summary>
+    /// Tests check what happens, not how fast: work waits for a database slot as long as it takes, however busy the
+    /// machine, rather than being refused with a 503 after the service's default wait. The back-pressure test sets its own.
+    /// </summary>
+    public static void QueueWithoutLimit(StorageOptions options)
+    {
+        options.WorkQueueLimit = int.MaxValue;
+        options.WorkQueueTimeout = Timeout.InfiniteTimeSpan;
+    }
+
+    /// <summary>The same as service settings (configuration keys).</summary>
+    public static IReadOnlyDictionary<string, string> QueueWithoutLimitSettings { get; } = new Dictionary<string, string>
+    {
+        ["Storage:WorkQueueLimit"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Storage:WorkQueueTimeout"] = "-00:00:00.001",
+    };
 
     public static async Task<TestDatabase> SqliteAsync(bool migrate = true)
     {

@@ -40,6 +40,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         {
             o.Provider = database.Provider;
             o.ConnectionString = database.ConnectionString;
+            TestDatabase.QueueWithoutLimit(o);
         });
         if (workflows is not null) services.AddSingleton(workflows);
         var notifications = new QueuedNotifications();

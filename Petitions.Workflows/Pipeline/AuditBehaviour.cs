@@ -21,7 +21,8 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
         {
             response = await next();
         }
-        catch (Exception failure) when (failure is not OperationCanceledException)
+        // A refusal for lack of capacity did nothing, and writing its entry would be more of the work refused.
+        catch (Exception failure) when (failure is not (OperationCanceledException or DatabaseBusyException))
         {
             // A malformed case number names no petition and may be any length (a refused public evaluation of one failed
             // with a 500 on PostgreSQL, whose column holds 40): the entry names no case then.
@@ -29,8 +30,10 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
             session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, caseNumber, Outcome(failure), null, ct));
             throw;
         }
-        var createdCase = (response as ICreatesCase)?.CaseNumber;
-        await audit.AppendAsync(command.Actor, action, command.AuditCaseNumber ?? createdCase, "ok", null, cancellationToken);
+        if (response is IActsOnCases batch)
+            await audit.AppendEachAsync(command.Actor, action, batch.PetitionIds, "ok", cancellationToken);
+        else
+            await audit.AppendAsync(command.Actor, action, command.AuditCaseNumber ?? (response as ICreatesCase)?.CaseNumber, "ok", null, cancellationToken);
         return response;
     }
 
@@ -49,4 +52,11 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
 public interface ICreatesCase
 {
     string CaseNumber { get; }
+}
+
+/// <summary>A response of a command that acted on several petitions at once (the sweep's batch): the audit log gets an
+/// entry for each, as if each had been a command of its own.</summary>
+public interface IActsOnCases
+{
+    IReadOnlyCollection<long> PetitionIds { get; }
 }

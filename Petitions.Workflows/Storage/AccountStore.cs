@@ -15,8 +15,22 @@ public sealed record Organization(long Id, long? ParentId, string Code, string N
     public bool IsAtOrAbove(string otherPath) => otherPath.StartsWith(Path, StringComparison.Ordinal);
 }
 
+/// <summary>
+/// The organizations this instance has read, by id. What a record holds (parent, code, name, kind, path) never changes
+/// once the row is written, so an action's three lookups (the actor's, the deciding office's, the bureau's) need no
+/// statement after the first time. Only rows read outside a transaction, or in one that committed, are kept.
+/// </summary>
+public sealed class OrganizationCache
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Organization> _byId = new();
+
+    public bool TryGet(long id, out Organization organization) => _byId.TryGetValue(id, out organization!);
+
+    public void Keep(Organization organization) => _byId.TryAdd(organization.Id, organization);
+}
+
 /// <summary>Organizations and users: the rows behind sign-in, scope and the demo data.</summary>
-public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, SecurityStamps stamps, TimeProvider time)
+public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, SecurityStamps stamps, TimeProvider time, OrganizationCache cache)
 {
     private const string SelectOrganization = """
         SELECT id        AS Id,
@@ -28,8 +42,13 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
         FROM organizations
         """;
 
-    public Task<Organization?> OrganizationAsync(long id, CancellationToken ct) =>
-        session.QuerySingleOrDefaultAsync<Organization>($"{SelectOrganization}\nWHERE id = @Id", new { Id = id }, ct);
+    public async Task<Organization?> OrganizationAsync(long id, CancellationToken ct)
+    {
+        if (cache.TryGet(id, out var known)) return known;
+        var organization = await session.QuerySingleOrDefaultAsync<Organization>($"{SelectOrganization}\nWHERE id = @Id", new { Id = id }, ct);
+        if (organization is not null) session.AfterCommit(() => cache.Keep(organization));
+        return organization;
+    }
 
     public Task<Organization?> OrganizationByCodeAsync(string code, CancellationToken ct) =>
         session.QuerySingleOrDefaultAsync<Organization>($"{SelectOrganization}\nWHERE code = @Code", new { Code = code }, ct);

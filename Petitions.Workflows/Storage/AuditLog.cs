@@ -11,4 +11,18 @@ public sealed class AuditLog(DbSession session, TimeProvider time)
             """,
             new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, CaseNumber = caseNumber, Outcome = outcome, Detail = detail },
             ct);
+
+    /// <summary>One entry per petition, each naming its case, written by one statement.</summary>
+    public Task AppendEachAsync(Actor actor, string action, IReadOnlyCollection<long> petitionIds, string outcome, CancellationToken ct) =>
+        petitionIds.Count == 0
+            ? Task.CompletedTask
+            : session.ExecuteAsync(
+                $"""
+                INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome, detail)
+                SELECT @OccurredAt, @UserId, @OrganizationId, @Action, case_number, @Outcome, NULL
+                FROM petitions
+                WHERE id IN ({SqlValues.Ids(petitionIds)})
+                """,
+                new { OccurredAt = time.GetUtcNow(), actor.UserId, actor.OrganizationId, Action = action, Outcome = outcome },
+                ct);
 }

@@ -20,8 +20,15 @@ public sealed class Database
             _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
         };
         Dialect = DbSession.Observer?.Dialect(dialect) ?? dialect;
+        // On first use: the pool's size is read from the connection string, which only a connection needs to be valid.
+        _work = new Lazy<DatabaseWork>(() => DatabaseWork.For(o, Dialect.PoolSize(ConnectionString)));
         DapperTypeHandlers.Register();
     }
+
+    private readonly Lazy<DatabaseWork> _work;
+
+    /// <summary>The limit on concurrent database work of this instance, which every session goes through.</summary>
+    public DatabaseWork Work => _work.Value;
 
     public SqlDialect Dialect { get; }
     public string ConnectionString { get; }

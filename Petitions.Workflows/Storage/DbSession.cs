@@ -14,6 +14,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private IDisposable? _writeLock;
+    private IDisposable? _workSlot;
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
     private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
     private readonly List<Action> _afterCommit = [];
@@ -104,7 +105,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     }
 
     /// <summary>Work to do once the current transaction has committed, or at once outside one: what other requests may
-    /// read only after the change is there to see (a forgotten cache entry).</summary>
+    /// read only after the change is there to see (a cache entry kept, or forgotten).</summary>
     public void AfterCommit(Action work)
     {
         if (_transaction is null) work();
@@ -136,6 +137,23 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         await (await ConnectionAsync(ct)).QueryMultipleAsync(Command(sql, parameters, ct, file, line));
 
+    /// <summary>
+    /// Inserts rows with multi-row <c>INSERT … VALUES</c> statements: one round trip per
+    /// <see cref="SqlDialect.MaxParameters"/> values instead of one per row. <paramref name="sql"/> is the
+    /// <c>INSERT INTO table (columns)</c> part; each row gives one value per column, in order.
+    /// </summary>
+    public async Task InsertRowsAsync(string sql, IReadOnlyList<object?[]> rows, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (rows.Count == 0) return;
+        var perStatement = Math.Max(1, Dialect.MaxParameters / rows[0].Length);
+        foreach (var chunk in rows.Chunk(perStatement))
+        {
+            var (values, parameters) = SqlValues.Of(chunk);
+            await ExecuteAsync($"{sql}\nVALUES {values}", parameters, ct, file, line);
+        }
+    }
+
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct, file, line));
@@ -157,16 +175,37 @@ public sealed class DbSession(Database database) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_transaction is not null) await RollbackAsync();
-        if (_connection is not null) await _connection.DisposeAsync();
-        _connection = null;
+        try
+        {
+            if (_transaction is not null) await RollbackAsync();
+            if (_connection is not null) await _connection.DisposeAsync();
+            _connection = null;
+        }
+        finally
+        {
+            _workSlot?.Dispose();
+            _workSlot = null;
+        }
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct, string file, int line) =>
         new(Observer?.Issuing(database.Dialect, sql, parameters, InTransaction, file, line) ?? sql, parameters, _transaction, cancellationToken: ct);
 
-    private async ValueTask<DbConnection> ConnectionAsync(CancellationToken ct) =>
-        _connection ??= await database.OpenAsync(ct);
+    /// <summary>The session's connection, opened on first use once the session has a slot of <see cref="DatabaseWork"/>.
+    /// A database that refuses for lack of capacity is reported as <see cref="DatabaseBusyException"/>.</summary>
+    private async ValueTask<DbConnection> ConnectionAsync(CancellationToken ct)
+    {
+        if (_connection is not null) return _connection;
+        _workSlot ??= await database.Work.EnterAsync(ct);
+        try
+        {
+            return _connection = await database.OpenAsync(ct);
+        }
+        catch (Exception e) when (database.Dialect.IsOverloaded(e))
+        {
+            throw new DatabaseBusyException("database", e);
+        }
+    }
 
     private async Task EndTransactionAsync()
     {

@@ -197,6 +197,10 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         return matches ? petition?.Id : null;
     }
 
+    /// <summary>The keyed hash a petition's query code is stored as, for a lookup that finds the petition by it.</summary>
+    public string QueryCodeHash(string caseNumber, string? queryCode) =>
+        protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{QueryCode.Normalize(queryCode)}");
+
     private sealed record QueryCodeRow
     {
         public long Id { get; init; }
@@ -391,23 +395,6 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public int ExtraDays { get; init; }
     }
 
-    private sealed record ClockRow
-    {
-        public DateOnly? StoppedOn { get; init; }
-        public string? Warned { get; init; }
-        public DateOnly? NextCheckOn { get; init; }
-        public long? ClockId { get; init; }
-        public string Kind { get; init; } = "";
-        public DateOnly StartedOn { get; init; }
-        public DateOnly DueOn { get; init; }
-        public bool Provisional { get; init; }
-        public string State { get; init; } = "";
-        public DateOnly? PausedOn { get; init; }
-        public int PausedDays { get; init; }
-        public int ExtraDays { get; init; }
-        public long? OrganizationId { get; init; }
-    }
-
     /// <summary>
     /// Loads a petition with its clocks in one statement, so both come from the same snapshot: under READ
     /// COMMITTED two statements could straddle another transaction's commit and mix its clocks with older state.
@@ -453,19 +440,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.reply_level              AS ReplyLevel,
                        p.visit_recorded           AS VisitRecorded,
                        p.petitioner_evaluated     AS PetitionerEvaluated,
-                       c.id                       AS ClockId,
-                       c.kind                     AS Kind,
-                       c.started_on               AS StartedOn,
-                       c.due_on                   AS DueOn,
-                       c.provisional              AS Provisional,
-                       c.state                    AS State,
-                       c.paused_on                AS PausedOn,
-                       c.paused_days              AS PausedDays,
-                       c.extra_days               AS ExtraDays,
-                       c.warned                   AS Warned,
-                       c.next_check_on            AS NextCheckOn,
-                       c.stopped_on               AS StoppedOn,
-                       c.organization_id          AS OrganizationId
+                       {ClockRow.Columns}
                 FROM petitions p
                 LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
@@ -498,10 +473,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 VisitRecorded = row.VisitRecorded,
                 PetitionerEvaluated = row.PetitionerEvaluated,
             },
-            rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
-                r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
-                Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
-                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.StoppedOn, r.Clock.OrganizationId)));
+            rows.Where(r => r.Clock?.ClockId is not null).Select(r => r.Clock.ToClock()));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 

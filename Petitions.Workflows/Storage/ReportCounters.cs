@@ -230,19 +230,8 @@ public sealed class ReportCounters(DbSession session)
             .ThenBy(d => d.Key.Metric, StringComparer.Ordinal).ThenBy(d => d.Key.Value, StringComparer.Ordinal)
             .ToList();
         if (changed.Count == 0) return;
-        var parameters = new DynamicParameters();
-        var rows = new List<string>(changed.Count);
-        foreach (var (i, (key, (n, amount))) in changed.Index())
-        {
-            rows.Add($"(@B{i}, @D{i}, @U{i}, @M{i}, @V{i}, @N{i}, @A{i})");
-            parameters.Add($"B{i}", key.BureauId);
-            parameters.Add($"D{i}", key.ReceivedOn);
-            parameters.Add($"U{i}", key.UnitId);
-            parameters.Add($"M{i}", key.Metric);
-            parameters.Add($"V{i}", key.Value);
-            parameters.Add($"N{i}", n);
-            parameters.Add($"A{i}", amount);
-        }
-        await session.ExecuteAsync(session.Dialect.AddReportCounts(string.Join(",\n       ", rows)), parameters, ct);
+        var (rows, parameters) = SqlValues.Of(
+            changed.Select(d => new object?[] { d.Key.BureauId, d.Key.ReceivedOn, d.Key.UnitId, d.Key.Metric, d.Key.Value, d.Value.N, d.Value.Amount }).ToList());
+        await session.ExecuteAsync(session.Dialect.AddReportCounts(rows), parameters, ct);
     }
 }

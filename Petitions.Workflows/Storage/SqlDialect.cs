@@ -14,6 +14,13 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>The connection pool's size the connection string sets (or the driver's default); null without a pool.</summary>
+    public virtual int? PoolSize(string connectionString) => null;
+
+    /// <summary>Whether an error says the database can take no more work now (pool empty, too many clients, a lock wait
+    /// timed out, busy), rather than that something is wrong: the request is answered 503 and may be retried.</summary>
+    public abstract bool IsOverloaded(Exception exception);
+
     /// <summary>Per-connection settings applied right after opening.</summary>
     public virtual Task OnOpenedAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 
@@ -56,6 +63,14 @@ public abstract class SqlDialect
     /// Rows another transaction holds are skipped, not waited for.
     /// </summary>
     public virtual (string TableHint, string Suffix) SkipLocked => ("", "FOR UPDATE SKIP LOCKED");
+
+    /// <summary>
+    /// The most parameters one statement built from rows binds (<see cref="DbSession.InsertRowsAsync"/>). SQLite finds
+    /// each parameter by name with a linear search, so binding costs the square of their number: a few dozen per
+    /// statement cost less than many statements (measured: 1,000 took the sweep 1.8 ms a clock). SQL Server takes at
+    /// most 2,100.
+    /// </summary>
+    public virtual int MaxParameters => 1000;
 
     /// <summary>Two strings joined: <c>||</c> in standard SQL, <c>+</c> on SQL Server.</summary>
     public virtual string Concat(string left, string right) => $"{left} || {right}";

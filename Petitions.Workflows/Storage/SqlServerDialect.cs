@@ -47,6 +47,16 @@ public sealed partial class SqlServerDialect : SqlDialect
     public override string LockMigrations =>
         "EXEC sp_getapplock @Resource = N'petitions-migrations', @LockMode = N'Exclusive', @LockOwner = N'Transaction'";
 
+    public override int? PoolSize(string connectionString) => new SqlConnectionStringBuilder(connectionString).MaxPoolSize;
+
+    // A command timeout (-2), a lock request timeout (1222), or no pooled connection in time (the driver's own message).
+    public override bool IsOverloaded(Exception exception) => exception switch
+    {
+        SqlException e => e.Number is -2 or 1222,
+        InvalidOperationException e => e.Message.Contains("from the pool", StringComparison.Ordinal),
+        _ => false,
+    };
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException { Number: 2627 or 2601 };
 

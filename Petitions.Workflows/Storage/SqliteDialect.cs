@@ -52,6 +52,11 @@ public sealed class SqliteDialect(string synchronous) : SqlDialect
     // BEGIN IMMEDIATE already holds the database's single write lock.
     public override string LockMigrations => "SELECT 1";
 
+    public override int MaxParameters => 64;
+
+    // SQLITE_BUSY and SQLITE_LOCKED: another process held the write lock past busy_timeout.
+    public override bool IsOverloaded(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 

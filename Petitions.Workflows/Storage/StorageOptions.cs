@@ -16,4 +16,14 @@ public sealed class StorageOptions
     /// crash; FULL also survives a power loss at a cost per commit. See docs/decisions/0003.
     /// </summary>
     public string SqliteSynchronous { get; set; } = "NORMAL";
+
+    /// <summary>The most database sessions (each holding a pooled connection) that work at once in this instance;
+    /// default: the pool's size less a tenth, or for SQLite four per core (at least 8). See <see cref="DatabaseWork"/>.</summary>
+    public int? MaxConcurrentWork { get; set; }
+
+    /// <summary>Sessions that may wait for a slot; more are refused at once (503). Default: ten times the limit.</summary>
+    public int? WorkQueueLimit { get; set; }
+
+    /// <summary>How long a session waits for a slot before it is refused (503).</summary>
+    public TimeSpan WorkQueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

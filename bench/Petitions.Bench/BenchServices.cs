@@ -22,6 +22,9 @@ internal static class BenchServices
         {
             o.Provider = provider;
             o.ConnectionString = connectionString;
+            // Floors and seeding measure the database, not the limit's refusals: work waits for a slot as long as it takes.
+            o.WorkQueueLimit = int.MaxValue;
+            o.WorkQueueTimeout = Timeout.InfiniteTimeSpan;
         });
         services.AddPetitionsWorkflows(keys);
         return services.BuildServiceProvider();

@@ -25,7 +25,8 @@ internal sealed class HangfirePeerBench(int deadlines, int workers)
     /// <summary>One side's figures; <c>Failed</c> counts deadlines that fired without being escalated.</summary>
     public sealed record Side(TimeSpan Schedule, TimeSpan? ScheduleBulk, long Bytes, TimeSpan AllFired, TimeSpan LatenessP50, TimeSpan LatenessP99, long Escalated, long Failed);
 
-    public sealed record Figures(int Deadlines, Side Hangfire, Side Clocks);
+    /// <param name="Floor">Every deadline's escalation written set-based (<see cref="Floors"/>), on our side's database before its sweep.</param>
+    public sealed record Figures(int Deadlines, Side Hangfire, Side Clocks, TimeSpan Floor);
 
     // Seeded clocks fell due in January 2026; the sweep and the peer's jobs both turn them red.
     private static readonly DateOnly DueOn = new(2026, 1, 20);
@@ -34,20 +35,20 @@ internal sealed class HangfirePeerBench(int deadlines, int workers)
     public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase)
     {
         var hangfire = await HangfireAsync(provider, await newDatabase());
-        var clocks = await ClocksAsync(provider, await newDatabase());
-        return new Figures(deadlines, hangfire, clocks);
+        var (clocks, floor) = await ClocksAsync(provider, await newDatabase());
+        return new Figures(deadlines, hangfire, clocks, floor);
     }
 
     /// <summary>Petitions of the same shape on both sides, so only the deadlines differ.</summary>
     private async Task<ServiceProvider> PrepareAsync(StorageProvider provider, string connectionString)
     {
-        var services = BenchServices.Compose(provider, connectionString, PersonalDataKeys.Generate());
+        var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), PersonalDataKeys.Generate());
         await BenchServices.PrepareAsync(services);
         await BulkPetitions.PetitionsAsync(services.GetRequiredService<Database>(), deadlines);
         return services;
     }
 
-    private async Task<Side> ClocksAsync(StorageProvider provider, string connectionString)
+    private async Task<(Side, TimeSpan Floor)> ClocksAsync(StorageProvider provider, string connectionString)
     {
         await using var services = await PrepareAsync(provider, connectionString);
         var database = services.GetRequiredService<Database>();
@@ -76,12 +77,13 @@ internal sealed class HangfirePeerBench(int deadlines, int workers)
         await BulkPetitions.IntakeClocksAsync(database, due: deadlines);
         var bulk = watch.Elapsed;
 
+        var floor = await Floors.EscalationAsync(database);
         var started = DateTimeOffset.UtcNow;
         watch.Restart();
         var swept = await BenchServices.SendAsync(services, new SweepClocks.Command());
         var allFired = watch.Elapsed;
         var (p50, p99) = await LatenessAsync(database, started);
-        return new Side(schedule, bulk, bytes, allFired, p50, p99, await WarningsAsync(database), swept.Skipped);
+        return (new Side(schedule, bulk, bytes, allFired, p50, p99, await WarningsAsync(database), swept.Skipped), floor);
     }
 
     private async Task<Side> HangfireAsync(StorageProvider provider, string connectionString)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -25,7 +24,7 @@ internal sealed partial class PagesBench(int petitions)
     public async Task<Figures> RunAsync(StorageProvider provider, string connectionString)
     {
         var keys = PersonalDataKeys.Generate();
-        var seeding = provider == StorageProvider.Postgres ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString : connectionString;
+        var seeding = BenchDatabases.WithoutCommandTimeout(provider, connectionString);
         string caseNumber;
         await using (var services = BenchServices.Compose(provider, seeding, keys))
         {

@@ -321,7 +321,10 @@ public sealed class Population(int petitions, DateOnly lastDay, int units = 8)
 
         public string Year(string day) => sqlite ? $"substr({Day(day)}, 1, 4)" : $"to_char({Day(day)}, 'YYYY')";
 
-        public string Digits(string number, int width = 6) => sqlite ? $"printf('%0{width}d', {number})" : $"lpad(({number})::text, {width}, '0')";
+        // At least the width, as printf's: PostgreSQL's lpad cuts a longer text to the width (the millionth petition's number
+        // became the hundred-thousandth's, a duplicate once both fell in one year).
+        public string Digits(string number, int width = 6) =>
+            sqlite ? $"printf('%0{width}d', {number})" : $"lpad(({number})::text, GREATEST({width}, length(({number})::text)), '0')";
 
         public string Flag(string zeroOrOne) => sqlite ? zeroOrOne : $"(({zeroOrOne}) = 1)";
     }

@@ -12,7 +12,8 @@ namespace Petitions.Bench;
 /// <summary>
 /// A year's report summary over a <see cref="Population"/> of <c>petitions</c> petitions ending today, asked by the
 /// county's leader through the mediator as the API asks it: for the whole county and for one handling unit, the first
-/// call after the connection pools were emptied (cold) and the best of several after it (warm).
+/// call after the connection pools were emptied (cold) and the best of several after it (warm). The floor: the period's
+/// counters summed per (metric, value) by one statement (<see cref="Floors"/>), best of five.
 /// </summary>
 internal sealed class ReportBench(int petitions)
 {
@@ -20,14 +21,14 @@ internal sealed class ReportBench(int petitions)
 
     public sealed record Figures(
         string Provider, int Petitions, long Received, long CounterRows, TimeSpan Seed,
-        TimeSpan CountyCold, TimeSpan CountyWarm, TimeSpan UnitCold, TimeSpan UnitWarm);
+        TimeSpan CountyCold, TimeSpan CountyWarm, TimeSpan UnitCold, TimeSpan UnitWarm, TimeSpan Floor);
 
     public async Task<Figures> RunAsync(StorageProvider provider, string connectionString)
     {
         var today = ShanghaiTime.DateOf(TimeProvider.System.GetUtcNow());
         var population = new Population(petitions, today);
         var seed = Stopwatch.StartNew();
-        var seeding = provider == StorageProvider.Postgres ? new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString : connectionString;
+        var seeding = BenchDatabases.WithoutCommandTimeout(provider, connectionString);
         var keys = PersonalDataKeys.Generate();
         await using (var setup = BenchServices.Compose(provider, seeding, keys))
         {
@@ -64,7 +65,8 @@ internal sealed class ReportBench(int petitions)
         long counterRows;
         await using (var scope = services.CreateAsyncScope())
             counterRows = await scope.ServiceProvider.GetRequiredService<DbSession>().ScalarAsync<long>("SELECT COUNT(*) FROM report_counts", null, CancellationToken.None);
+        var floor = await Floors.CounterSumAsync(services.GetRequiredService<Database>(), population.FirstDay, today);
         return new Figures(
-            Codes.Of(provider), petitions, county.Summary.Received, counterRows, seed.Elapsed, county.Cold, county.Warm, unit.Cold, unit.Warm);
+            Codes.Of(provider), petitions, county.Summary.Received, counterRows, seed.Elapsed, county.Cold, county.Warm, unit.Cold, unit.Warm, floor);
     }
 }

@@ -9,19 +9,29 @@ namespace Petitions.Bench;
 
 /// <summary>
 /// The deadline sweep at scale, on a database that <see cref="BulkPetitions"/> filled with one open intake clock per
-/// petition, <c>due</c> of them past due. Times one sweep pass that escalates every due clock and the best of five
-/// with nothing due (both in this process); then makes another <c>due</c> clocks due and starts the real service on
-/// that database: its start (process start to a healthy answer), the time until its own sweep job has escalated
-/// them, and its peak memory over all of that.
+/// petition, <c>due</c> of them past due. Times the floor (the same rows written set-based, <see cref="Floors"/>), one
+/// sweep pass that escalates every due clock and the best of five with nothing due (both in this process); then makes
+/// another <c>due</c> clocks due and starts the real service on that database: its start (process start to a healthy
+/// answer), the time until its own sweep job has escalated them, and its peak memory over all of that. The start is set
+/// against the service's start on an empty database, measured first.
 /// </summary>
 internal sealed class SweepBench(int due)
 {
     public sealed record Figures(
-        int Due, TimeSpan NoneDue, TimeSpan AllDue, int Escalated, TimeSpan Startup, TimeSpan StartAndSweep, double PeakMemoryMiB);
+        int Due, TimeSpan Floor, TimeSpan NoneDue, TimeSpan AllDue, int Escalated, TimeSpan EmptyStartup, TimeSpan Startup, TimeSpan StartAndSweep,
+        double PeakMemoryMiB);
 
-    public async Task<Figures> RunAsync(StorageProvider provider, string connectionString, PersonalDataKeys keys)
+    public async Task<Figures> RunAsync(StorageProvider provider, string connectionString, PersonalDataKeys keys, Func<Task<string>> newDatabase)
     {
-        await using var services = BenchServices.Compose(provider, connectionString, keys);
+        var empty = await newDatabase();
+        await using (var setup = BenchServices.Compose(provider, empty, keys)) await BenchServices.PrepareAsync(setup);
+        var emptyStart = Stopwatch.StartNew();
+        await (await ServiceProcess.StartAsync(provider, empty, keys)).DisposeAsync();
+        var emptyStartup = emptyStart.Elapsed;
+
+        await using var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys);
+        var database = services.GetRequiredService<Database>();
+        var floor = await Floors.EscalationAsync(database);
         async Task<(TimeSpan, SweepClocks.Result)> Sweep()
         {
             var watch = Stopwatch.StartNew();
@@ -33,14 +43,13 @@ internal sealed class SweepBench(int due)
         var noneDue = TimeSpan.MaxValue;
         for (var i = 0; i < 5; i++) noneDue = TimeSpan.FromTicks(Math.Min(noneDue.Ticks, (await Sweep()).Item1.Ticks));
 
-        var database = services.GetRequiredService<Database>();
         await MakeDueAsync(database);
         var start = Stopwatch.StartNew();
         await using var service = await ServiceProcess.StartAsync(provider, connectionString, keys);
         var startup = start.Elapsed;
         // The service's Hangfire server sweeps every 5 s (Jobs:SweepCron), the first time within 5 s of its start.
         while (await DueCountAsync(database) > 0) await Task.Delay(100);
-        return new Figures(due, noneDue, allDue, result.Overdue, startup, start.Elapsed, service.PeakMemoryMiB());
+        return new Figures(due, floor, noneDue, allDue, result.Overdue, emptyStartup, startup, start.Elapsed, service.PeakMemoryMiB());
     }
 
     /// <summary>The clocks after the first <c>due</c> fell due too (seeded clocks have ids from 1, in petition order).</summary>

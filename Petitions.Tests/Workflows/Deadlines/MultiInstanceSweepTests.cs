@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
 
@@ -39,9 +38,9 @@ public abstract class MultiInstanceSweepTests(StorageProvider provider, int inst
         await cluster.StartAsync(instances);
 
         Task<long> Warned() => _database.CountAsync("clock_warnings");
-        await WhileProgressingAsync(Warned, Clocks / 4);
-        cluster[0].Kill(); // mid-sweep: its transaction in flight is lost, its claimed rows are released
-        await WhileProgressingAsync(Warned, Clocks);
+        await Progress.UntilAsync(Warned, Clocks / 4, "a quarter of the clocks are warned");
+        cluster[0].Kill(); // mid-sweep: its batch in flight is lost, its claimed rows are released
+        await Progress.UntilAsync(Warned, Clocks, "every clock is warned", () => cluster[1].Output);
         await Task.Delay(2000, TestContext.Current.CancellationToken); // a few more occurrences: nothing may be warned again
         Assert.True(cluster.Instances.Skip(1).All(i => !i.HasExited), "the surviving instances kept running");
 
@@ -51,18 +50,6 @@ public abstract class MultiInstanceSweepTests(StorageProvider provider, int inst
         Assert.Equal(Clocks, await _database.CountAsync("outbox"));
         Assert.Equal(Clocks, await _database.CountAsync("petition_events", "action = 'overdue'"));
         Assert.Equal(Clocks, await _database.CountAsync("clocks", "state = 'overdue' AND next_check_on IS NULL"));
-    }
-
-    /// <summary>Waits until the count reaches the goal; fails only when it has not moved for a minute (a busy machine is slow, not stuck).</summary>
-    private static async Task WhileProgressingAsync(Func<Task<long>> count, long goal)
-    {
-        var (last, still) = (-1L, Stopwatch.StartNew());
-        while (await count() is var now && now < goal)
-        {
-            if (now != last) (last, still) = (now, Stopwatch.StartNew());
-            Assert.True(still.Elapsed < TimeSpan.FromMinutes(1), $"no clock warned for a minute at {now} of {goal}");
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
     }
 
     private const string PostgresPetitions =

@@ -105,6 +105,60 @@ public abstract class SweepTests(StorageProvider provider, DatabaseServers serve
     }
 
     [Fact]
+    public async Task A_pass_escalates_batch_by_batch_judging_each_clock_by_its_own_rules()
+    {
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 1, 20));
+        var journey = new Journey(Harness);
+        var registered = new List<string>();
+        for (var i = 0; i < 6; i++) registered.Add(await journey.RegisterAsync()); // intake due 2026-02-04, amber from 02-01
+        var accepted = await journey.RegisterAsync();
+        await journey.DoAsync(accepted, "accept"); // handling due 2026-03-23, amber from 03-20
+        var declined = await journey.RegisterAsync();
+        await journey.DoAsync(declined, "decline");
+        // A check day older than its rules say (a row from before the sweep): claimed, then only rescheduled.
+        await Database.ExecuteAsync("UPDATE clocks SET next_check_on = @Stale WHERE kind = 'handling'", new { Stale = new DateOnly(2026, 1, 25) });
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 2, 2));
+
+        var result = await Harness.SendAsync(new SweepClocks.Command(BatchSize: 4)); // seven claimed: batches of 4 and 3
+
+        Assert.Equal(new SweepClocks.Result(6, 0, 1), result);
+        Assert.Equal(new DateOnly(2026, 3, 20), (await journey.StateAsync(accepted)).OpenClock(ClockKind.Handling)!.NextCheckOn);
+        Assert.Equal(registered.Order(StringComparer.Ordinal), await Database.QueryAsync<string>(
+            "SELECT case_number FROM audit_log WHERE action = 'EscalateClock' AND outcome = 'ok' ORDER BY case_number"));
+        Assert.Equal(6, await Database.CountAsync("clock_warnings", "level = 'near-due'"));
+        Assert.Equal(6, await Database.CountAsync("outbox", "kind = 'near-due'")); // the office of each: no unit yet
+        Assert.Equal(new SweepClocks.Result(0, 0, 0), await SweepAsync());
+
+        const string Versions = "SELECT version FROM petitions WHERE stage = 'registered' ORDER BY id";
+        var before = await Database.QueryAsync<long>(Versions);
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 2, 5));
+        Assert.Equal(new SweepClocks.Result(0, 6, 0), await Harness.SendAsync(new SweepClocks.Command(BatchSize: 4)));
+        // A new version each, so an action that read the petition before the warning is refused rather than undo it.
+        Assert.Equal(before.Select(v => v + 1), await Database.QueryAsync<long>(Versions));
+        Assert.Equal(6, await Database.CountAsync("supervision_items", "state = 'open'"));
+        Assert.Equal(6, await Database.CountAsync("petition_events", "action = 'overdue' AND comment = 'intake'"));
+        Assert.Equal(6, await Database.CountAsync("clocks", "kind = 'intake' AND state = 'overdue' AND warned = 'overdue' AND next_check_on IS NULL"));
+    }
+
+    [Fact]
+    public async Task A_warning_already_recorded_rolls_its_batch_back_and_the_pass_goes_on_clock_by_clock()
+    {
+        var journey = new Journey(Harness);
+        for (var i = 0; i < 3; i++) await journey.RegisterAsync();
+        // The key holds a warning its clock row does not show (a row changed by hand): warning it again would break the key.
+        var clockId = (await Database.QueryAsync<long>("SELECT MIN(id) FROM clocks"))[0];
+        await Database.ExecuteAsync(
+            "INSERT INTO clock_warnings (clock_id, level, warned_at) VALUES (@clockId, 'overdue', @At)", new { clockId, At = Harness.Clock.GetUtcNow() });
+        Harness.Clock.Set(ManualClock.Shanghai(2026, 12, 31));
+
+        Assert.Equal(new SweepClocks.Result(0, 2, 1), await SweepAsync());
+        Assert.Equal(new SweepClocks.Result(0, 0, 1), await SweepAsync()); // the odd clock stays due; the others are done
+        Assert.Equal(3, await Database.CountAsync("clock_warnings"));
+        Assert.Equal(2, await Database.CountAsync("supervision_items"));
+        Assert.Equal(0, await Database.CountAsync("supervision_items", "clock_id = @clockId", new { clockId }));
+    }
+
+    [Fact]
     public async Task The_outbox_queues_each_notification_once_and_delivery_sends_it_once()
     {
         var journey = new Journey(Harness);

@@ -49,127 +49,139 @@ public static class LookUpPetition
 
     public sealed class Handler(DbSession session, PetitionStore store) : IRequestHandler<Query, Response>
     {
-        private sealed record PetitionRow
+        /// <summary>One row of the lookup: the petition, or one of its public history entries, running clocks or notices
+        /// (<see cref="Part"/> says which; columns a part has no use for are null). <see cref="OnDay"/> is an entry's
+        /// dated day, a clock's due day or the petition's service day; <see cref="Flag"/> whether a clock's due day is
+        /// provisional or whether the petitioner has evaluated the petition.</summary>
+        private sealed record Row
         {
-            public long? ReferredToId { get; init; }
-            public DateOnly? ServedOn { get; init; }
-            public bool PetitionerEvaluated { get; init; }
-            public string Stage { get; init; } = "";
-            public DateTimeOffset ReceivedAt { get; init; }
+            public string Part { get; init; } = "";
+            public DateTimeOffset? At { get; init; }
+            public string? Code { get; init; }
+            public string? Stage { get; init; }
+            public DateOnly? OnDay { get; init; }
+            public bool? Flag { get; init; }
             public string? ContactUnit { get; init; }
             public string? ContactOfficer { get; init; }
             public string? ContactPhone { get; init; }
         }
 
-        private sealed record EventRow
-        {
-            public DateTimeOffset OccurredAt { get; init; }
-            public DateOnly? HappenedOn { get; init; }
-            public string Action { get; init; } = "";
-            public string Stage { get; init; } = "";
-        }
-
-        private sealed record NoticeRow
-        {
-            public string Kind { get; init; } = "";
-            public DateTimeOffset IssuedAt { get; init; }
-        }
-
-        private sealed record ClockRow
-        {
-            public string Kind { get; init; } = "";
-            public DateOnly DueOn { get; init; }
-            public bool Provisional { get; init; }
-            public string State { get; init; } = "";
-        }
+        /// <summary>
+        /// Everything the petitioner sees, in one statement (one round trip: on a loaded server each one is a chance to
+        /// wait for the CPU). The petition is found by its case number and the keyed hash of the code, so a wrong code
+        /// and an unknown case both find nothing. A referred matter is followed by primary key, four referrals deep at
+        /// most (a fixed chain: a recursive one needs WITH RECURSIVE on PostgreSQL, which SQL Server refuses); the
+        /// history and notices are those of every case of it, the stage, due day and contact those of the case
+        /// handling it now.
+        /// The branches are ordered so each column meets a typed value before one that is only NULL: PostgreSQL types
+        /// a UNION pair by pair. The running clocks are found by the (petition, state, due day) index of migration 0010.
+        /// </summary>
+        private const string Lookup = """
+            WITH opened AS (
+                SELECT id,
+                       received_at,
+                       referred_to_id
+                FROM petitions
+                WHERE case_number = @CaseNumber
+                  AND query_code_hash = @QueryCodeHash
+            ),
+            referral1 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM opened)),
+            referral2 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral1)),
+            referral3 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral2)),
+            referral4 AS (SELECT id, referred_to_id FROM petitions WHERE id = (SELECT referred_to_id FROM referral3)),
+            matter AS (
+                SELECT id, 0 AS hops FROM opened
+                UNION ALL
+                SELECT id, 1 FROM referral1
+                UNION ALL
+                SELECT id, 2 FROM referral2
+                UNION ALL
+                SELECT id, 3 FROM referral3
+                UNION ALL
+                SELECT id, 4 FROM referral4
+            ),
+            handling AS (
+                SELECT id
+                FROM matter
+                WHERE hops = (SELECT MAX(hops) FROM matter)
+            )
+            SELECT 'event'       AS Part,
+                   e.occurred_at AS At,
+                   e.action      AS Code,
+                   e.stage       AS Stage,
+                   e.happened_on AS OnDay,
+                   NULL          AS Flag,
+                   NULL          AS ContactUnit,
+                   NULL          AS ContactOfficer,
+                   NULL          AS ContactPhone,
+                   e.id          AS Seq
+            FROM petition_events e
+            WHERE e.petition_id IN (SELECT id FROM matter)
+              AND e.is_public = @IsPublic
+            UNION ALL
+            SELECT 'clock', NULL, c.kind, NULL, c.due_on, c.provisional, NULL, NULL, NULL, c.id
+            FROM clocks c
+            WHERE c.petition_id = (SELECT id FROM handling)
+              AND c.state = @Running
+            UNION ALL
+            SELECT 'notice', notice.issued_at, notice.kind, NULL, NULL, NULL, NULL, NULL, NULL, notice.id
+            FROM notices notice
+            WHERE notice.petition_id IN (SELECT id FROM matter)
+            UNION ALL
+            SELECT 'petition',
+                   o.received_at,
+                   h.stage,
+                   NULL,
+                   h.served_on,
+                   h.petitioner_evaluated,
+                   u.name,
+                   (SELECT officer.display_name
+                    FROM users officer
+                    WHERE officer.id = (SELECT last.actor_user_id
+                                        FROM petition_events last
+                                        WHERE last.id = (SELECT MAX(l.id)
+                                                         FROM petition_events l
+                                                         WHERE l.petition_id = h.id
+                                                           AND l.actor_organization_id = u.id))),
+                   COALESCE(u.contact_phone, b.contact_phone),
+                   h.id
+            FROM opened o
+            JOIN petitions h ON h.id = (SELECT id FROM handling)
+            JOIN organizations b ON b.id = h.bureau_id
+            LEFT JOIN organizations u ON u.id = h.assigned_unit_id AND b.contact_card = @Enabled
+            ORDER BY Part, At, Seq
+            """;
 
         public async Task<Response> Handle(Query query, CancellationToken ct)
         {
-            var id = await store.OpenWithQueryCodeAsync(query.CaseNumber, query.QueryCode, ct) ?? throw new NotFoundException(NoMatch);
-            // The case the petitioner holds the code of, then each case the matter was referred to and still follows.
-            var cases = new List<long> { id };
-            var original = await PetitionAsync(id, ct);
-            var now = original;
-            while (now.ReferredToId is { } next && cases.Count <= 4)
-            {
-                cases.Add(next);
-                now = await PetitionAsync(next, ct);
-            }
-
-            // The cases as parameters of their own: Dapper would hand PostgreSQL a list as one array parameter.
-            var inCases = string.Join(", ", cases.Select((_, i) => $"@Case{i}"));
-            var parameters = new Dapper.DynamicParameters(new { IsPublic = true });
-            foreach (var (i, petition) in cases.Index()) parameters.Add($"Case{i}", petition);
-            var events = await session.QueryAsync<EventRow>(
-                $"""
-                SELECT occurred_at AS OccurredAt,
-                       happened_on AS HappenedOn,
-                       action      AS Action,
-                       stage       AS Stage
-                FROM petition_events
-                WHERE petition_id IN ({inCases})
-                  AND is_public = @IsPublic
-                ORDER BY occurred_at, id
-                """,
-                parameters, ct);
-            // All of the petition's few clocks, the running one picked here: with the state in the statement, SQLite
-            // (which keeps no statistics) reads through the (state, due_on) index, i.e. every running clock of every
-            // petition (48 ms a lookup at 200,000 petitions in the benchmark).
-            var clock = (await session.QueryAsync<ClockRow>(
-                """
-                SELECT kind        AS Kind,
-                       due_on      AS DueOn,
-                       provisional AS Provisional,
-                       state       AS State
-                FROM clocks
-                WHERE petition_id = @Id
-                """,
-                new { Id = cases[^1] }, ct)).Where(c => c.State == Codes.Of(ClockState.Running) && PublicClocks.Contains(c.Kind)).MinBy(c => c.DueOn);
-
-            var notices = await session.QueryAsync<NoticeRow>(
-                $"""
-                SELECT kind      AS Kind,
-                       issued_at AS IssuedAt
-                FROM notices
-                WHERE petition_id IN ({inCases})
-                ORDER BY issued_at, id
-                """,
-                parameters, ct);
+            if (!CaseNumber.IsWellFormed(query.CaseNumber)) throw new NotFoundException(NoMatch);
+            var rows = await session.QueryAsync<Row>(
+                Lookup,
+                new
+                {
+                    query.CaseNumber,
+                    QueryCodeHash = store.QueryCodeHash(query.CaseNumber, query.QueryCode),
+                    IsPublic = true,
+                    Running = Codes.Of(ClockState.Running),
+                    Enabled = true,
+                },
+                ct);
+            var petition = rows.FirstOrDefault(r => r.Part == "petition");
+            if (petition is null) throw new NotFoundException(NoMatch);
+            var clock = rows.Where(r => r.Part == "clock" && PublicClocks.Contains(r.Code)).MinBy(r => r.OnDay);
 
             return new Response(
                 query.CaseNumber,
-                now.Stage,
-                ShanghaiTime.DateOf(original.ReceivedAt),
-                clock?.DueOn,
-                clock?.Provisional ?? false,
-                events.Select(e => new Step(e.HappenedOn ?? ShanghaiTime.DateOf(e.OccurredAt), e.Action, e.Stage)).ToList(),
-                notices.Select(n => new OwedNotice(n.Kind, ShanghaiTime.DateOf(n.IssuedAt))).ToList())
+                petition.Code!,
+                ShanghaiTime.DateOf(petition.At!.Value),
+                clock?.OnDay,
+                clock?.Flag ?? false,
+                rows.Where(r => r.Part == "event").Select(e => new Step(e.OnDay ?? ShanghaiTime.DateOf(e.At!.Value), e.Code!, e.Stage!)).ToList(),
+                rows.Where(r => r.Part == "notice").Select(n => new OwedNotice(n.Code!, ShanghaiTime.DateOf(n.At!.Value))).ToList())
             {
-                Contact = now.ContactUnit is { } unit ? new ContactCard(unit, now.ContactOfficer, now.ContactPhone) : null,
-                CanEvaluate = now.ServedOn is not null && !now.PetitionerEvaluated, // as Petition.MayBeEvaluated
+                Contact = petition.ContactUnit is { } unit ? new ContactCard(unit, petition.ContactOfficer, petition.ContactPhone) : null,
+                CanEvaluate = petition.OnDay is not null && petition.Flag != true, // as Petition.MayBeEvaluated
             };
         }
-
-        private async Task<PetitionRow> PetitionAsync(long id, CancellationToken ct) =>
-            (await session.QuerySingleOrDefaultAsync<PetitionRow>(
-                """
-                SELECT p.referred_to_id AS ReferredToId,
-                       p.served_on            AS ServedOn,
-                       p.petitioner_evaluated AS PetitionerEvaluated,
-                       p.stage       AS Stage,
-                       p.received_at AS ReceivedAt,
-                       u.name        AS ContactUnit,
-                       (SELECT o.display_name
-                        FROM users o
-                        WHERE o.id = (SELECT e.actor_user_id FROM petition_events e
-                                      WHERE e.id = (SELECT MAX(l.id) FROM petition_events l
-                                                    WHERE l.petition_id = p.id AND l.actor_organization_id = u.id))) AS ContactOfficer,
-                       COALESCE(u.contact_phone, b.contact_phone) AS ContactPhone
-                FROM petitions p
-                JOIN organizations b ON b.id = p.bureau_id
-                LEFT JOIN organizations u ON u.id = p.assigned_unit_id AND b.contact_card = @Enabled
-                WHERE p.id = @Id
-                """,
-                new { Id = id, Enabled = true }, ct))!;
     }
 }

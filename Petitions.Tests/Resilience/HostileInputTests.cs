@@ -430,6 +430,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "RespondToSupervisionOrder" => Node(new { response = "已整改" }),
             "AddOrganization" => Node(new { parent = "330799", code = "330799-09", name = "城东派出所", kind = "unit" }),
             "SetContactCard" => Node(new { enabled = true, phone = "0571-87654321" }),
+            "ResetPassword" => Node(new { newPassword = "Another-Password-3" }),
             "AddUser" => Node(new { userName = "newclerk", displayName = "新接访员", password = "Long-Enough-Password-1", organization = "330799", roles = new[] { "reception" } }),
             "PublishHolidayTable" => Node(new[] { new { date = "2027-01-01", isOffDay = true, name = "元旦" } }),
             "PublishDeadlinePolicy" => Node(new

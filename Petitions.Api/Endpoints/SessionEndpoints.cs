@@ -103,6 +103,7 @@ public static class PagesAuthorization
     public const string Supervision = "pages-supervision";
     public const string Reports = "pages-reports";
     public const string Petitions = "pages-petitions";
+    public const string Admin = "pages-admin";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
     {
@@ -111,6 +112,7 @@ public static class PagesAuthorization
         options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
         options.AddPolicy(Petitions, ForRoles(Workflows.Workflow.PetitionScope.Readers));
+        options.AddPolicy(Admin, ForRoles(Role.Admin));
     }
 
     private static AuthorizationPolicy ForRoles(params Role[] roles)

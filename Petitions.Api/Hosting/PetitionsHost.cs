@@ -79,6 +79,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
             o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
+            o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });

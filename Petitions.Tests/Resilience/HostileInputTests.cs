@@ -319,12 +319,13 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
 
         if (endpoint.Form || (endpoint.Cookie && endpoint.Method == "POST"))
         {
-            // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.)
+            // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.) The
+            // administration pages send the signed-in office to /denied before they read a form.
             yield return Make("form without antiforgery token", path) with
             {
                 Body = Encoding.UTF8.GetBytes("userName=%27+OR+%271%27%3D%271&password=x&Input.Subject=%3Cscript%3E"),
                 MediaType = "application/x-www-form-urlencoded",
-                Expected = 400,
+                Expected = endpoint.Pattern.StartsWith("/admin", StringComparison.Ordinal) ? 302 : 400,
             };
         }
 

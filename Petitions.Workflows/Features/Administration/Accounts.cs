@@ -107,7 +107,7 @@ public static class AddUser
             return (await accounts.UsersAsync(organization.Path, ct)).Single(u => u.UserName == command.UserName);
         }
 
-        private static bool RoleFits(Role role, OrganizationKind kind) => (role == Role.Handler) == (kind == OrganizationKind.Unit);
+        public static bool RoleFits(Role role, OrganizationKind kind) => (role == Role.Handler) == (kind == OrganizationKind.Unit);
     }
 }
 

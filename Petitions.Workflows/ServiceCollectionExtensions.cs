@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<DisabledUsers>();
+        services.AddSingleton(keys);
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

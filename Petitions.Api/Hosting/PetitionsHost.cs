@@ -153,6 +153,7 @@ public static partial class PetitionsHost
         await using var scope = app.Services.CreateAsyncScope();
         if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password)))
             LogDemoSeeded(app.Logger);
+        await app.SeedDemoPetitionsAsync();
     }
 
     /// <summary>

@@ -51,13 +51,14 @@ public sealed class EnvironmentTests(DatabaseServers servers)
     public async Task Outside_Development_no_demo_account_exists()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Sqlite);
-        await using var api = new ApiFactory(database, environment: "Production");
+        await using var api = new ApiFactory(database, environment: "Production", settings: new Dictionary<string, string> { ["Demo:SeedPetitions"] = "true" });
         using var client = api.CreateClient();
 
         var response = await client.PostAsJsonAsync("/api/auth/token", new { userName = "reception", password = TestData.Password }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, await database.CountAsync("users"));
+        Assert.Equal(0, await database.CountAsync("petitions"));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Petitions.Domain;
 /// </summary>
 public static partial class CaseNumber
 {
-    [GeneratedRegex(@"^XF-[0-9A-Z]{2,12}-\d{4}-\d{6,}$")]
+    [GeneratedRegex(@"^XF-[0-9A-Z]{2,12}-[0-9]{4}-[0-9]{6,}$")]
     private static partial Regex Shape();
 
     public static string Format(string bureauCode, int year, long sequence) =>

@@ -10,8 +10,9 @@ public sealed class Clock
 {
     public Clock(
         long? id, ClockKind kind, DateOnly startedOn, DateOnly dueOn, bool provisional, ClockState state, DateOnly? pausedOn, int pausedDays, int extraDays,
-        WarningLevel? warned = null, DateOnly? nextCheckOn = null)
+        WarningLevel? warned = null, DateOnly? nextCheckOn = null, DateOnly? stoppedOn = null)
     {
+        StoppedOn = stoppedOn;
         Warned = warned;
         NextCheckOn = nextCheckOn;
         Id = id;

@@ -283,10 +283,15 @@ public sealed class Petition
     }
 
     /// <summary>Records the service of the written reply and decides where the petition goes next: a first reply
-    /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final.</summary>
+    /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final. A
+    /// reply is served neither in the future nor before the day it was issued (DOMAIN.md §2: dates are when things
+    /// happened, never before the step they follow); that day is when its decision clock stopped.</summary>
     public Stage RecordService(DateOnly servedOn, DateOnly today)
     {
         if (servedOn > today) throw new RuleViolationException("served-in-future", "Service cannot be recorded for a future date.");
+        var issuedOn = _clocks.Where(c => c.Kind is ClockKind.Handling or ClockKind.ReviewDecision or ClockKind.RereviewDecision).Max(c => c.StoppedOn);
+        if (servedOn < issuedOn)
+            throw new RuleViolationException("served-before-issued", $"The reply was issued on {issuedOn:yyyy-MM-dd}; it cannot have been served before.");
         ServedOn = servedOn;
         return Level switch
         {

@@ -2,13 +2,14 @@ using System.Text.RegularExpressions;
 
 namespace Petitions.Domain;
 
-/// <summary>A mainland mobile number (11 digits starting 13–19) or a landline with its area code.</summary>
+/// <summary>A mainland mobile number (11 digits starting 13–19) or a landline with its area code, in ASCII digits: a
+/// number is stored and dialled as written, so full-width (１３８…) and other scripts' digits (١٣٨…) are refused.</summary>
 public static partial class PhoneNumber
 {
-    [GeneratedRegex(@"^1[3-9]\d{9}$")]
+    [GeneratedRegex(@"^1[3-9][0-9]{9}$")]
     private static partial Regex Mobile();
 
-    [GeneratedRegex(@"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")]
+    [GeneratedRegex(@"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")]
     private static partial Regex Landline();
 
     /// <summary>Normalizes (spaces and a +86 prefix dropped) and checks a phone number.</summary>

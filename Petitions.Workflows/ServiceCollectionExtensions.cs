@@ -16,7 +16,8 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the mediator, its behaviours, every handler and validator of this assembly, and the storage.
-    /// MediatR 5.1 has no DI package here, so handlers are found by scanning. The behaviours run in the order
+    /// MediatR 5.1 has no DI package here, so handlers are found by scanning;
+    /// FluentValidation's own registration finds the validators. The behaviours run in the order
     /// listed: validation, transaction, audit, idempotency, then the handler.
     /// </summary>
     public static IServiceCollection AddPetitionsWorkflows(this IServiceCollection services, PersonalDataKeys keys)
@@ -34,12 +35,11 @@ public static class ServiceCollectionExtensions
                 var definition = contract.GetGenericTypeDefinition();
                 if (definition == typeof(IRequestHandler<,>) || definition == typeof(INotificationHandler<>))
                     services.AddScoped(contract, type);
-                // Validators build their rules in the constructor, which is costly: they are stateless singletons.
-                else if (definition == typeof(IValidator<>))
-                    services.AddSingleton(contract, type);
             }
             if (typeof(IActionRule).IsAssignableFrom(type)) services.AddScoped(type);
         }
+        // Validators build their rules in the constructor, which is costly: they are stateless singletons.
+        services.AddValidatorsFromAssembly(typeof(ServiceCollectionExtensions).Assembly, ServiceLifetime.Singleton);
         services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
 
@@ -51,7 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
-        services.AddSingleton<DisabledUsers>();
+        services.AddSingleton<SecurityStamps>();
         services.AddSingleton(keys);
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MediatR;
 using Petitions.Api.Http;
+using Petitions.Domain;
 using Petitions.Workflows.Features.Actions;
 using Petitions.Workflows.Workflow;
 
@@ -32,5 +33,16 @@ public static class ActionEndpoints
                 TypedResults.Ok(await mediator.Send(
                     new PerformAction.Command(caseNumber, action.Code, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), http.User.Actor()), ct)))
             .WithName($"Action:{action.Code}")
-            .WithSummary($"{action.Summary}. Roles: {string.Join(", ", action.Roles.Select(Petitions.Domain.Codes.Of))}; from {string.Join(", ", action.From.Select(Petitions.Domain.Codes.Of))}.");
+            .WithSummary(action.Summary)
+            .WithDescription(Describe(action));
+
+    /// <summary>What an integrator needs beside the body: who, from where, to where, and what it issues.</summary>
+    private static string Describe(ActionDefinition action)
+    {
+        static string List<T>(IEnumerable<T> values) where T : struct, Enum => string.Join(", ", values.Select(Codes.Of));
+        var to = action.To.Count == 0 ? "the stage stays" : $"leads to {List(action.To)}";
+        var notices = action.Notices.Count == 0 ? "" : $" Issues: {List(action.Notices)}.";
+        return $"{action.Summary}. Roles: {List(action.Roles)}. From {List(action.From)}; {to}.{notices} "
+               + "A stage that does not allow it, or a rule of the petition's state, answers 409 with the rule's code.";
+    }
 }

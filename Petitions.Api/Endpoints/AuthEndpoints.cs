@@ -45,6 +45,15 @@ public static class AuthEndpoints
             })
             .RequireAuthorization()
             .WithName("ChangePassword")
-            .WithSummary("The signed-in user changes their password (at least 10 characters).");
+            .WithSummary("The signed-in user changes their password (at least 10 characters); every session of the user ends, this token's too.");
+
+        app.MapPost("/api/auth/logout", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new SignOut.Command(http.User.Actor()), ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization()
+            .WithName("SignOut")
+            .WithSummary("Ends every session of the signed-in user: this token, their other tokens and the pages' cookie.");
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using MediatR;
@@ -46,9 +48,10 @@ public static class SessionEndpoints
             .AllowAnonymous()
             .ExcludeFromDescription();
 
-        app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery) =>
+        app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery, IMediator mediator, CancellationToken ct) =>
             {
                 await antiforgery.ValidateRequestAsync(http); // no form is bound here, so the check is explicit
+                await mediator.Send(new SignOut.Command(http.User.Actor()), ct); // a copy of the cookie ends with it
                 await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                 return Results.Redirect("/login");
             })
@@ -66,8 +69,29 @@ public static class SessionEndpoints
         public override string ToString() => nameof(LoginForm); // the password stays out of logs
     }
 
-    private static string LocalOnly(string? url) =>
-        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+    /// <summary>
+    /// Where sign-in may lead: a path of this site, else the home page. Refused: anything that does not start with one
+    /// slash, a second slash or backslash after it (a browser reads <c>//host</c> and <c>/\host</c> as another site),
+    /// any backslash, and control characters (a browser drops a tab or line break, so <c>/\t/host</c> is <c>//host</c>;
+    /// a CR or LF would break the header). What is left is kept, its non-ASCII characters percent-encoded as UTF-8:
+    /// a <c>Location</c> header carries ASCII only.
+    /// </summary>
+    internal static string LocalOnly(string? url)
+    {
+        if (url is not ['/', ..] || url.StartsWith("//", StringComparison.Ordinal) || url.Any(c => c < ' ' || c == '\x7F' || c == '\\')) return "/";
+        var local = new StringBuilder(url.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes()) // an unpaired surrogate comes as U+FFFD
+        {
+            if (rune.IsAscii)
+            {
+                local.Append((char)rune.Value);
+                continue;
+            }
+            foreach (var b in utf8[..rune.EncodeToUtf8(utf8)]) local.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
+        }
+        return local.ToString();
+    }
 
     private static string Token(AntiforgeryTokenSet tokens) =>
         $"<input type=\"hidden\" name=\"{Html.Encode(tokens.FormFieldName)}\" value=\"{Html.Encode(tokens.RequestToken ?? "")}\">";
@@ -104,6 +128,7 @@ public static class PagesAuthorization
     public const string Reports = "pages-reports";
     public const string Petitions = "pages-petitions";
     public const string Admin = "pages-admin";
+    public const string Jobs = "pages-jobs";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
     {
@@ -113,6 +138,7 @@ public static class PagesAuthorization
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
         options.AddPolicy(Petitions, ForRoles(Workflows.Workflow.PetitionScope.Readers));
         options.AddPolicy(Admin, ForRoles(Role.Admin));
+        options.AddPolicy(Jobs, ForRoles(Role.Admin, Role.Supervisor)); // the jobs dashboard (Hosting/Scheduling.cs)
     }
 
     private static AuthorizationPolicy ForRoles(params Role[] roles)

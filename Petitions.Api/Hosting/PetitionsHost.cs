@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using MediatR;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -59,13 +61,19 @@ public static partial class PetitionsHost
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = configuration.GetValue("Auth:CookieLifetime", TimeSpan.FromHours(8));
                 o.SlidingExpiration = true;
-                // Pages authenticate during authorization, after RefuseDisabledUsers: the cookie checks for itself.
+                // Pages authenticate during authorization, after RefuseEndedSessions: the cookie checks for itself, and a
+                // browser holding an ended one is told to drop it.
                 o.Events.OnValidatePrincipal = async context =>
                 {
-                    if (context.Principal?.Actor().UserId is { } userId
-                        && await context.HttpContext.RequestServices.GetRequiredService<DisabledUsers>().IsDisabledAsync(userId, context.HttpContext.RequestAborted))
+                    if (context.Principal is { } principal && !await principal.IsCurrentSessionAsync(context.HttpContext))
+                    {
                         context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
                 };
+                // The handler would send the browser to an absolute address made of the request's Host header.
+                o.Events.OnRedirectToLogin = context => RedirectWithinSite(context, o.LoginPath);
+                o.Events.OnRedirectToAccessDenied = context => RedirectWithinSite(context, o.AccessDeniedPath);
             });
         builder.Services.AddAuthorization(o => o.AddPagePolicies());
         // Chinese text as it is, not as numeric character references: pages a third the size, and readable source.
@@ -97,8 +105,8 @@ public static partial class PetitionsHost
 
         builder.Services.AddPublicRateLimits(configuration);
         builder.Services.AddSingleton<LookupGuard>();
-        builder.AddDeadlineJobs();
-        builder.Services.AddOpenApi();
+        builder.AddBackgroundJobs();
+        builder.Services.AddApiDocumentation(configuration);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -113,12 +121,12 @@ public static partial class PetitionsHost
         app.UseStaticFiles();
         app.UseStatusCodePages();
         app.UseAuthentication();
-        app.Use(RefuseDisabledUsers);
+        app.Use(RefuseEndedSessions);
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
 
-        app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // the one document: another name is a plain 404 problem, not the package's text
+        app.MapApiDocumentation();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
@@ -127,6 +135,7 @@ public static partial class PetitionsHost
         app.MapReportEndpoints();
         app.MapAdministrationEndpoints();
         app.MapSessionEndpoints();
+        app.MapJobsDashboard();
         app.MapRazorPages();
         app.MapPublicEndpoints();
         return app;
@@ -139,6 +148,9 @@ public static partial class PetitionsHost
         var storage = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
         var migrator = app.Services.GetRequiredService<Migrator>();
         if (migrateOnly || storage.MigrateOnStartup) await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+        // Hangfire's schema: by the migrate command, and by every instance that runs jobs (Scheduling.InstallJobStorageAsync).
+        if (migrateOnly || (storage.MigrateOnStartup && app.Configuration.GetValue("Jobs:Enabled", true)))
+            await Scheduling.InstallJobStorageAsync(migrator, storage, app.Lifetime.ApplicationStopping);
         if (migrateOnly) return;
 
         // Instances that start together on an empty key folder would each create a token key of their own, and once
@@ -158,17 +170,35 @@ public static partial class PetitionsHost
 
     /// <summary>
     /// Standard headers on every answer: no MIME sniffing, no framing, no referrer, a same-origin content policy (the
-    /// printable notices use an inline stylesheet), and no caching of answers that may hold personal data.
+    /// printable notices use an inline stylesheet), and no caching of answers that may hold personal data. Set as the
+    /// answer starts, after everything else: the exception handler clears the headers of the answer it replaces, and
+    /// antiforgery sets weaker ones of its own. A content policy an endpoint set itself stands (the API reference allows
+    /// its nonced scripts).
     /// </summary>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
-        headers.CacheControl = "no-store";
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpResponse)state).Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        }, context.Response);
         return next();
+    }
+
+    /// <summary>A redirect of the pages' sign-in cookie as a path on this site: never an address built from the Host
+    /// header. The page asked for comes back as <c>returnUrl</c>.</summary>
+    private static Task RedirectWithinSite(RedirectContext<CookieAuthenticationOptions> context, PathString target)
+    {
+        var request = context.Request;
+        context.Response.Redirect(request.PathBase + target
+            + QueryString.Create(context.Options.ReturnUrlParameter, request.PathBase + request.Path + request.QueryString));
+        return Task.CompletedTask;
     }
 
     /// <summary>A language chosen with <c>?lang=</c> is remembered in a cookie for the next pages.</summary>
@@ -182,11 +212,11 @@ public static partial class PetitionsHost
         return next();
     }
 
-    /// <summary>A disabled user's token is refused before it expires: the request goes on as anonymous.</summary>
-    private static async Task RefuseDisabledUsers(HttpContext context, Func<Task> next)
+    /// <summary>A bearer token whose session has ended (a password change, a disable or enable, a sign-out) is refused
+    /// before it expires: the request goes on as anonymous. The pages' cookie is checked as it is read.</summary>
+    private static async Task RefuseEndedSessions(HttpContext context, Func<Task> next)
     {
-        if (context.User.Actor().UserId is { } userId
-            && await context.RequestServices.GetRequiredService<DisabledUsers>().IsDisabledAsync(userId, context.RequestAborted))
+        if (!await context.User.IsCurrentSessionAsync(context))
             context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
         await next();
     }

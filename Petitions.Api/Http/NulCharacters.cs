@@ -32,6 +32,12 @@ public static class NulCharacters
         {
             throw new BadHttpRequestException(overLimits.Message);
         }
+        catch (IOException truncated) when (truncated is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its closing boundary: the reader's "unexpected end of stream". (Kestrel's
+            // own refusals, such as a body over the size limit, are IOExceptions too and keep their status.)
+            throw new BadHttpRequestException($"The form's body is cut short: {truncated.Message}");
+        }
     }
 
     private static bool Any(IEnumerable<KeyValuePair<string, StringValues>> fields) =>

@@ -39,7 +39,7 @@ public sealed class AccountsApiTests(DatabaseServers servers) : ApiTest(StorageP
 
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, withOldToken.StatusCode);
-        Assert.Equal("This account is disabled.", (await JsonAsync(signIn)).GetProperty("detail").GetString());
+        Assert.Equal(Petitions.Workflows.Features.Accounts.SignIn.Refused, (await JsonAsync(signIn)).GetProperty("detail").GetString()); // the answer of a wrong password
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "/api/admin/users/office/disable", await TokenAsync("office"))).StatusCode);
     }

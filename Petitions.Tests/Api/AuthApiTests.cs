@@ -27,7 +27,7 @@ public sealed class AuthApiTests(DatabaseServers servers) : ApiTest(StorageProvi
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("The user name or password is wrong.", (await JsonAsync(response)).GetProperty("detail").GetString());
+        Assert.Equal(Petitions.Workflows.Features.Accounts.SignIn.Refused, (await JsonAsync(response)).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
         Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null
                         && e.RoutePattern.RawText is { } route && route.StartsWith("/api/", StringComparison.Ordinal)
-                        && route != "/api/auth/password") // one's own password: nothing of anyone else's to name
+                        && route is not ("/api/auth/password" or "/api/auth/logout")) // one's own password and sessions: nothing of anyone else's to name
             .ToList();
 
     /// <summary>A request of the endpoint aimed at something outside, with a body that is valid but for that. A list

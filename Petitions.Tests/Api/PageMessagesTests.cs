@@ -114,7 +114,8 @@ public sealed partial class PageMessagesTests : IDisposable
         throw new FileNotFoundException(file);
     }
 
-    [GeneratedRegex(@"RuleViolationException\(\s*""([a-z-]+)""")]
+    /// <summary>A rule's code, or a code a validator sets for its own failures.</summary>
+    [GeneratedRegex(@"(?:RuleViolationException\(\s*|WithErrorCode\()""([a-z-]+)""")]
     private static partial Regex RuleCode();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]

@@ -108,6 +108,11 @@ public abstract class ReportsApiTests(StorageProvider provider, DatabaseServers 
     [InlineData("/api/reports/summary?from=2026-02-30", "from")]
     [InlineData("/api/reports/summary?to=20261231", "to")]
     [InlineData("/api/reports/summary?from=2026-06-01&to=2026-05-31", "to")]
+    [InlineData("/api/reports/summary?from=0001-01-01", "from")]
+    [InlineData("/api/reports/summary?to=9999-12-31", "to")]
+    [InlineData("/api/reports/summary?from=0001-01-01&to=0001-01-01", "from", "to")]
+    [InlineData("/api/reports/cases?metric=received&from=0001-01-01", "from")]
+    [InlineData("/api/reports/cases?metric=received&to=9999-12-31", "to")]
     [InlineData("/api/reports/summary?org=", "org")]
     [InlineData("/api/reports/summary?format=pdf", "format")]
     [InlineData("/api/reports/cases?metric=colour", "metric")]
@@ -115,11 +120,11 @@ public abstract class ReportsApiTests(StorageProvider provider, DatabaseServers 
     [InlineData("/api/reports/cases?metric=received&value=x", "value")]
     [InlineData("/api/reports/cases?metric=received&after=abc", "after")]
     [InlineData("/api/reports/cases?metric=received&limit=500", "limit")]
-    public async Task Bad_input_is_a_400_naming_the_field(string path, string field)
+    public async Task Bad_input_is_a_400_naming_the_field(string path, params string[] fields)
     {
         var response = await SendAsync(HttpMethod.Get, path, await TokenAsync("leader"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal([field], (await JsonAsync(response)).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(fields, (await JsonAsync(response)).GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 }

@@ -31,7 +31,7 @@ public sealed class SessionTests(DatabaseServers servers) : ApiTest(StorageProvi
 
         var board = await Browser.GetAsync("/supervision", Ct);
         Assert.Equal(HttpStatusCode.Redirect, board.StatusCode);
-        Assert.StartsWith("/denied", board.Headers.Location?.PathAndQuery ?? board.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/denied?ReturnUrl=%2Fsupervision", board.Headers.Location?.OriginalString); // a path of this site, never an address from the Host header
         var denied = await Browser.GetAsync(board.Headers.Location, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Contains("无权访问", await denied.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -72,5 +72,71 @@ public sealed class SessionTests(DatabaseServers servers) : ApiTest(StorageProvi
 
         Assert.Equal("/login", signedOut.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await Browser.GetAsync("/", Ct)).StatusCode);
+    }
+
+    /// <summary>Where a sign-in may lead, as the form sends it (decoded): to a path of this site, else home.</summary>
+    public static TheoryData<string, string> ReturnUrls() => new()
+    {
+        { "/\t/evil.example", "/" },
+        { "\t/evil.example", "/" },
+        { "/\r\n/evil.example", "/" },
+        { "/x\r\nSet-Cookie: stolen=1", "/" },
+        { "/x\u0001", "/" },
+        { "/x\u007f", "/" },
+        { "\\\\evil.example", "/" },
+        { "/\\evil.example", "/" },
+        { "/cases\\..\\x", "/" },
+        { "//evil.example", "/" },
+        { "///evil.example", "/" },
+        { "https://evil.example/", "/" },
+        { "javascript:alert(1)", "/" },
+        { "", "/" },
+        { "/%2F/evil.example", "/%2F/evil.example" }, // a path here: a browser does not read %2F as a slash
+        { "/cases?text=张三", "/cases?text=%E5%BC%A0%E4%B8%89" },
+        { "/案件\ud800", "/%E6%A1%88%E4%BB%B6%EF%BF%BD" }, // an unpaired surrogate is U+FFFD
+        { "/\u0085\u2028x", "/%C2%85%E2%80%A8x" },
+        { "／／evil.example", "/" }, // full-width solidi are not slashes
+        { "/supervision?sort=unit", "/supervision?sort=unit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReturnUrls))]
+    public async Task Signing_in_leads_only_to_a_path_of_this_site(string returnUrl, string expected)
+    {
+        var token = await FormTokenAsync();
+        var form = await Browser.GetAsync($"/login?returnUrl={Uri.EscapeDataString(returnUrl.Replace("\ud800", "", StringComparison.Ordinal))}", Ct);
+
+        var signedIn = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = TestData.Password, ["returnUrl"] = returnUrl });
+        var failed = await PostFormAsync("/login", new() { ["__RequestVerificationToken"] = token, ["userName"] = "office", ["password"] = "wrong", ["returnUrl"] = returnUrl });
+
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        Assert.Equal((HttpStatusCode.Redirect, expected), (signedIn.StatusCode, signedIn.Headers.Location?.OriginalString));
+        Assert.Equal($"/login?failed=1&returnUrl={Uri.EscapeDataString(expected)}", failed.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task No_redirect_is_built_from_the_Host_or_forwarded_headers()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/cases?queue=triage");
+        request.Headers.Host = "evil.example";
+        request.Headers.Add("X-Forwarded-Host", "evil.example");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Prefix", "//evil.example");
+        var toSignIn = await Browser.SendAsync(request, Ct);
+
+        var token = await FormTokenAsync();
+        using var signIn = new HttpRequestMessage(HttpMethod.Post, "/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["userName"] = "handler", ["password"] = TestData.Password }),
+        };
+        signIn.Headers.Host = "evil.example";
+        var signedIn = await Browser.SendAsync(signIn, Ct);
+        using var denied = new HttpRequestMessage(HttpMethod.Get, "/supervision");
+        denied.Headers.Host = "evil.example";
+        var toDenied = await Browser.SendAsync(denied, Ct);
+
+        Assert.Equal("/login?ReturnUrl=%2Fcases%3Fqueue%3Dtriage", toSignIn.Headers.Location?.OriginalString);
+        Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal("/denied?ReturnUrl=%2Fsupervision", toDenied.Headers.Location?.OriginalString);
     }
 }

@@ -64,6 +64,10 @@ public sealed class IdentityTests
     [InlineData("12800138000")]
     [InlineData("1380013800")]
     [InlineData("phone")]
+    [InlineData("１３９１２３４５６７８")] // full-width digits: ASCII only, a number is dialled as written
+    [InlineData("١٣٩١٢٣٤٥٦٧٨")] // Arabic-Indic
+    [InlineData("13９12345678")]
+    [InlineData("०५७९-८२३४५६७८")] // Devanagari, a landline's shape
     public void Other_phone_numbers_are_refused(string text) => Assert.False(PhoneNumber.TryNormalize(text, out _));
 
     [Fact]

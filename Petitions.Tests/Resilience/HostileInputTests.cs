@@ -26,11 +26,14 @@ namespace Petitions.Tests.Resilience;
 
 /// <summary>
 /// Hostile input, generated from the live endpoint list: for every endpoint, forged, altered and expired tokens,
-/// hostile route values and query strings, and for every body broken JSON, wrong types, deep nesting, huge bodies,
-/// other media types, NUL characters, invalid codes, script and SQL text; for every workflow action a transition its
-/// stage does not allow and a role it does not take. Every answer is below 500, every 4xx is an RFC 9457 problem
-/// with its title and status, no write is accepted, and the database is the same afterwards, table by table. The
-/// audit log alone grows: it records every refused command and every view of personal data, by design.
+/// hostile route values and query strings, dates at the ends of the calendar on every date parameter, truncated and
+/// malformed multipart bodies, a hostile Host and forwarded headers; for every body broken JSON, wrong types, deep
+/// nesting, huge bodies, other media types, NUL characters, invalid codes, script and SQL text, extreme dates; for
+/// every workflow action a transition its stage does not allow and a role it does not take; sign-in return addresses
+/// that lead elsewhere. Every answer is below 500 and carries the security headers, every 4xx is an RFC 9457 problem
+/// with its title and status, every redirect is a path of this site, no write is accepted, and the database is the
+/// same afterwards, table by table. The audit log alone grows: it records every refused command and every view of
+/// personal data, by design (and a wrong current password counts toward its user's lockout, also by design).
 /// </summary>
 public abstract partial class HostileInputTests(StorageProvider provider, DatabaseServers servers) : ApiTest(provider, servers)
 {
@@ -53,6 +56,12 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         public byte[]? Body { get; init; }
         public string? MediaType { get; init; }
         public bool ExpectContinue { get; init; }
+
+        /// <summary>Headers beyond the authorization: a hostile Host, forwarded headers, an Idempotency-Key.</summary>
+        public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+        /// <summary>Kestrel answers it before the service sees it (a request line over its limit): no headers of ours.</summary>
+        public bool Protocol { get; init; }
 
         /// <summary>The one status it must get, when the input decides it (401 forged token, 409 wrong stage …).</summary>
         public int? Expected { get; init; }
@@ -101,7 +110,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
     ];
 
     [Fact]
-    public async Task Hundreds_of_hostile_requests_get_4xx_problems_and_change_nothing()
+    public async Task Thousands_of_hostile_requests_get_4xx_problems_with_the_security_headers_and_change_nothing()
     {
         var targets = await PrepareAsync();
         var endpoints = Endpoints();
@@ -128,10 +137,111 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         var changed = before.Keys.Where(table => !before[table].SequenceEqual(after[table])).ToList();
         Assert.True(changed.Count == 0, $"Hostile requests changed {string.Join(", ", changed)}: "
             + string.Join("\n", changed.Select(t => $"{t}: {string.Join(" / ", after[t].Except(before[t]).Take(3))}")));
-        Assert.True(probes.Count >= 500, $"only {probes.Count} hostile requests");
+        Assert.True(probes.Count >= 3000, $"only {probes.Count} hostile requests");
         Assert.All(endpoints, e => Assert.Contains(probes, p => p.What.StartsWith($"{e.Method} {e.Pattern} ", StringComparison.Ordinal)));
         TestContext.Current.TestOutputHelper?.WriteLine($"{probes.Count} hostile requests to {endpoints.Count} endpoints and methods: "
             + string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key} ×{g.Count()}")));
+    }
+
+    [Fact]
+    public void Date_parameters_are_all_known()
+    {
+        // The minimal API handlers' date parameters, and the report requests' text dates, which the API and the report
+        // pages take under the same names.
+        var reportDates = typeof(Petitions.Workflows.Features.Reports.IReportRequest).GetProperties()
+            .Where(p => p.Name is "From" or "To").Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
+        var taken = Api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .SelectMany(e => e.Metadata.OfType<MethodInfo>())
+            .SelectMany(m => m.GetParameters())
+            .Where(p => IsDate(p.ParameterType) || (p.ParameterType == typeof(string) && reportDates.Contains(p.Name!)))
+            .Select(p => p.Name!)
+            .ToHashSet();
+
+        Assert.True(taken.Count >= 5, $"found only {string.Join(", ", taken)}: the scan is broken");
+        Assert.Subset(DateParameters.ToHashSet(), taken);
+    }
+
+    [Fact]
+    public async Task Simultaneous_guesses_get_no_more_tries_than_the_guards_allow()
+    {
+        // This class lifts the failed-lookup limit for the generated requests; a second instance on the same database keeps it.
+        await using var guarded = new ApiFactory(Database, settings: new Dictionary<string, string> { ["RateLimits:LookupsPerMinute"] = "1000000" });
+        using var guardedClient = guarded.CreateClient();
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }) { BaseAddress = guardedClient.BaseAddress };
+        var registered = await JsonAsync(await RegisterAsync(await TokenAsync("reception"), PetitionBody()));
+        var caseNumber = registered.GetProperty("caseNumber").GetString()!;
+        var token = FormToken().Match(await browser.GetStringAsync("/progress", Ct)).Groups["token"].Value;
+        Task<HttpResponseMessage> Guess(int i) => (i % 4) switch
+        {
+            0 => browser.GetAsync($"/api/public/petitions/{caseNumber}?queryCode=WRONG{i:D3}", Ct),
+            1 => browser.PostAsync($"/api/public/petitions/{caseNumber}/evaluation", JsonContent($"{{\"queryCode\":\"WRONG{i:D3}\",\"satisfaction\":\"satisfied\"}}"), Ct),
+            var kind => browser.PostAsync(kind == 2 ? "/progress" : "/progress?handler=Evaluate", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["CaseNumber"] = caseNumber, ["QueryCode"] = $"WRONG{i:D3}", ["Satisfaction"] = "satisfied",
+            }), Ct),
+        };
+
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 60).Select(Guess));
+
+        Assert.Equal(5, guesses.Count(g => g.StatusCode != HttpStatusCode.TooManyRequests));
+        Assert.All(guesses, g => Assert.True(g.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.NotFound or HttpStatusCode.OK, $"{g.StatusCode}"));
+        Assert.All(guesses, g => Assert.Null(MissingSecurityHeader(g)));
+        Assert.Equal(0, await Database.CountAsync("petition_events", "action = 'evaluate'"));
+
+        // Passwords: simultaneous wrong ones all count, for sign-in and for the password change alike.
+        var signIns = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            Client.PostAsync("/api/auth/token", JsonContent($"{{\"userName\":\"supervisor\",\"password\":\"wrong-{i}\"}}"), Ct)));
+        var leader = await TokenAsync("leader");
+        var changes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => SendAsync(HttpMethod.Post, "/api/auth/password", leader,
+            JsonContent($"{{\"currentPassword\":\"wrong-{i}\",\"newPassword\":\"A-new-password-1\"}}"))));
+
+        Assert.All(signIns, s => Assert.Equal(HttpStatusCode.Unauthorized, s.StatusCode));
+        Assert.All(changes, c => Assert.Equal(HttpStatusCode.BadRequest, c.StatusCode));
+        Assert.Equal([("leader", 20), ("supervisor", 30)],
+            (await Database.QueryAsync<(string, int)>("SELECT user_name, failed_logins FROM users WHERE user_name IN ('leader', 'supervisor') ORDER BY user_name")).Select(r => (r.Item1, r.Item2)));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client.PostAsync("/api/auth/token", JsonContent($"{{\"userName\":\"supervisor\",\"password\":\"{TestData.Password}\"}}"), Ct)).StatusCode);
+    }
+
+    private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Requests no HTTP client library would send: raw bytes on the socket, with line breaks inside header
+    /// values and a forged Host. Whatever reaches the service is answered by it, with the security headers and no
+    /// injected header; what Kestrel refuses as malformed it answers itself with a bare 400.</summary>
+    [Fact]
+    public async Task Line_breaks_in_headers_and_a_forged_host_inject_nothing()
+    {
+        (string Request, bool ReachesService)[] requests =
+        [
+            ("GET /login?returnUrl=/%0d%0aSet-Cookie:%20stolen=1 HTTP/1.1\r\nHost: evil.example\r\n", true),
+            ("GET /cases HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\n", true),
+            ("POST /login HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\nConnection: close\r\n\r\na=b", true),
+            ("GET /cases HTTP/1.1\r\nHost: evil.example\r\nX-Injected: a\rSet-Cookie: stolen=1\r\n", false),
+            ("GET /cases HTTP/1.1\r\nHost: evil.example\r\nX-Folded: a\r\n Set-Cookie: stolen=1\r\n", false),
+            ("GET /cases HTTP/1.1\r\nHost: evil.example\r\nHost: other.example\r\n", false),
+            ("GET /cases HTTP/1.1\r\nHost: evil.example\r\nIdempotency-Key: \u00e9\u00e9\r\n", false),
+            ("GET /login?returnUrl=/\u00e9 HTTP/1.1\r\nHost: evil.example\r\n", false),
+            ("GET http://evil.example/cases HTTP/1.1\r\nHost: evil.example\r\n", true),
+        ];
+        foreach (var (request, reachesService) in requests)
+        {
+            var answer = await RawAsync(request.Contains("\r\n\r\n", StringComparison.Ordinal) ? request : request + "Connection: close\r\n\r\n");
+            var head = answer.Split("\r\n\r\n")[0];
+            var status = int.Parse(head.Split(' ')[1], CultureInfo.InvariantCulture);
+            Assert.True(status < 500, $"{Shorten(request)} → {head}");
+            Assert.DoesNotContain("stolen", head, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("evil.example", head, StringComparison.OrdinalIgnoreCase);
+            if (reachesService) Assert.Contains("X-Content-Type-Options: nosniff", head, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private async Task<string> RawAsync(string request)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(Client.BaseAddress!.Host, Client.BaseAddress.Port, Ct);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request), Ct);
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        return await reader.ReadToEndAsync(Ct);
     }
 
     /// <summary>Script, SQL, quotes, emoji, direction marks, CJK beyond the basic plane and control characters; none
@@ -257,8 +367,10 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             Body = json is null ? null : Encoding.UTF8.GetBytes(json.ToJsonString(Unescaped)),
             MediaType = json is null ? null : "application/json",
             Refused = refused,
+            DeniedPage = endpoint.Pattern == "/denied",
         };
-        var authorized = endpoint.Public ? null : user;
+        // Signing out needs nothing but a token: any signed-in request to it is a success that ends the user's sessions.
+        var authorized = endpoint.Public || endpoint.Name == "SignOut" ? null : user;
         var path = Fill(endpoint.Pattern, real);
 
         // Tokens: none of these may open anything (pages answer them with the sign-in page: they take cookies only).
@@ -275,8 +387,22 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         if (endpoint.Method == "GET")
         {
             foreach (var query in HostileQueries)
-                yield return Make($"query {Shorten(query)}", path + query, authorized) with { DeniedPage = endpoint.Pattern == "/denied" };
+                yield return Make($"query {Shorten(query)}", path + query, authorized) with { Protocol = query.Length > 500 };
+            // Every date parameter of the service, one at a time, on every GET: where one is read it is a 400 naming it.
+            foreach (var (name, date) in DateParameters.SelectMany(name => ExtremeDates.Select(date => (name, date))))
+                yield return Make($"date {name}={date}", $"{path}?{name}={date}", authorized);
+            // The service's own address never comes from the request: signed in, and as an anonymous caller below.
+            yield return Make("hostile Host and forwarded headers", path, authorized) with { Headers = HostileHeaders };
         }
+        yield return Make("anonymous, hostile Host and forwarded headers", path) with { Cookie = false, Headers = HostileHeaders };
+
+        // Multipart bodies, cut short or malformed, to every path and method: the form is read (for its NUL check) before
+        // anything else, so each is a 400 whoever sends it; a well-formed one is refused as the endpoint refuses any
+        // other body it does not take. A write that reads no body at all (disable, close an order) would do its work
+        // whatever came with it: a well-formed one goes there unsigned.
+        var readsBody = !endpoint.Writes || endpoint.Json is not null || endpoint.Form || endpoint.Cookie;
+        foreach (var (what, body, mediaType, expected) in Multiparts())
+            yield return Make($"multipart: {what}", path, expected is null && !readsBody ? null : authorized) with { Body = body, MediaType = mediaType, Expected = expected };
 
         if (endpoint.Json is { } type)
         {
@@ -309,6 +435,17 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             if (element != typeof(CommentPayload)) yield return Raw("empty object", Utf8(list ? "[{}]" : "{}")); // a comment alone is optional
             if (template is not null)
             {
+                foreach (var property in JsonProperties(element).Where(p => IsDate(p.Type)))
+                {
+                    var at = list ? $"[0].{property.Name}" : property.Name;
+                    var values = (Nullable.GetUnderlyingType(property.Type) ?? property.Type) == typeof(DateOnly) ? ExtremeDates : ExtremeInstants;
+                    foreach (var value in values) yield return Make($"extreme date {at}={value}", path, authorized, With(template, at, value));
+                }
+                if (endpoint.Name == "RegisterPetition")
+                {
+                    foreach (var key in HostileIdempotencyKeys)
+                        yield return Make($"Idempotency-Key {Shorten(key, 20)}", path, authorized, template) with { Headers = [("Idempotency-Key", key)], Expected = 400 };
+                }
                 yield return Raw("invalid UTF-8 in every text", InvalidUtf8(template));
                 yield return Make("NUL in every text", path, authorized, MapStrings(template, s => s + "\u0000"));
                 // Each text over every length limit (10,000 at most), the body still under the 1 MiB the service reads.
@@ -319,13 +456,14 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
 
         if (endpoint.Form || (endpoint.Cookie && endpoint.Method == "POST"))
         {
-            // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.) The
-            // administration pages send the signed-in office to /denied before they read a form.
+            // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.)
+            // The jobs dashboard and the administration pages are not the office's: they send them to the denied page
+            // before reading anything.
             yield return Make("form without antiforgery token", path) with
             {
                 Body = Encoding.UTF8.GetBytes("userName=%27+OR+%271%27%3D%271&password=x&Input.Subject=%3Cscript%3E"),
                 MediaType = "application/x-www-form-urlencoded",
-                Expected = endpoint.Pattern.StartsWith("/admin", StringComparison.Ordinal) ? 302 : 400,
+                Expected = endpoint.Pattern.StartsWith("/jobs", StringComparison.Ordinal) || endpoint.Pattern.StartsWith("/admin", StringComparison.Ordinal) ? 302 : 400,
             };
         }
 
@@ -400,6 +538,62 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         "?limit=0&text=" + new string('噪', 600), // Kestrel itself answers a request line over 8 KB with a bare 414
         "?text=%00&user=%00&caseNumber=%00&unit=%00&queryCode=%00",
     ];
+
+    /// <summary>Return addresses as a form sends them (decoded).</summary>
+    private static readonly string[] ReturnUrls =
+    [
+        "/\t/evil.example", "\t/evil.example", "/\r\n/evil.example", "/x\r\nSet-Cookie: stolen=1", "\\\\evil.example", "/\\evil.example",
+        "//evil.example", "///evil.example", " //evil.example", "/%2F/evil.example", "/%09/evil.example", "https://evil.example/", "javascript:alert(1)",
+        "/cases?text=张三", "/案件\ud800", "／／evil.example", "/\u2028\u0085", "/\u007f", "/\u001b[31m", "/" + new string('长', 600),
+    ];
+
+    /// <summary>Return addresses as a link writes them, escapes and all.</summary>
+    private static readonly string[] RawReturnUrls =
+    [
+        "%2F%09%2Fevil.example", "/%0d%0a/evil.example", "%0d%0aLocation:%20https://evil.example", "%5C%5Cevil.example", "/%5Cevil.example",
+        "//evil.example", "/%2F/evil.example", "%2F%2Fevil.example", "%E5%BC%A0", "%ED%A0%80", "/%C0%AF", "/%FF%FE", "http:%2F%2Fevil.example",
+    ];
+
+    /// <summary>Every date parameter the live endpoints take: the dates of the minimal API's handlers, and the text dates
+    /// of the reports (API and pages); <see cref="Date_parameters_are_all_known"/> checks the list against the endpoints.</summary>
+    private static readonly string[] DateParameters = ["receivedFrom", "receivedTo", "from", "to", "on"];
+
+    private static readonly string[] ExtremeDates = ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01", "0000-01-01", "10000-01-01", "-2026-01-01"];
+
+    private static readonly string[] ExtremeInstants =
+        ["0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-08:00", "9999-12-31T23:59:59Z", "0001-01-01", "9999-12-31"];
+
+    private static bool IsDate(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var plain && (plain == typeof(DateOnly) || plain == typeof(DateTimeOffset));
+
+    /// <summary>Headers a proxy may set, or a client forge: none may change the service's idea of its own address.</summary>
+    private static readonly (string, string)[] HostileHeaders =
+    [
+        ("Host", "evil.example"),
+        ("X-Forwarded-Host", "evil.example"),
+        ("X-Forwarded-Proto", "javascript"),
+        ("X-Forwarded-For", "<script>, ' OR 1=1 --, 999.999.999.999"),
+        ("X-Forwarded-Prefix", "//evil.example"),
+        ("X-Original-URL", "/api/admin/accounts"),
+        ("X-Rewrite-URL", "/api/admin/accounts"),
+        ("X-HTTP-Method-Override", "DELETE"),
+    ];
+
+    private static readonly string[] HostileIdempotencyKeys = ["a b", "tab\there", new('k', 101), "\u007f"];
+
+    /// <summary>Multipart bodies and what each must get (null: whatever the endpoint answers a body it does not take).</summary>
+    private static IEnumerable<(string What, byte[] Body, string MediaType, int? Expected)> Multiparts()
+    {
+        byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+        const string part = "--b\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\n噪音扰民\r\n";
+        yield return ("truncated", Utf8(part + "--b\r\nContent-Disposition: form-da"), "multipart/form-data; boundary=b", 400);
+        yield return ("truncated in a file", Utf8("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nabc"), "multipart/form-data; boundary=b", 400);
+        yield return ("no closing boundary", Utf8(part), "multipart/form-data; boundary=b", 400);
+        yield return ("boundary not in the body", Utf8("no parts here"), "multipart/form-data; boundary=b", 400);
+        yield return ("no boundary", Utf8(part + "--b--\r\n"), "multipart/form-data", 400);
+        yield return ("boundary over 70 characters", Utf8(part + "--b--\r\n"), $"multipart/form-data; boundary={new string('b', 200)}", 400);
+        yield return ("part without headers", Utf8("--b\r\n\r\nx\r\n--b--\r\n"), "multipart/form-data; boundary=b", null);
+        yield return ("well-formed with a file", Utf8(part + "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../x.exe\"\r\n\r\nMZ\r\n--b--\r\n"), "multipart/form-data; boundary=b", null);
+    }
 
     private static IEnumerable<(string What, string Header)> ForgedTokens(Targets targets)
     {
@@ -541,6 +735,15 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         await Form("/reception/receipt", "hostile case number", "/reception/receipt", null, ("caseNumber", "<script>alert(1)</script>"), ("queryCode", "' OR 1=1 --"));
         await Form("/reception/receipt", "wrong query code", "/reception/receipt", 404, ("caseNumber", targets.Registered), ("queryCode", "ABCDEFGH"));
         await Form("/login", "SQL as the user name", "/login", 302, ("userName", "' OR '1'='1' --"), ("password", "x"), ("returnUrl", "javascript:alert(1)"));
+        // Return addresses that lead elsewhere, or break the Location header, as the form sends them and as a link
+        // writes them: sign-in leads to a path of this site (FailureAsync checks every Location).
+        foreach (var returnUrl in ReturnUrls)
+        {
+            await Form("/login", $"returnUrl {Shorten(returnUrl, 40)}", "/login", 302, ("userName", "office"), ("password", TestData.Password), ("returnUrl", returnUrl));
+            probes.Add(new Probe($"GET /login returnUrl {Shorten(returnUrl, 40)}", HttpMethod.Get, $"/login?returnUrl={Uri.EscapeDataString(returnUrl)}") { Expected = 200 });
+        }
+        foreach (var raw in RawReturnUrls)
+            probes.Add(new Probe($"GET /login returnUrl={raw}", HttpMethod.Get, $"/login?returnUrl={raw}") { Expected = 200 });
         // The sign-in form is read without a cookie, so the client that waits for the 413 can send it.
         probes.Add(new Probe("POST /login form: 2 MB", HttpMethod.Post, "/login")
         {
@@ -555,15 +758,21 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         if (probe.Body is not null)
         {
             request.Content = new ByteArrayContent(probe.Body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(probe.MediaType!);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(probe.MediaType!);
         }
         request.Headers.ExpectContinue = probe.ExpectContinue;
         if (probe.Authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", probe.Authorization);
+        foreach (var (name, value) in probe.Headers)
+        {
+            if (name == "Host") request.Headers.Host = value;
+            else request.Headers.TryAddWithoutValidation(name, value);
+        }
         return await (probe.Cookie ? Browser : plain).SendAsync(request, Ct);
     }
 
     /// <summary>What is wrong with an answer, or null: a 5xx, another status than the one the input decides, an
-    /// accepted write, a 4xx that is not a problem with its title and status.</summary>
+    /// accepted write, a missing security header, a redirect off this site, a 4xx that is not a problem with its title
+    /// and status.</summary>
     private static async Task<string?> FailureAsync(Probe probe, HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
@@ -571,6 +780,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         if (status >= 500) return $"{status} {Shorten(body)}";
         if (probe.Expected is { } expected && status != expected) return $"{status}, not {expected}: {Shorten(body)}";
         if (probe.Refused && status < 300) return $"accepted with {status}: {Shorten(body)}";
+        if (!probe.Protocol && MissingSecurityHeader(response) is { } missing) return $"{status} without {missing}";
+        if (response.Headers.Location is { } location && !IsPathOfThisSite(location.OriginalString)) return $"{status} to {location.OriginalString}";
         if (status < 400) return null;
         if (probe.DeniedPage && status == 403 && response.Content.Headers.ContentType?.MediaType == "text/html") return null;
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
@@ -588,7 +799,12 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         return null;
     }
 
-    /// <summary>Every table but the audit log, row by row, in a stable order.</summary>
+    /// <summary>A redirect a browser follows to this site only: one slash and a path, in visible ASCII.</summary>
+    private static bool IsPathOfThisSite(string location) =>
+        location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal) && location.All(c => c is > ' ' and < '\u007f' and not '\\');
+
+    /// <summary>Every table but the audit log, row by row, in a stable order. A wrong current password sent to the
+    /// password change counts toward its user's lockout, by design: the users' counts of failures are left out.</summary>
     private async Task<Dictionary<string, List<string>>> SnapshotAsync()
     {
         var tables = await Database.QueryAsync<string>(Database.Provider == StorageProvider.Sqlite
@@ -599,7 +815,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         {
             var rows = await Database.QueryAsync<object>($"SELECT * FROM {table}");
             snapshot[table] = rows.Cast<IDictionary<string, object?>>()
-                .Select(row => string.Join("|", row.Select(c => $"{c.Key}={Convert.ToString(c.Value, CultureInfo.InvariantCulture)}")))
+                .Select(row => string.Join("|", row.Where(c => table != "users" || c.Key != "failed_logins")
+                    .Select(c => $"{c.Key}={Convert.ToString(c.Value, CultureInfo.InvariantCulture)}")))
                 .Order(StringComparer.Ordinal)
                 .ToList();
         }
@@ -611,7 +828,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
     {
         var protector = new EphemeralDataProtectionProvider().CreateProtector(
             "Microsoft.AspNetCore.Authentication.BearerToken", BearerTokenDefaults.AuthenticationScheme, "BearerToken");
-        var principal = Petitions.Api.Http.Claims.Principal(new SignIn.Response(1, "admin", "管理员", 1, [Role.Admin]), BearerTokenDefaults.AuthenticationScheme);
+        var principal = Petitions.Api.Http.Claims.Principal(new SignIn.Response(1, "admin", "管理员", 1, [Role.Admin], 0), BearerTokenDefaults.AuthenticationScheme);
         return new TicketDataFormat(protector).Protect(new AuthenticationTicket(
             principal, new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddYears(10) }, BearerTokenDefaults.AuthenticationScheme));
     }

@@ -55,7 +55,7 @@ public sealed class MultiNodeTests(DatabaseServers servers) : IAsyncLifetime
     [Fact]
     public async Task Conflicting_actions_across_three_nodes_have_one_winner_each_and_every_due_clock_is_escalated_once()
     {
-        _cluster = await ServiceCluster.SeedAsync(_database, new Dictionary<string, string> { ["Deadlines:SweepInterval"] = "00:00:00.2" });
+        _cluster = await ServiceCluster.SeedAsync(_database, Workflows.Deadlines.MultiInstanceSweepTests.SweepEverySecond);
         await _cluster.StartAsync(Nodes);
         // Started together on an empty key folder, they agree on one token key (else tokens cross nodes only at first).
         Assert.Single(Directory.GetFiles(_cluster.KeysDirectory, "key-*.xml"));

@@ -22,10 +22,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string> _settings;
 
     private readonly bool _systemClock;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="systemClock">Run on the real clock instead of <see cref="Clock"/> (the scheduler needs time that flows).</param>
-    public ApiFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null, bool systemClock = false)
+    /// <param name="services">Replaces services of the host (a notification sender that fails, for one).</param>
+    public ApiFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null, bool systemClock = false,
+        Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _systemClock = systemClock;
         _database = database;
         _environment = environment;
@@ -50,7 +54,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("PersonalData:HashKey", Convert.ToBase64String(_keys.HashKey));
         builder.UseSetting("DataProtection:KeysPath", _keysDirectory);
         builder.UseSetting("Demo:Password", TestData.Password);
-        builder.UseSetting("Deadlines:SweepEnabled", "false"); // tests sweep when they choose; one test runs the scheduler
+        builder.UseSetting("Jobs:Enabled", "false"); // tests sweep when they choose; the scheduler and dashboard tests run Hangfire
         builder.UseSetting("Demo:SeedPetitions", "false"); // tests start from the demo's users alone; one test seeds its petitions
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
@@ -58,6 +62,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             if (!_systemClock) services.AddSingleton<TimeProvider>(Clock);
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
+            _services?.Invoke(services);
         });
     }
 

@@ -95,6 +95,18 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
         ["content"] = "邻居夜间施工，噪音扰民。",
     };
 
+    /// <summary>The first security header an answer lacks (README: every answer carries them), or null.</summary>
+    protected static string? MissingSecurityHeader(HttpResponseMessage response)
+    {
+        bool Has(string name, string value) => response.Headers.TryGetValues(name, out var values) && values.SingleOrDefault() == value;
+        return !Has("X-Content-Type-Options", "nosniff") ? "X-Content-Type-Options"
+            : !Has("X-Frame-Options", "DENY") ? "X-Frame-Options"
+            : !Has("Referrer-Policy", "no-referrer") ? "Referrer-Policy"
+            : !response.Headers.Contains("Content-Security-Policy") ? "Content-Security-Policy"
+            : response.Headers.CacheControl?.NoStore != true ? "Cache-Control: no-store"
+            : null;
+    }
+
     protected static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 }

@@ -83,6 +83,44 @@ public sealed class Journey(WorkflowHarness harness)
             caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier)), await ActorAsync(user)));
     }
 
+    /// <summary>
+    /// A petition in <paramref name="stage"/> on which <paramref name="action"/> can succeed: the main route is
+    /// followed until the stage is reached and the action's rule is satisfied (request-review needs the first
+    /// closing, request-rereview the second); some rules need a prerequisite action or time to pass (the harness's
+    /// clock moves). Earlier is another petition's case number, for mark-duplicate.
+    /// </summary>
+    public async Task<(string CaseNumber, string Earlier)> ReachAsync(ActionDefinition action, Stage stage)
+    {
+        var earlier = action.Code == "mark-duplicate" ? await RegisterAsync() : "";
+        var caseNumber = await RegisterAsync(
+            registrar: action.Code == "refer" ? "city" : "reception", category: action.Code == "confirm-accused-unit" ? "accusation" : "complaint");
+        foreach (var step in MainRoute.Prepend(null))
+        {
+            if (step is not null) await DoAsync(caseNumber, step);
+            var petition = await StateAsync(caseNumber);
+            if (petition.Stage != stage || !Satisfied(action, petition)) continue;
+            if (Prerequisite.TryGetValue(action.Code, out var first)) await DoAsync(caseNumber, first);
+            return (caseNumber, earlier);
+        }
+        throw new InvalidOperationException($"The main route never reaches {Codes.Of(stage)} in a state where '{action.Code}' can succeed.");
+    }
+
+    private bool Satisfied(ActionDefinition action, Petition petition)
+    {
+        switch (action.Code)
+        {
+            case "request-review":
+                return petition.Level == ReviewLevel.Handling;
+            case "request-rereview":
+                return petition.Level == ReviewLevel.Review;
+            case "finalize":
+                harness.Clock.Advance(TimeSpan.FromDays(40)); // the request window passes unused
+                return true;
+            default:
+                return true;
+        }
+    }
+
     /// <summary>How the read side refuses the user the petition (not found: out of reach; forbidden: a role that reads
     /// no petitions, such as an administrator), or null when the user may read it.</summary>
     public async Task<Type?> ReadRefusalAsync(string caseNumber, string user)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Accounts;
+using Petitions.Workflows.Features.Deadlines;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 using Petitions.Workflows.Workflow;
@@ -24,6 +25,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     public ManualClock Clock { get; }
     public TestDatabase Database { get; }
 
+    /// <summary>What the outbox dispatcher queued and what delivery sent (the service hands both to Hangfire's jobs).</summary>
+    public QueuedNotifications Notifications => Services.GetRequiredService<QueuedNotifications>();
+
     public static async Task<WorkflowHarness> StartAsync(
         TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null)
     {
@@ -37,6 +41,8 @@ public sealed class WorkflowHarness : IAsyncDisposable
             o.ConnectionString = database.ConnectionString;
         });
         if (workflows is not null) services.AddSingleton(workflows);
+        var notifications = new QueuedNotifications();
+        services.AddSingleton(notifications).AddSingleton<INotificationQueue>(notifications).AddSingleton<INotificationSender>(notifications);
         services.AddPetitionsWorkflows(keys ?? PersonalDataKeys.Generate());
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

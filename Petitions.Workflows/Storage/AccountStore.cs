@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Petitions.Domain;
+using Petitions.Workflows.Features.Accounts;
 
 namespace Petitions.Workflows.Storage;
 
@@ -15,7 +16,7 @@ public sealed record Organization(long Id, long? ParentId, string Code, string N
 }
 
 /// <summary>Organizations and users: the rows behind sign-in, scope and the demo data.</summary>
-public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, TimeProvider time)
+public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount> hasher, SecurityStamps stamps, TimeProvider time)
 {
     private const string SelectOrganization = """
         SELECT id        AS Id,
@@ -137,13 +138,64 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
             """,
             new { UserName = userName, ScopePrefix = scopePath + "%" }, ct);
 
-    public Task<int> SetDisabledAsync(long userId, bool disabled, CancellationToken ct) =>
-        session.ExecuteAsync("UPDATE users SET disabled = @Disabled WHERE id = @UserId", new { UserId = userId, Disabled = disabled }, ct);
+    /// <summary>Disables or enables a user, ending their sessions either way (an enabled user signs in afresh).</summary>
+    public async Task SetDisabledAsync(long userId, bool disabled, CancellationToken ct)
+    {
+        await session.ExecuteAsync(
+            """
+            UPDATE users
+            SET disabled       = @Disabled,
+                security_stamp = security_stamp + 1
+            WHERE id = @UserId
+            """,
+            new { UserId = userId, Disabled = disabled }, ct);
+        session.AfterCommit(() => stamps.Forget(userId));
+    }
 
-    public Task SetPasswordAsync(long userId, string password, CancellationToken ct) =>
-        session.ExecuteAsync(
-            "UPDATE users SET password_hash = @Hash, failed_logins = 0, locked_until = NULL WHERE id = @UserId",
+    /// <summary>A new password ends every session of the user and clears a lockout.</summary>
+    public async Task SetPasswordAsync(long userId, string password, CancellationToken ct)
+    {
+        await session.ExecuteAsync(
+            """
+            UPDATE users
+            SET password_hash  = @Hash,
+                failed_logins  = 0,
+                locked_until   = NULL,
+                security_stamp = security_stamp + 1
+            WHERE id = @UserId
+            """,
             new { UserId = userId, Hash = hasher.HashPassword(new UserAccount(), password) }, ct);
+        session.AfterCommit(() => stamps.Forget(userId));
+    }
+
+    /// <summary>Ends every session of the user: the tokens and cookies issued so far stop working.</summary>
+    public async Task EndSessionsAsync(long userId, CancellationToken ct)
+    {
+        await session.ExecuteAsync("UPDATE users SET security_stamp = security_stamp + 1 WHERE id = @UserId", new { UserId = userId }, ct);
+        session.AfterCommit(() => stamps.Forget(userId));
+    }
+
+    /// <summary>
+    /// Counts a refused sign-in or password change against the user (none for an unknown name, with the same
+    /// statement): the failure that reaches <see cref="AccountOptions.MaxFailedLogins"/> in a row locks the account for
+    /// <see cref="AccountOptions.LockoutDuration"/>; while it is locked the lock stands as it is.
+    /// </summary>
+    public Task RecordFailedSignInAsync(long? userId, AccountOptions lockout, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return session.ExecuteAsync(
+            """
+            UPDATE users
+            SET failed_logins = failed_logins + 1,
+                locked_until  = CASE
+                                    WHEN locked_until > @Now THEN locked_until
+                                    WHEN failed_logins + 1 >= @MaxFailedLogins THEN @LockUntil
+                                    ELSE NULL
+                                END
+            WHERE id = @UserId
+            """,
+            new { UserId = userId, Now = now, lockout.MaxFailedLogins, LockUntil = now + lockout.LockoutDuration }, ct);
+    }
 
     public Task SetContactCardAsync(long organizationId, bool enabled, string? phone, CancellationToken ct) =>
         session.ExecuteAsync(

@@ -12,13 +12,14 @@ public sealed class Database
         if (string.IsNullOrWhiteSpace(o.ConnectionString))
             throw new InvalidOperationException("ConnectionStrings:Petitions is not set.");
         ConnectionString = o.ConnectionString;
-        Dialect = o.Provider switch
+        SqlDialect dialect = o.Provider switch
         {
             StorageProvider.Sqlite => new SqliteDialect(o.SqliteSynchronous),
             StorageProvider.Postgres => new PostgresDialect(),
             StorageProvider.SqlServer => new SqlServerDialect(),
             _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
         };
+        Dialect = DbSession.Observer?.Dialect(dialect) ?? dialect;
         DapperTypeHandlers.Register();
     }
 

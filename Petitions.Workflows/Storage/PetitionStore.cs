@@ -295,6 +295,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     private sealed record ClockRow
     {
+        public DateOnly? StoppedOn { get; init; }
         public string? Warned { get; init; }
         public DateOnly? NextCheckOn { get; init; }
         public long? ClockId { get; init; }
@@ -314,10 +315,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// </summary>
     public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
     {
-        var connection = await session.ConnectionForMappingAsync(ct);
-        var rows = (await SqlMapper.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
-            connection,
-            new CommandDefinition(
+        var rows = await session.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
                 """
                 SELECT p.id                       AS Id,
                        p.version                  AS Version,
@@ -351,16 +349,18 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        c.paused_days              AS PausedDays,
                        c.extra_days               AS ExtraDays,
                        c.warned                   AS Warned,
-                       c.next_check_on            AS NextCheckOn
+                       c.next_check_on            AS NextCheckOn,
+                       c.stopped_on               AS StoppedOn
                 FROM petitions p
                 LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
                 WHERE p.case_number = @CaseNumber
                 ORDER BY c.id
                 """,
-                new { CaseNumber = caseNumber }, session.Transaction, cancellationToken: ct),
+            new { CaseNumber = caseNumber },
             (petition, clock) => (petition, clock),
-            splitOn: "ClockId")).AsList();
+            splitOn: "ClockId",
+            ct);
         if (rows.Count == 0) return null;
 
         var row = rows[0].Petition;
@@ -374,7 +374,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
-                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn)));
+                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.StoppedOn)));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 

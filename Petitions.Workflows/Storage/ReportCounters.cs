@@ -108,8 +108,7 @@ public sealed class ReportCounters(DbSession session)
     /// </summary>
     private async Task<IReadOnlyList<Fact>> FactsAsync(long petitionId, CancellationToken ct)
     {
-        var connection = await session.ConnectionForMappingAsync(ct);
-        using var reads = await connection.QueryMultipleAsync(new CommandDefinition(
+        using var reads = await session.QueryMultipleAsync(
             """
             SELECT bureau_id                       AS BureauId,
                    COALESCE(assigned_unit_id, 0)   AS UnitId,
@@ -141,7 +140,7 @@ public sealed class ReportCounters(DbSession session)
             FROM supervision_orders
             WHERE petition_id = @PetitionId;
             """,
-            new { PetitionId = petitionId }, session.Transaction, cancellationToken: ct));
+            new { PetitionId = petitionId }, ct);
         var petition = await reads.ReadSingleAsync<PetitionRow>();
         var events = (await reads.ReadAsync<EventRow>()).AsList();
         var clocks = (await reads.ReadAsync<ClockRow>()).AsList();

@@ -82,8 +82,8 @@ await using (var databases = new BenchDatabases())
         }
         if (suites.Contains("peer"))
         {
-            Progress(provider, $"{deadlines:N0} deadlines: Quartz triggers against clock rows");
-            r.Peer = await new QuartzPeerBench(deadlines, workers).RunAsync(provider, NewDatabase);
+            Progress(provider, $"{deadlines:N0} deadlines: Hangfire delayed jobs against clock rows");
+            r.Peer = await new HangfirePeerBench(deadlines, workers).RunAsync(provider, NewDatabase);
         }
         if (suites.Contains("pages"))
         {
@@ -137,16 +137,18 @@ static void Table(List<Results> results, int petitions, int due, int workers)
 static void PeerTable(List<Results> results, int workers)
 {
     var deadlines = results.First(r => r.Peer is not null).Peer!.Deadlines;
-    Console.WriteLine($"Deadlines: {deadlines:N0}, scheduled by {workers} concurrent callers, one transaction each; firing escalates each clock on both sides.");
+    Console.WriteLine($"Deadlines: {deadlines:N0}, scheduled by {workers} concurrent callers, one call or transaction each; firing escalates each clock on both sides;");
+    Console.WriteLine("lateness: each escalation's time after the scheduler (or the sweep) started with every deadline due.");
     Console.WriteLine();
-    Console.WriteLine("| database | deadlines kept as | scheduled one by one | scheduled by one statement | database growth | all fired | escalated |");
-    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| database | deadlines kept as | scheduled one by one | scheduled by one statement | storage growth | all fired | lateness p50 / p99 | escalated |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
     foreach (var r in results.Where(r => r.Peer is not null))
     {
-        foreach (var (name, side) in new[] { ("Quartz 4.7.3 triggers, ADO.NET job store", r.Peer!.Quartz), ("clock rows + sweep (ours)", r.Peer.Clocks) })
+        foreach (var (name, side) in new[] { ("Hangfire 1.8.25 delayed jobs (`BackgroundJob.Schedule`)", r.Peer!.Hangfire), ("clock rows + sweep (ours)", r.Peer.Clocks) })
             Console.WriteLine(
                 $"| {Codes.Of(r.Provider)} | {name} | {Rate(side.Schedule, deadlines)} | {(side.ScheduleBulk is { } bulk ? Rate(bulk, deadlines) : "—")} | " +
-                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.Escalated:N0}{(side.Failed > 0 ? $" ({side.Failed} failed)" : "")} |");
+                $"{side.Bytes / 1048576.0:F1} MiB | {Rate(side.AllFired, deadlines)} | {side.LatenessP50.TotalSeconds:F1} s / {side.LatenessP99.TotalSeconds:F1} s | " +
+                $"{side.Escalated:N0}{(side.Failed > 0 ? $" ({side.Failed} failed)" : "")} |");
     }
     Console.WriteLine();
 }
@@ -197,6 +199,6 @@ internal sealed class Results(StorageProvider provider)
     public LookupBench.Figures? Lookup { get; set; }
     public SweepBench.Figures? Sweep { get; set; }
     public ReportBench.Figures? Report { get; set; }
-    public QuartzPeerBench.Figures? Peer { get; set; }
+    public HangfirePeerBench.Figures? Peer { get; set; }
     public PagesBench.Figures? Pages { get; set; }
 }

@@ -38,7 +38,7 @@ internal sealed class SweepBench(int due)
         var start = Stopwatch.StartNew();
         await using var service = await ServiceProcess.StartAsync(provider, connectionString, keys);
         var startup = start.Elapsed;
-        // The service sweeps at once when it starts and then every 5 s (Deadlines:SweepInterval).
+        // The service's Hangfire server sweeps every 5 s (Jobs:SweepCron), the first time within 5 s of its start.
         while (await DueCountAsync(database) > 0) await Task.Delay(100);
         return new Figures(due, noneDue, allDue, result.Overdue, startup, start.Elapsed, service.PeakMemoryMiB());
     }

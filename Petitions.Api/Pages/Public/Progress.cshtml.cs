@@ -26,40 +26,22 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
 
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostEvaluateAsync(CancellationToken ct)
-    {
-        try
-        {
-            await mediator.Send(new EvaluatePetition.Command(CaseNumber?.Trim().ToUpperInvariant() ?? "", QueryCode, Satisfaction, null), ct);
-            Thanks = Text.T("感谢您的评价。", "Thank you for your evaluation.");
-        }
-        catch (FluentValidation.ValidationException)
-        {
-            Problem = Text.T("请选择满意度。", "Choose how satisfied you are.");
-        }
-        catch (NotFoundException)
-        {
-            // A wrong pair: the lookup below says so and counts the failure.
-        }
-        catch (Petitions.Domain.RuleViolationException refused)
-        {
-            Problem = refused.Rule == "already-evaluated"
-                ? Text.T("您已经评价过了。", "You have already evaluated this petition.")
-                : Text.T("文书送达后才能评价。", "The outcome can be evaluated once the reply has been delivered.");
-        }
-        return await OnPostAsync(ct);
-    }
+    public Task<IActionResult> OnPostAsync(CancellationToken ct) => AnswerAsync(evaluate: false, ct);
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public Task<IActionResult> OnPostEvaluateAsync(CancellationToken ct) => AnswerAsync(evaluate: true, ct);
+
+    /// <summary>The lookup, after the evaluation when one is sent: both behind the same guard as the API's, which
+    /// reserves a try before the code is checked at all.</summary>
+    private async Task<IActionResult> AnswerAsync(bool evaluate, CancellationToken ct)
     {
         if (!ModelState.IsValid)
         {
             Problem = Text.T("请填写信访编号和查询码。", "Enter the case number and the query code.");
             return Page();
         }
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var caseNumber = CaseNumber!.Trim().ToUpperInvariant();
-        if (guard.IsBlocked(address, caseNumber))
+        using var attempt = await guard.BeginAsync(HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", caseNumber, ct);
+        if (attempt is null)
         {
             Problem = Text.T("查询失败次数过多，请稍后再试。", "Too many failed attempts; please try again later.");
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -67,13 +49,33 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
         }
         try
         {
+            if (evaluate) await EvaluateAsync(caseNumber, ct);
             Progress = await mediator.Send(new LookUpPetition.Query(caseNumber, QueryCode), ct);
         }
         catch (NotFoundException)
         {
-            guard.RecordFailure(address, caseNumber);
+            attempt.Failed();
             Problem = Text.T("信访编号与查询码不匹配。", "The case number and query code do not match.");
         }
         return Page();
+    }
+
+    private async Task EvaluateAsync(string caseNumber, CancellationToken ct)
+    {
+        try
+        {
+            await mediator.Send(new EvaluatePetition.Command(caseNumber, QueryCode, Satisfaction, null), ct);
+            Thanks = Text.T("感谢您的评价。", "Thank you for your evaluation.");
+        }
+        catch (FluentValidation.ValidationException)
+        {
+            Problem = Text.T("请选择满意度。", "Choose how satisfied you are.");
+        }
+        catch (Petitions.Domain.RuleViolationException refused)
+        {
+            Problem = refused.Rule == "already-evaluated"
+                ? Text.T("您已经评价过了。", "You have already evaluated this petition.")
+                : Text.T("文书送达后才能评价。", "The outcome can be evaluated once the reply has been delivered.");
+        }
     }
 }

@@ -42,11 +42,11 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
         await Do("return-opinion", "leader", new { reason = "请补充调查笔录" });
         await Do("submit-opinion", "handler", new { outcome = "support", text = "经调查属实，已责令施工方夜间停工。" });
         await Do("approve-opinion", "leader", new { comment = "同意" });
-        await Do("record-service", "office", new { servedOn = "2026-11-26", method = "in-person" });      // 11-28
+        await Do("record-service", "office", new { servedOn = "2026-11-27", method = "in-person" });      // 11-28, served the day it was approved
         await Do("record-return-visit", "office", new { satisfaction = "dissatisfied", note = "认为处罚过轻" });
         await Do("request-review", "reception", new { reason = "对处理意见不服" });
         await Do("submit-review-opinion", "city", new { outcome = "uphold", text = "维持原处理意见。" });
-        await Do("record-service", "city", new { servedOn = "2026-11-30", method = "post" });              // 12-02
+        await Do("record-service", "city", new { servedOn = "2026-12-01", method = "post" });              // 12-02, served the day it was decided
         await Do("request-rereview", "city", new { reason = "对复查意见不服" });                           // 12-03
         var rereview = (await journey.StateAsync(caseNumber)).OpenClock(ClockKind.RereviewDecision)!;
         Assert.Equal(new DateOnly(2027, 1, 4), rereview.DueOn); // 12-03 + 30 = Saturday 2027-01-02 → Monday

@@ -28,7 +28,7 @@ public abstract class WorkflowMatrixTests(StorageProvider provider, DatabaseServ
         var journey = new Journey(Harness);
         foreach (var stage in action.From)
         {
-            var (caseNumber, earlier) = await ReachAsync(journey, action, stage);
+            var (caseNumber, earlier) = await journey.ReachAsync(action, stage);
             var before = await journey.StateAsync(caseNumber);
 
             // Another role is refused: forbidden, or as the read side refuses the role's user the petition (a unit sees
@@ -81,43 +81,5 @@ public abstract class WorkflowMatrixTests(StorageProvider provider, DatabaseServ
         Assert.DoesNotContain(null, stagesReachedByRoute);
         foreach (var action in Definition.Actions)
             Assert.NotNull(Journey.Payload(action.Code));
-    }
-
-    /// <summary>
-    /// A petition in <paramref name="stage"/> on which <paramref name="action"/> can succeed: the main route is
-    /// followed until the stage is reached and the action's rule is satisfied (request-review needs the first
-    /// closing, request-rereview the second); some rules need a prerequisite action or time to pass.
-    /// </summary>
-    private async Task<(string CaseNumber, string Earlier)> ReachAsync(Journey journey, ActionDefinition action, Stage stage)
-    {
-        var earlier = action.Code == "mark-duplicate" ? await journey.RegisterAsync() : "";
-        var caseNumber = await journey.RegisterAsync(
-            registrar: action.Code == "refer" ? "city" : "reception", category: action.Code == "confirm-accused-unit" ? "accusation" : "complaint");
-        foreach (var step in Journey.MainRoute.Prepend(null))
-        {
-            if (step is not null) await journey.DoAsync(caseNumber, step);
-            var petition = await journey.StateAsync(caseNumber);
-            if (petition.Stage != stage || !await SatisfiedAsync(journey, action, petition)) continue;
-            if (Journey.Prerequisite.TryGetValue(action.Code, out var first)) await journey.DoAsync(caseNumber, first);
-            return (caseNumber, earlier);
-        }
-        throw new InvalidOperationException($"The main route never reaches {Codes.Of(stage)} in a state where '{action.Code}' can succeed.");
-    }
-
-    private async Task<bool> SatisfiedAsync(Journey journey, ActionDefinition action, Petition petition)
-    {
-        switch (action.Code)
-        {
-            case "request-review":
-                return petition.Level == ReviewLevel.Handling;
-            case "request-rereview":
-                return petition.Level == ReviewLevel.Review;
-            case "finalize":
-                Harness.Clock.Advance(TimeSpan.FromDays(40)); // the request window passes unused
-                return true;
-            default:
-                await Task.CompletedTask;
-                return true;
-        }
     }
 }

@@ -105,17 +105,21 @@ public abstract class SweepTests(StorageProvider provider, DatabaseServers serve
     }
 
     [Fact]
-    public async Task The_outbox_sends_each_notification_once()
+    public async Task The_outbox_queues_each_notification_once_and_delivery_sends_it_once()
     {
         var journey = new Journey(Harness);
         await journey.RegisterAsync();
         Harness.Clock.Set(ManualClock.Shanghai(2026, 12, 31));
         await SweepAsync();
 
-        var sent = await Harness.SendAsync(new DispatchOutbox.Command());
+        var queued = await Harness.SendAsync(new DispatchOutbox.Command());
 
-        Assert.Equal(1, sent); // the office (no unit is assigned yet)
+        Assert.Equal(1, queued); // the office (no unit is assigned yet)
         Assert.Equal(0, await Harness.SendAsync(new DispatchOutbox.Command()));
-        Assert.Equal(0, await Database.CountAsync("outbox", "sent_at IS NULL"));
+        var id = Assert.Single(Harness.Notifications.Queued);
+        Assert.True(await Harness.SendAsync(new DeliverNotification.Command(id)));
+        Assert.False(await Harness.SendAsync(new DeliverNotification.Command(id)));
+        Assert.Equal("overdue", Assert.Single(Harness.Notifications.Sent).Kind);
+        Assert.Equal(1, await Database.CountAsync("outbox", "sent_at IS NOT NULL AND queued_at IS NOT NULL AND attempts = 1"));
     }
 }

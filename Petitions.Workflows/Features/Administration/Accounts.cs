@@ -111,8 +111,8 @@ public static class AddUser
     }
 }
 
-/// <summary>An administrator disables (or enables again) a user of their own subtree; a disabled user's tokens stop
-/// working at once. A user elsewhere is not found; nobody disables their own account.</summary>
+/// <summary>An administrator disables (or enables again) a user of their own subtree; either ends the user's sessions
+/// at once. A user elsewhere is not found; nobody disables their own account.</summary>
 public static class SetUserDisabled
 {
     public sealed record Command(string UserName, bool Disabled, Actor Actor) : ICommand<bool>
@@ -120,7 +120,7 @@ public static class SetUserDisabled
         string? ICommandRequest.AuditCaseNumber => null;
     }
 
-    public sealed class Handler(AccountStore accounts, DisabledUsers disabled) : IRequestHandler<Command, bool>
+    public sealed class Handler(AccountStore accounts) : IRequestHandler<Command, bool>
     {
         public async Task<bool> Handle(Command command, CancellationToken ct)
         {
@@ -130,7 +130,6 @@ public static class SetUserDisabled
             if (userId == command.Actor.UserId)
                 throw new RuleViolationException("own-account", "Administrators do not disable or enable their own account.");
             await accounts.SetDisabledAsync(userId, command.Disabled, ct);
-            disabled.Forget();
             return command.Disabled;
         }
     }

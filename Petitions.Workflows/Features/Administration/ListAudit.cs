@@ -31,6 +31,8 @@ public static class ListAudit
             RuleFor(q => q.Limit).InclusiveBetween(1, 500);
             RuleFor(q => q.CaseNumber).MaximumLength(40);
             RuleFor(q => q.User).MaximumLength(64);
+            RuleFor(q => q.From).IsWithinDateRange();
+            RuleFor(q => q.To).IsWithinDateRange();
         }
     }
 
@@ -54,12 +56,13 @@ public static class ListAudit
             if (query.From is not null) where.Add("a.occurred_at >= @FromInstant");
             if (query.To is not null) where.Add("a.occurred_at < @ToInstant");
             if (query.Before is not null) where.Add("a.id < @Before");
+            // "User" quoted: USER is a reserved word on SQL Server (docs/decisions/0012 found it).
             return await session.QueryAsync<Entry>(
                 session.Dialect.Limit(
                     $"""
                     SELECT a.id          AS Id,
                            a.occurred_at AS OccurredAt,
-                           u.user_name   AS User,
+                           u.user_name   AS "User",
                            o.name        AS Organization,
                            a.action      AS Action,
                            a.case_number AS CaseNumber,

@@ -33,8 +33,7 @@ public static class ResetPassword
                 ?? throw new NotFoundException($"There is no user '{command.UserName}' within your reach.");
             if (userId == command.Actor.UserId)
                 throw new RuleViolationException("own-password", "Administrators change their own password with the current one.");
-            // The one place a reset ends the user's sessions: SetPasswordAsync, which raises the user's security stamp
-            // once the sessions work (migration 0011) is merged.
+            // SetPasswordAsync raises the user's security stamp: their tokens and cookies end with the old password.
             await accounts.SetPasswordAsync(userId, command.NewPassword!, ct);
             return true;
         }

@@ -13,6 +13,15 @@ public interface INotificationSender
     Task SendAsync(OutboxMessage message, CancellationToken ct);
 }
 
+/// <summary>
+/// Where the dispatcher hands each notification: a background job that runs <see cref="DeliverNotification"/> for it
+/// and retries it with back-off (the service's job scheduler).
+/// </summary>
+public interface INotificationQueue
+{
+    void Enqueue(long outboxId);
+}
+
 /// <summary>The default sender writes each notification to the log: ids and codes only, no personal data.</summary>
 public sealed partial class LogNotificationSender(ILogger<LogNotificationSender> log) : INotificationSender
 {
@@ -27,66 +36,41 @@ public sealed partial class LogNotificationSender(ILogger<LogNotificationSender>
 }
 
 /// <summary>
-/// Sends what the outbox holds, oldest first, in batches claimed with row locks that other instances skip; a
-/// message is marked sent in the same transaction. A sender that fails leaves the message for the next pass.
+/// Hands what the outbox holds to the notification queue, oldest first, in batches claimed with row locks that other
+/// instances skip; each row is marked queued in the same transaction. A row is queued before the mark commits, so a
+/// crash in between queues it twice, which delivery tolerates (it sends only what is not sent yet).
 /// </summary>
-public static partial class DispatchOutbox
+public static class DispatchOutbox
 {
-    public sealed record Command(int BatchSize = 100) : IRequest<int>;
+    /// <param name="QueuedBefore">Also the unsent rows queued before this instant: where the queue died with the
+    /// process that held it (Hangfire's in-memory storage on SQLite), its successor queues them again.</param>
+    public sealed record Command(int BatchSize = 100, DateTimeOffset? QueuedBefore = null) : IRequest<int>;
 
-    public sealed partial class Handler(Database database, INotificationSender sender, TimeProvider time, ILogger<Handler> log) : IRequestHandler<Command, int>
+    public sealed class Handler(Database database, INotificationQueue queue, TimeProvider time) : IRequestHandler<Command, int>
     {
-        private sealed record Row
-        {
-            public long Id { get; init; }
-            public string Kind { get; init; } = "";
-            public long PetitionId { get; init; }
-            public long RecipientOrgId { get; init; }
-            public string Details { get; init; } = "";
-        }
-
         public async Task<int> Handle(Command command, CancellationToken ct)
         {
             await using var session = new DbSession(database);
             await session.BeginAsync(ct);
             var (hint, suffix) = database.Dialect.SkipLocked;
-            var rows = await session.QueryAsync<Row>(
+            var ids = await session.QueryAsync<long>(
                 database.Dialect.Limit(
                     $"""
-                    SELECT id               AS Id,
-                           kind             AS Kind,
-                           petition_id      AS PetitionId,
-                           recipient_org_id AS RecipientOrgId,
-                           details          AS Details
+                    SELECT id
                     FROM outbox {hint}
                     WHERE sent_at IS NULL
+                      AND (queued_at IS NULL OR queued_at < @QueuedBefore)
                     ORDER BY id
                     """,
                     "@BatchSize") + $"\n{suffix}",
-                new { command.BatchSize }, ct);
-            var sent = 0;
-            foreach (var row in rows)
+                new { command.BatchSize, command.QueuedBefore }, ct);
+            foreach (var id in ids)
             {
-                var delivered = true;
-                try
-                {
-                    await sender.SendAsync(new OutboxMessage(row.Id, row.Kind, row.PetitionId, row.RecipientOrgId, row.Details), ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    delivered = false;
-                    LogFailed(e, row.Id);
-                }
-                await session.ExecuteAsync(
-                    "UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id",
-                    new { row.Id, SentAt = delivered ? time.GetUtcNow() : (DateTimeOffset?)null }, ct);
-                if (delivered) sent++;
+                queue.Enqueue(id);
+                await session.ExecuteAsync("UPDATE outbox SET queued_at = @QueuedAt WHERE id = @Id", new { Id = id, QueuedAt = time.GetUtcNow() }, ct);
             }
             await session.CommitAsync(ct);
-            return sent;
+            return ids.Count;
         }
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {Id} was not delivered; it stays for the next pass")]
-        private partial void LogFailed(Exception exception, long id);
     }
 }

@@ -61,6 +61,8 @@ public static class ListPetitions
             RuleFor(q => q.Channel).IsOneOf(Codes.All<Channel>(), "channel").When(q => q.Channel is not null);
             RuleFor(q => q.Unit).MaximumLength(32);
             RuleFor(q => q.Text).MaximumLength(100);
+            RuleFor(q => q.ReceivedFrom).IsWithinDateRange();
+            RuleFor(q => q.ReceivedTo).IsWithinDateRange();
             RuleFor(q => q.ReceivedTo).GreaterThanOrEqualTo(q => q.ReceivedFrom).When(q => q.ReceivedFrom is not null && q.ReceivedTo is not null);
             RuleFor(q => q.Limit).InclusiveBetween(1, MaxLimit);
             RuleFor(q => q.After).Must(a => Cursor.TryRead(a, out _)).When(q => q.After is not null).WithMessage("Not a cursor this list gave out.");

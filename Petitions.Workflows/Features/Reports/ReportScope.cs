@@ -20,7 +20,8 @@ public interface IReportRequest
     Actor Actor { get; }
 }
 
-/// <summary>The checks every report request gets: dates that parse, in order, and an organization code of sane length.</summary>
+/// <summary>The checks every report request gets: dates that parse, within the range of every date filter, in order,
+/// and an organization code of sane length.</summary>
 public abstract class ReportRequestValidator<T> : AbstractValidator<T> where T : IReportRequest
 {
     protected ReportRequestValidator()
@@ -29,6 +30,8 @@ public abstract class ReportRequestValidator<T> : AbstractValidator<T> where T :
             .WithMessage("'from' must be a date written yyyy-MM-dd.");
         RuleFor(r => r.To).Must(d => ReportScope.TryParseDate(d, out _)).When(r => r.To is not null)
             .WithMessage("'to' must be a date written yyyy-MM-dd.");
+        RuleFor(r => r.From).IsWithinDateRange();
+        RuleFor(r => r.To).IsWithinDateRange();
         RuleFor(r => r.To)
             .Must((r, to) => !ReportScope.TryParseDate(r.From, out var from) || !ReportScope.TryParseDate(to, out var last) || from <= last)
             .When(r => r.From is not null && r.To is not null)

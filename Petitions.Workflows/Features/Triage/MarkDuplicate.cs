@@ -15,7 +15,7 @@ public static class MarkDuplicate
     {
         public Validator()
         {
-            RuleFor(p => p.EarlierCaseNumber).Must(CaseNumber.IsWellFormed).WithErrorCode("case-number").WithMessage("Give the earlier petition's case number.");
+            RuleFor(p => p.EarlierCaseNumber).Cascade(CascadeMode.Stop).NotEmpty().Must(CaseNumber.IsWellFormed).WithErrorCode("case-number").WithMessage("Give the earlier petition's case number.");
             RuleFor(p => p.Comment).MaximumLength(2000);
         }
     }

@@ -22,6 +22,8 @@ public static class AdministrationEndpoints
         public override string ToString() => nameof(PasswordResetRequest); // the password stays out of logs
     }
 
+    public sealed record RolesRequest(IReadOnlyList<string>? Roles);
+
     public static void MapAdministrationEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization();
@@ -71,6 +73,14 @@ public static class AdministrationEndpoints
             })
             .WithName("ResetPassword")
             .WithSummary("Give a user of the administrator's subtree a new password (at least 10 characters): it clears a lockout and ends the user's sessions.");
+
+        admin.MapPut("/users/{userName}/roles", async (string userName, RolesRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new SetUserRoles.Command(userName, request.Roles, http.User.Actor()), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SetUserRoles")
+            .WithSummary("Give a user of the administrator's subtree these roles in place of theirs (handler at a unit, the others at a bureau): it ends the user's sessions.");
 
         admin.MapGet("/contact-cards", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListContactCards.Query(http.User.Actor()), ct)))

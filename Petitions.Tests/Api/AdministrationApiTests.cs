@@ -5,8 +5,8 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Tests.Api;
 
-/// <summary>The administration requests the pages added: a password reset and the contact-card list, each within the
-/// administrator's own subtree.</summary>
+/// <summary>The administration requests the pages added: a password reset, a change of roles and the contact-card list,
+/// each within the administrator's own subtree.</summary>
 public abstract class AdministrationApiTests(StorageProvider provider, DatabaseServers servers) : ApiTest(provider, servers)
 {
     public sealed class OnSqlite(DatabaseServers servers) : AdministrationApiTests(StorageProvider.Sqlite, servers);
@@ -69,6 +69,62 @@ public abstract class AdministrationApiTests(StorageProvider provider, DatabaseS
             userName = "city-admin", displayName = "市局管理员", password = TestData.Password, organization = "330700", roles = new[] { "admin" },
         }));
         Assert.Equal(HttpStatusCode.NoContent, (await ResetAsync(await TokenAsync("city-admin"), "handler", new { newPassword = "From-The-City-1" })).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> SetRolesAsync(string? token, string userName, object body) =>
+        SendAsync(HttpMethod.Put, $"/api/admin/users/{userName}/roles", token, JsonContent.Create(body));
+
+    private async Task<List<string>> RolesAsync(string userName) =>
+        [.. (await Database.QueryAsync<string>(
+            "SELECT r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.user_name = @UserName ORDER BY r.role", new { UserName = userName }))];
+
+    [Fact]
+    public async Task An_administrator_gives_a_user_other_roles_which_take_effect_at_the_next_sign_in()
+    {
+        var desk = await TokenAsync("reception");
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/api/supervision/overdue", desk)).StatusCode);
+
+        var changed = await SetRolesAsync(await TokenAsync("admin"), "reception", new { roles = new[] { "reception", "office", "office" } });
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(["office", "reception"], await RolesAsync("reception"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/api/petitions", desk)).StatusCode); // its roles were the old ones
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/supervision/overdue", await TokenAsync("reception"))).StatusCode);
+        Assert.Equal(1, await Database.CountAsync("audit_log", "action = 'SetUserRoles' AND outcome = 'ok'"));
+    }
+
+    [Fact]
+    public async Task A_change_of_roles_is_refused_outside_the_subtree_for_oneself_off_the_users_level_and_for_other_roles()
+    {
+        await TestData.SeedAsync(Api.Services);
+        var admin = await TokenAsync("admin");
+        var before = new Dictionary<string, List<string>>();
+        foreach (var user in new[] { "reception2", "city", "admin", "handler", "office" }) before[user] = await RolesAsync(user);
+
+        var elsewhere = await SetRolesAsync(admin, "reception2", new { roles = new[] { "admin" } });
+        var above = await SetRolesAsync(admin, "city", new { roles = new[] { "reception" } });
+        var unknown = await SetRolesAsync(admin, "nobody", new { roles = new[] { "reception" } });
+        var own = await SetRolesAsync(admin, "admin", new { roles = new[] { "admin", "supervisor" } });
+        var unitUser = await SetRolesAsync(admin, "handler", new { roles = new[] { "handler", "office" } });
+        var bureauUser = await SetRolesAsync(admin, "office", new { roles = new[] { "handler" } });
+        var unknownRole = await SetRolesAsync(admin, "office", new { roles = new[] { "root" } });
+        var none = await SetRolesAsync(admin, "office", new { roles = Array.Empty<string>() });
+        var missing = await SetRolesAsync(admin, "office", new { });
+        var office = await SetRolesAsync(await TokenAsync("office"), "handler", new { roles = new[] { "handler" } });
+        var anonymous = await SetRolesAsync(null, "handler", new { roles = new[] { "handler" } });
+
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, above.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("own-roles", (await JsonAsync(own)).GetProperty("rule").GetString());
+        Assert.Equal("role-level", (await JsonAsync(unitUser)).GetProperty("rule").GetString());
+        Assert.Equal("role-level", (await JsonAsync(bureauUser)).GetProperty("rule").GetString());
+        foreach (var invalid in new[] { unknownRole, none, missing })
+            Assert.Contains((await JsonAsync(invalid)).GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith("roles", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, office.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        foreach (var (user, roles) in before) Assert.Equal(roles, await RolesAsync(user));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/admin/accounts", admin)).StatusCode); // the refusals ended no session
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Petitions.Domain;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
 
@@ -14,7 +15,7 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
 {
     private static readonly string[] Pages =
     [
-        "/admin", "/admin/organizations", "/admin/users", "/admin/users/new?organization=330799-01", "/admin/users/handler/password",
+        "/admin", "/admin/organizations", "/admin/users", "/admin/users/new?organization=330799-01", "/admin/users/handler/password", "/admin/users/office/roles",
         "/admin/holidays", "/admin/policies", "/admin/contact-cards", "/admin/audit",
     ];
 
@@ -25,6 +26,7 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
         ("/admin/users/new", new() { ["Input.Organization"] = "330799", ["Input.UserName"] = "clerk2", ["Input.DisplayName"] = "接访员二", ["Input.Password"] = "Long-Enough-1", ["Input.Roles"] = "reception" }),
         ("/admin/users?handler=Disable&userName=handler", new()),
         ("/admin/users/handler/password", new() { ["Input.NewPassword"] = "Handed-Over-2026", ["Input.Confirmation"] = "Handed-Over-2026" }),
+        ("/admin/users/office/roles", new() { ["Input.Roles"] = "supervisor" }),
         ("/admin/contact-cards", new() { ["code"] = "330799", ["enabled"] = "true", ["phone"] = "0579-82001234" }),
         ("/admin/policies", PolicyForm("330799")),
         ("/admin/holidays?year=2027", new() { ["Input.Days[0].Date"] = "2027-01-01", ["Input.Days[0].IsOffDay"] = "true", ["Input.Days[0].Name"] = "元旦" }),
@@ -52,6 +54,7 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
         var counts = new Dictionary<string, long>();
         foreach (var table in Tables) counts[table] = await Database.CountAsync(table);
         counts["disabled"] = await Database.CountAsync("users", "disabled = @Disabled", new { Disabled = true });
+        foreach (var role in Codes.All<Role>()) counts[role] = await Database.CountAsync("user_roles", "role = @Role", new { Role = role });
         counts["contact cards"] = await Database.CountAsync("organizations", "contact_card = @On OR contact_phone IS NOT NULL", new { On = true });
         return counts;
     }
@@ -137,6 +140,7 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
                  {
                      "/admin/users/new?organization=330798", "/admin/users/new?organization=330700", "/admin/users/new?organization=330000",
                      "/admin/users/reception2/password", "/admin/users/city/password", "/admin/users/province-admin/password", "/admin/users/nobody/password",
+                     "/admin/users/reception2/roles", "/admin/users/city/roles", "/admin/users/nobody/roles",
                  })
         {
             var response = await admin.GetAsync(page, Ct);
@@ -151,6 +155,8 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
             ("/admin/users?handler=Disable&userName=reception2", new(), HttpStatusCode.NotFound),
             ("/admin/users?handler=Disable&userName=province-admin", new(), HttpStatusCode.NotFound),
             ("/admin/users/reception2/password", new() { ["Input.NewPassword"] = "Taken-Over-2026", ["Input.Confirmation"] = "Taken-Over-2026" }, HttpStatusCode.NotFound),
+            ("/admin/users/reception2/roles", new() { ["Input.Roles"] = "admin" }, HttpStatusCode.NotFound),
+            ("/admin/users/city/roles", new() { ["Input.Roles"] = "reception" }, HttpStatusCode.NotFound),
             ("/admin/contact-cards", new() { ["code"] = "330798", ["enabled"] = "true", ["phone"] = "0579-83000000" }, HttpStatusCode.NotFound),
             ("/admin/policies", PolicyForm("330798"), HttpStatusCode.NotFound),
             ("/admin/policies", PolicyForm("330700"), HttpStatusCode.NotFound),
@@ -215,6 +221,13 @@ public sealed partial class AdministrationPagesTests(DatabaseServers servers) : 
         Assert.Matches(FieldMessage("Input.NewPassword", "[^<]*\\p{IsCJKUnifiedIdeographs}"), tooShort);
         var own = await RefusedAsync("/admin/users/admin/password", new() { ["Input.NewPassword"] = "My-Own-Password-1", ["Input.Confirmation"] = "My-Own-Password-1" });
         Assert.Matches(FieldMessage("Input.NewPassword", "管理员不能在此重置自己的密码"), own);
+        var ownRoles = await RefusedAsync("/admin/users/admin/roles", new() { ["Input.Roles"] = "supervisor" });
+        Assert.Contains("data-error-for=\"roles\">管理员不能修改自己的角色", ownRoles, StringComparison.Ordinal);
+        var noRoles = await RefusedAsync("/admin/users/office/roles", new());
+        Assert.Matches("data-error-for=\"roles\">[^<]*\\p{IsCJKUnifiedIdeographs}", noRoles);
+        var handlerAsOffice = await RefusedAsync("/admin/users/handler/roles", new() { ["Input.Roles"] = "office" }); // a form edited by hand
+        Assert.Contains("data-error-for=\"roles\">角色与机构层级不符", handlerAsOffice, StringComparison.Ordinal);
+        Assert.Equal(["handler"], Regex.Matches(handlerAsOffice, "name=\"Input.Roles\" value=\"(?<role>[a-z]+)\"").Select(m => m.Groups["role"].Value));
         var ownAccount = await RefusedAsync("/admin/users?handler=Disable&userName=admin", new());
         Assert.Contains("管理员不能停用或启用自己的账户", ownAccount, StringComparison.Ordinal);
 

@@ -125,6 +125,9 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
                     yield return new Probe(verb, route.Replace("{userName}", user, StringComparison.Ordinal),
                         route.EndsWith("/password", StringComparison.Ordinal) ? new { newPassword = "Taken-Over-Password-1" } : null);
                 break;
+            case ("PUT", "/api/admin/users/{userName}/roles"):
+                foreach (var user in outside.Users) yield return new Probe(verb, route.Replace("{userName}", user, StringComparison.Ordinal), new { roles = new[] { "admin" } });
+                break;
             case ("POST", "/api/admin/organizations"):
                 foreach (var parent in outside.Organizations)
                     yield return new Probe(verb, route, new { parent, code = $"x-{parent}", name = "越权机构", kind = parent.Contains('-', StringComparison.Ordinal) ? "unit" : "unit" });

@@ -5,15 +5,16 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Tests.Browser;
 
 /// <summary>A county's administrator, from the site's navigation, adds a handling unit and a handler to it (choosing
-/// the unit from the tree and the role from those that fit), disables and re-enables a user, and gives a user a new
-/// password, with which that user then signs in; in Chinese and in English.</summary>
+/// the unit from the tree and the role from those that fit), disables and re-enables a user, gives the supervisor the
+/// leader's role too, and gives a user a new password, with which that user then signs in; in Chinese and in English.</summary>
 public sealed class AdministrationJourneyTests(DatabaseServers servers, BrowserServer browsers) : ApiTest(StorageProvider.Sqlite, servers)
 {
     [Theory]
-    [InlineData("zh-CN", "系统管理", "添加用户", "承办人", "已停用", "正常", "重置密码")]
-    [InlineData("en", "Administration", "Add a user", "Handler", "Disabled", "Active", "Reset the password")]
-    public async Task An_administrator_adds_a_unit_and_its_handler_disables_and_enables_a_user_and_resets_a_password(
-        string lang, string administration, string addUser, string handlerRole, string disabled, string active, string resetPassword)
+    [InlineData("zh-CN", "系统管理", "添加用户", "承办人", "已停用", "正常", "重置密码", "修改角色", "领导")]
+    [InlineData("en", "Administration", "Add a user", "Handler", "Disabled", "Active", "Reset the password", "Change the roles", "Leader")]
+    public async Task An_administrator_adds_a_unit_and_its_handler_disables_and_enables_a_user_changes_roles_and_resets_a_password(
+        string lang, string administration, string addUser, string handlerRole, string disabled, string active, string resetPassword,
+        string changeRoles, string leaderRole)
     {
         var page = await (await browsers.NewContextAsync(Client.BaseAddress!.ToString())).NewPageAsync();
         await Pages.SignInAsync(page, "admin", lang);
@@ -57,6 +58,18 @@ public sealed class AdministrationJourneyTests(DatabaseServers servers, BrowserS
         Assert.Contains("/login", other.Url, StringComparison.Ordinal);
         await row.Locator("form button").ClickAsync();
         Assert.Contains(active, await row.GetByTestId("state").TextContentAsync(), StringComparison.Ordinal);
+
+        // The supervisor takes on the leader's role too: a bureau's roles are offered, the handler's is not.
+        var supervisor = page.GetByTestId("users").Locator("tr[data-user='supervisor']");
+        await supervisor.GetByRole(AriaRole.Link, new() { Name = changeRoles }).ClickAsync();
+        var offered = await page.Locator("#roles input[type='checkbox']").EvaluateAllAsync<string[]>("boxes => boxes.map(b => b.value)");
+        Assert.DoesNotContain("handler", offered);
+        Assert.True(await page.Locator("#roles input[value='supervisor']").IsCheckedAsync());
+        await page.Locator("#roles input[value='leader']").CheckAsync();
+        await BrowserServer.ShotAsync(page, $"admin-roles-{lang}");
+        await page.Locator("main form button[type='submit']").ClickAsync();
+        Assert.EndsWith("/admin/users", page.Url, StringComparison.Ordinal);
+        Assert.Contains(leaderRole, await supervisor.TextContentAsync(), StringComparison.Ordinal);
 
         // A new password, typed twice; the user signs in with it.
         await row.GetByRole(AriaRole.Link, new() { Name = resetPassword }).ClickAsync();

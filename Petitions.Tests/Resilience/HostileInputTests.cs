@@ -626,6 +626,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "AddOrganization" => Node(new { parent = "330799", code = "330799-09", name = "城东派出所", kind = "unit" }),
             "SetContactCard" => Node(new { enabled = true, phone = "0571-87654321" }),
             "ResetPassword" => Node(new { newPassword = "Another-Password-3" }),
+            "SetUserRoles" => Node(new { roles = new[] { "office" } }),
             "AddUser" => Node(new { userName = "newclerk", displayName = "新接访员", password = "Long-Enough-Password-1", organization = "330799", roles = new[] { "reception" } }),
             "PublishHolidayTable" => Node(new[] { new { date = "2027-01-01", isOffDay = true, name = "元旦" } }),
             "PublishDeadlinePolicy" => Node(new
@@ -679,6 +680,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "SetContactCard" => [("enabled", null), ("enabled", "yes"), ("phone", script), ("phone", sql), ("phone", "12345")],
             "AddUser" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { script })), ("roles", new JsonArray()), ("organization", sql),
                 ("userName", "robert'); DROP TABLE users;--"), ("userName", "reception"), ("password", "short")],
+            "ResetPassword" => [("newPassword", "short"), ("newPassword", null), ("newPassword", new string('x', 201))],
+            "SetUserRoles" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { sql })), ("roles", new JsonArray()), ("roles", null)],
             "PublishHolidayTable" => [("[0].date", "2027-02-30"), ("[0].date", "2026-01-01"), ("[0].isOffDay", false), ("[0].name", "")],
             "PublishDeadlinePolicy" => [("organization", script), ("organization", "330799-01"), ("rules[0].count", "fortnightly"), ("rules[0].days", 0),
                 ("rules[0].days", 366), ("rules[0].clock", script), ("rules[0].warningLeadDays", 400), ("rules", new JsonArray()), ("rules", new JsonArray((JsonNode?)null))],

@@ -41,6 +41,15 @@ internal static class AdminForms
     public static Task<ListAccounts.Response> AccountsAsync(this PageModel page, IMediator mediator, CancellationToken ct) =>
         mediator.Send(new ListAccounts.Query(page.User.Actor()), ct);
 
+    /// <summary>A user of the administrator's tree and their organization, or null when there is none by that name there.</summary>
+    public static async Task<(AccountStore.UserView User, Organization Organization)?> UserAsync(this PageModel page, IMediator mediator, string userName, CancellationToken ct)
+    {
+        var accounts = await page.AccountsAsync(mediator, ct);
+        return accounts.Users.FirstOrDefault(u => u.UserName == userName) is { } user
+            ? (user, accounts.Organizations.Single(o => o.Code == user.Organization))
+            : null;
+    }
+
     /// <summary>The organizations as a tree, depth first, each with its depth below the administrator's own (0), children
     /// by code: built from the parents, so it does not depend on how a database collates paths.</summary>
     public static IReadOnlyList<(Organization Organization, int Depth)> Tree(IReadOnlyList<Organization> organizations)

@@ -43,8 +43,8 @@ public sealed class ResetPasswordModel(IMediator mediator) : PageModel
     /// <summary>The user, when they are of the administrator's tree.</summary>
     private async Task<bool> FindAsync(string userName, CancellationToken ct)
     {
-        var user = (await this.AccountsAsync(mediator, ct)).Users.FirstOrDefault(u => u.UserName == userName);
-        if (user is not null) Target = user;
-        return user is not null;
+        if (await this.UserAsync(mediator, userName, ct) is not { } found) return false;
+        Target = found.User;
+        return true;
     }
 }

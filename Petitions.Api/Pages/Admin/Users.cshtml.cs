@@ -9,7 +9,7 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Api.Pages.Admin;
 
 /// <summary>The users of the administrator's tree, with their roles and state; each can be disabled or enabled here,
-/// and given a new password on its own page. A user from elsewhere (a form edited by hand) is not found.</summary>
+/// and given other roles or a new password on a page of its own. A user from elsewhere (a form edited by hand) is not found.</summary>
 public sealed class UsersModel(IMediator mediator, TimeProvider time) : PageModel
 {
     [TempData] public string? Done { get; set; }

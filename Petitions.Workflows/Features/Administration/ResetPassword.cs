@@ -29,10 +29,7 @@ public static class ResetPassword
         public async Task<bool> Handle(Command command, CancellationToken ct)
         {
             var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
-            var userId = await accounts.UserIdAsync(command.UserName, admin.Root.Path, ct)
-                ?? throw new NotFoundException($"There is no user '{command.UserName}' within your reach.");
-            if (userId == command.Actor.UserId)
-                throw new RuleViolationException("own-password", "Administrators change their own password with the current one.");
+            var userId = await admin.OtherUserAsync(command.UserName, "own-password", "Administrators change their own password with the current one.", ct);
             // SetPasswordAsync raises the user's security stamp: their tokens and cookies end with the old password.
             await accounts.SetPasswordAsync(userId, command.NewPassword!, ct);
             return true;

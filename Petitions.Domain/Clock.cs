@@ -10,9 +10,10 @@ public sealed class Clock
 {
     public Clock(
         long? id, ClockKind kind, DateOnly startedOn, DateOnly dueOn, bool provisional, ClockState state, DateOnly? pausedOn, int pausedDays, int extraDays,
-        WarningLevel? warned = null, DateOnly? nextCheckOn = null, DateOnly? stoppedOn = null)
+        WarningLevel? warned = null, DateOnly? nextCheckOn = null, DateOnly? stoppedOn = null, long? organizationId = null)
     {
         StoppedOn = stoppedOn;
+        OrganizationId = organizationId;
         Warned = warned;
         NextCheckOn = nextCheckOn;
         Id = id;
@@ -28,6 +29,11 @@ public sealed class Clock
 
     public long? Id { get; }
     public ClockKind Kind { get; }
+
+    /// <summary>Whose deadline it is: the organization deciding the petition when it started (a review's is the
+    /// reviewing organ's); null for the petition's own bureau.</summary>
+    public long? OrganizationId { get; }
+
     public DateOnly StartedOn { get; }
     public DateOnly DueOn { get; private set; }
     public bool Provisional { get; private set; }
@@ -46,10 +52,10 @@ public sealed class Clock
 
     public bool IsOpen => State != ClockState.Stopped;
 
-    public static Clock Start(ClockKind kind, DateOnly startedOn, DeadlinePolicy policy, HolidayCalendar calendar)
+    public static Clock Start(ClockKind kind, DateOnly startedOn, DeadlinePolicy policy, HolidayCalendar calendar, long? organizationId = null)
     {
         var deadline = policy.Compute(kind, startedOn, calendar);
-        var clock = new Clock(null, kind, startedOn, deadline.Due, deadline.Provisional, ClockState.Running, null, 0, 0);
+        var clock = new Clock(null, kind, startedOn, deadline.Due, deadline.Provisional, ClockState.Running, null, 0, 0, organizationId: organizationId);
         clock.Schedule(policy);
         return clock;
     }

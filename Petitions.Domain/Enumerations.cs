@@ -10,6 +10,9 @@ public enum Category { Suggestion, Accusation, Complaint }
 public enum Stage
 {
     Registered,
+
+    /// <summary>Referred to a subordinate bureau (交办): this case waits for that bureau's report or objection.</summary>
+    Referred,
     InHandling,
     OpinionReview,
     AwaitingService,
@@ -42,10 +45,34 @@ public enum LegalProcedure { Litigation, Reconsideration, Arbitration, PolicePro
 public enum ServiceMethod { InPerson, Post, Electronic, Publication }
 
 /// <summary>Every writing the petitioner (or a unit) is owed (DOMAIN.md §4).</summary>
-public enum NoticeKind { Acceptance, NonAcceptance, Extension, HandlingOpinion, ReviewOpinion, RereviewOpinion, ProofOfService }
+public enum NoticeKind
+{
+    Acceptance,
+    NonAcceptance,
+    Extension,
+    HandlingOpinion,
+    ReviewOpinion,
+    RereviewOpinion,
+    ProofOfService,
+
+    /// <summary>转送告知书: the matter went to an organ outside the system.</summary>
+    Forwarding,
+
+    /// <summary>交办告知书: the matter went to a subordinate bureau, which reports back.</summary>
+    Referral,
+
+    /// <summary>不再受理告知书: the same matter is already being handled, or final (TL2022 Art 19 ¶3, Art 36 ¶3).</summary>
+    NotAcceptedAgain,
+}
 
 /// <summary>The level a petition is decided at: first handling, review (复查) or re-review (复核).</summary>
 public enum ReviewLevel { Handling, Review, Rereview }
+
+/// <summary>Who gave a satisfaction: the officer at the return visit, or the petitioner online. Separate facts.</summary>
+public enum EvaluationSource { ReturnVisit, Petitioner }
+
+/// <summary>How a bureau answered a referral (交办): it objected within the 5 working days, or reported the outcome.</summary>
+public enum ReferralAnswer { Objected, Reported }
 
 public enum ClockState { Running, Paused, Stopped, Overdue }
 

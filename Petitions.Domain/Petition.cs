@@ -18,7 +18,8 @@ public sealed record PetitionIntake(
     string Content,
     string? InvolvedUnit,
     string? InvolvedOfficer,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    long? ReceivingLeaderId = null);
 
 /// <summary>What the store holds of a petition's workflow state, to restore the aggregate from.</summary>
 public sealed record PetitionState(
@@ -36,7 +37,41 @@ public sealed record PetitionState(
     Satisfaction? Satisfaction,
     long? LeaderInChargeId = null,
     string? InvolvedUnitPath = null,
-    bool AccusedUnitToConfirm = false);
+    bool AccusedUnitToConfirm = false)
+{
+    /// <summary>The acceptance day (受理日): the handling period runs from it, whoever handles the petition.</summary>
+    public DateOnly? AcceptedOn { get; init; }
+
+    /// <summary>When the opinion now on record was approved or decided: its service cannot be dated earlier.</summary>
+    public DateOnly? OpinionIssuedOn { get; init; }
+
+    public DateOnly? ExtensionRequestedOn { get; init; }
+
+    /// <summary>On a referred case: the referring petition (its row id), and how this bureau answered the referral.</summary>
+    public long? ReferredFromId { get; init; }
+
+    public ReferralAnswer? ReferralAnswer { get; init; }
+
+    /// <summary>On a referring petition waiting in <see cref="Stage.Referred"/>: the case it went to (row id).</summary>
+    public long? ReferredToId { get; init; }
+
+    /// <summary>How many written replies were served; the last one's level, and who has evaluated it.</summary>
+    public int RepliesServed { get; init; }
+
+    public ReviewLevel? ReplyLevel { get; init; }
+    public bool VisitRecorded { get; init; }
+    public bool PetitionerEvaluated { get; init; }
+}
+
+/// <summary>An earlier petition of the same person (a petitioner, co-signer or representative of either), where it
+/// stands, and how alike its matter is.</summary>
+public sealed record EarlierMatter(string CaseNumber, Stage Stage, double Similarity)
+{
+    public bool IsSameMatter => Similarity >= MatterSimilarity.SameMatter;
+}
+
+/// <summary>One satisfaction given about one served reply: by the officer at the return visit, or by the petitioner.</summary>
+public sealed record Evaluation(int Reply, ReviewLevel Level, EvaluationSource Source, Satisfaction Satisfaction);
 
 /// <summary>A drafted or decided opinion: its outcome code (support/explain/reject, or uphold/revise/order-rehandling
 /// on review) and its text.</summary>
@@ -85,6 +120,16 @@ public sealed class Petition
         Opinion = state.Opinion;
         Satisfaction = state.Satisfaction;
         LeaderInChargeId = state.LeaderInChargeId;
+        AcceptedOn = state.AcceptedOn;
+        OpinionIssuedOn = state.OpinionIssuedOn;
+        ExtensionRequestedOn = state.ExtensionRequestedOn;
+        ReferredFromId = state.ReferredFromId;
+        ReferralAnswer = state.ReferralAnswer;
+        ReferredToId = state.ReferredToId;
+        RepliesServed = state.RepliesServed;
+        ReplyLevel = state.ReplyLevel;
+        VisitRecorded = state.VisitRecorded;
+        PetitionerEvaluated = state.PetitionerEvaluated;
         Intake = intake;
         _clocks = clocks.ToList();
     }
@@ -114,7 +159,31 @@ public sealed class Petition
     public int GrantedExtensionDays { get; private set; }
     public DateOnly? ServedOn { get; private set; }
     public Opinion? Opinion { get; private set; }
+
+    /// <summary>The satisfaction a report counts: of the last evaluated reply, the petitioner's own where given,
+    /// else the return visit's.</summary>
     public Satisfaction? Satisfaction { get; private set; }
+
+    /// <inheritdoc cref="PetitionState.AcceptedOn"/>
+    public DateOnly? AcceptedOn { get; private set; }
+
+    /// <inheritdoc cref="PetitionState.OpinionIssuedOn"/>
+    public DateOnly? OpinionIssuedOn { get; private set; }
+
+    public DateOnly? ExtensionRequestedOn { get; private set; }
+
+    /// <inheritdoc cref="PetitionState.ReferredFromId"/>
+    public long? ReferredFromId { get; }
+
+    public ReferralAnswer? ReferralAnswer { get; private set; }
+
+    /// <inheritdoc cref="PetitionState.ReferredToId"/>
+    public long? ReferredToId { get; private set; }
+
+    public int RepliesServed { get; private set; }
+    public ReviewLevel? ReplyLevel { get; private set; }
+    public bool VisitRecorded { get; private set; }
+    public bool PetitionerEvaluated { get; private set; }
 
     /// <summary>The leader who took personal charge of the petition (包案), if one did.</summary>
     public long? LeaderInChargeId { get; private set; }
@@ -145,6 +214,8 @@ public sealed class Petition
             throw new RuleViolationException("received-in-future", "A petition cannot be received in the future.");
         if (string.IsNullOrWhiteSpace(intake.Subject) || string.IsNullOrWhiteSpace(intake.Content))
             throw new RuleViolationException("empty-matter", "A petition states its subject and content.");
+        if (intake.ReceivingLeaderId is not null && intake.Channel != Channel.Visit)
+            throw new RuleViolationException("reception-day-visit", "A leader receives visitors on a reception day (TL2022 Art 18): its petitions come by visit.");
         // Recusal (TL2022 Art 28 ¶3): a bureau does not decide an accusation against itself or a level above it.
         if (intake.Category == Category.Accusation && involvedUnit is not null && bureauPath.StartsWith(involvedUnit.Path, StringComparison.Ordinal))
             throw new RuleViolationException("accused-bureau",
@@ -175,13 +246,62 @@ public sealed class Petition
     {
         if (OpenClock(kind) is not null)
             throw new RuleViolationException("clock-running", $"The {Codes.Of(kind)} clock is already running.");
-        var clock = Clock.Start(kind, on, policy, calendar);
+        var clock = Clock.Start(kind, on, policy, calendar, HandlingOrganizationId);
         _clocks.Add(clock);
         return clock;
     }
 
     public Clock RequireOpenClock(ClockKind kind) =>
         OpenClock(kind) ?? throw new RuleViolationException("no-clock", $"The petition has no running {Codes.Of(kind)} clock.");
+
+    /// <summary>
+    /// Dates an action by when it happened, not when it is entered: never in the future, never before the step it
+    /// follows (<paramref name="previousStep"/> on <paramref name="notBefore"/>).
+    /// </summary>
+    public static void RequireDate(DateOnly on, DateOnly today, DateOnly notBefore, string previousStep)
+    {
+        if (on > today)
+            throw new RuleViolationException("date-in-future", $"{on:yyyy-MM-dd} is in the future.");
+        if (on < notBefore)
+            throw new RuleViolationException("date-before-previous-step", $"{on:yyyy-MM-dd} is before {previousStep} on {notBefore:yyyy-MM-dd}.");
+    }
+
+    /// <summary>
+    /// Accepts the petition (受理) and assigns its handling unit, on the day it was accepted. One acceptance, one handling
+    /// period: back from the office while its handling period runs, the petition is only assigned again, and the
+    /// period keeps its acceptance day. The same person's same matter is not accepted again while it is still being
+    /// handled (TL2022 Art 19 ¶3) or once final (Art 36 ¶3), unless the office states why it is a different matter.
+    /// Returns whether this was the acceptance (a handling period starts, the petitioner is told).
+    /// </summary>
+    public bool Accept(
+        OrganizationRef unit, OrganizationRef bureau, DateOnly acceptedOn, DateOnly today, IReadOnlyList<EarlierMatter> earlier, string? differentMatter)
+    {
+        var intake = _clocks.LastOrDefault(c => c.Kind == ClockKind.Intake);
+        RequireDate(acceptedOn, today, intake?.StartedOn ?? acceptedOn, "the day the petition reached the office");
+        var accepting = OpenClock(ClockKind.Handling) is null;
+        if (accepting && string.IsNullOrWhiteSpace(differentMatter)) RefuseRepeat(earlier);
+        AssignTo(unit, bureau);
+        if (accepting) AcceptedOn = acceptedOn;
+        return accepting;
+    }
+
+    /// <summary>Whether a petition in <paramref name="stage"/> is still being dealt with (not closed, not final).</summary>
+    public static bool InProgress(Stage stage) => stage is not (Stage.Closed or Stage.Final);
+
+    private static void RefuseRepeat(IEnumerable<EarlierMatter> earlier)
+    {
+        foreach (var same in earlier.Where(e => e.IsSameMatter).OrderByDescending(e => e.Similarity))
+        {
+            if (same.Stage == Stage.Final)
+                throw new RuleViolationException("repeat-after-final",
+                    $"The same matter of the same person was decided finally in {same.CaseNumber}: it is not accepted again (TL2022 Art 36 ¶3). " +
+                    "Mark this petition as a duplicate of it (mark-duplicate), or state why it is a different matter.", same.CaseNumber);
+            if (InProgress(same.Stage))
+                throw new RuleViolationException("repeat-in-handling",
+                    $"The same matter of the same person is still being handled in {same.CaseNumber}: it is not accepted again (TL2022 Art 19 ¶3). " +
+                    "Mark this petition as a duplicate of it (mark-duplicate), or state why it is a different matter.", same.CaseNumber);
+        }
+    }
 
     /// <summary>Assigns a handling unit (受理 or 改派). An accusation never goes to the unit it accuses (TL2022 Art 28, 30).</summary>
     public void AssignTo(OrganizationRef unit, OrganizationRef bureau)
@@ -232,7 +352,7 @@ public sealed class Petition
 
     public bool HasPendingExtension => RequestedExtensionDays is not null;
 
-    public void RequestExtension(int days)
+    public void RequestExtension(int days, DateOnly today)
     {
         if (GrantedExtensionDays > 0)
             throw new RuleViolationException("extension-used", "The handling period has already been extended once (TL2022 Art 34).");
@@ -241,14 +361,17 @@ public sealed class Petition
         if (days is < 1 or > MaxExtensionDays)
             throw new RuleViolationException("extension-days", $"An extension is 1 to {MaxExtensionDays} days.");
         RequestedExtensionDays = days;
+        ExtensionRequestedOn = today;
     }
 
-    /// <summary>A leader approves the pending extension; returns the days granted.</summary>
-    public int ApproveExtension()
+    /// <summary>A leader approves the pending extension, on the day it was approved; returns the days granted.</summary>
+    public int ApproveExtension(DateOnly approvedOn, DateOnly today)
     {
         var days = RequestedExtensionDays ?? throw new RuleViolationException("no-extension-request", "No extension has been requested.");
+        RequireDate(approvedOn, today, ExtensionRequestedOn ?? OpenClock(ClockKind.Handling)?.StartedOn ?? approvedOn, "the extension request");
         GrantedExtensionDays = days;
         RequestedExtensionDays = null;
+        ExtensionRequestedOn = null;
         return days;
     }
 
@@ -256,13 +379,32 @@ public sealed class Petition
     {
         if (!HasPendingExtension) throw new RuleViolationException("no-extension-request", "No extension has been requested.");
         RequestedExtensionDays = null;
+        ExtensionRequestedOn = null;
     }
 
-    /// <summary>The handling unit's draft, or a review's decision: the text the written reply will carry.</summary>
+    /// <summary>The handling unit's draft: the text the written reply will carry once approved.</summary>
     public void RecordOpinion(string outcome, string text)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new RuleViolationException("empty-opinion", "An opinion states its reasons.");
         Opinion = new Opinion(outcome, text);
+    }
+
+    /// <summary>The draft goes back to the handling unit: its text stays on record for the unit to revise.</summary>
+    public Opinion ReturnOpinion() => Opinion ?? throw new RuleViolationException("no-opinion", "There is no draft opinion to return.");
+
+    /// <summary>The draft is approved and issued on <paramref name="today"/>.</summary>
+    public Opinion ApproveOpinion(DateOnly today)
+    {
+        var opinion = Opinion ?? throw new RuleViolationException("no-opinion", "There is no draft opinion to approve.");
+        OpinionIssuedOn = today;
+        return opinion;
+    }
+
+    /// <summary>A review or re-review decides (复查、复核意见), issued on <paramref name="today"/> by the deciding organ.</summary>
+    public void DecideAppeal(string outcome, string text, DateOnly today)
+    {
+        RecordOpinion(outcome, text);
+        OpinionIssuedOn = today;
     }
 
     /// <summary>A leader takes personal charge of the petition (包案); another leader may take it over.</summary>
@@ -275,24 +417,46 @@ public sealed class Petition
 
     public bool IsInChargeOf(long leaderUserId) => LeaderInChargeId == leaderUserId;
 
-    /// <summary>The petitioner's satisfaction, from the return visit or the online evaluation: given once.</summary>
-    public void RecordSatisfaction(Satisfaction satisfaction)
+    /// <summary>
+    /// The return visit records what the petitioner told the officer about the last served reply: once per reply. It
+    /// is what a report counts unless the petitioner evaluated that reply online.
+    /// </summary>
+    public Evaluation RecordReturnVisit(Satisfaction satisfaction)
     {
-        if (Satisfaction is not null) throw new RuleViolationException("already-evaluated", "The petitioner's satisfaction has already been recorded.");
+        if (ServedOn is null) throw new RuleViolationException("not-served", "A return visit follows the service of a written reply.");
+        if (VisitRecorded) throw new RuleViolationException("already-visited", "The return visit about this reply has already been recorded.");
+        VisitRecorded = true;
+        if (!PetitionerEvaluated) Satisfaction = satisfaction;
+        return new Evaluation(RepliesServed, ReplyLevel ?? Level, EvaluationSource.ReturnVisit, satisfaction);
+    }
+
+    /// <summary>Whether the petitioner may evaluate online now: a reply was served and they have not evaluated it.</summary>
+    public bool MayBeEvaluated => ServedOn is not null && !PetitionerEvaluated;
+
+    /// <summary>The petitioner's own evaluation of the last served reply: once per reply, and it is what a report counts.</summary>
+    public Evaluation Evaluate(Satisfaction satisfaction)
+    {
+        if (ServedOn is null) throw new RuleViolationException("not-served", "The outcome can be evaluated once the written reply has been served.");
+        if (PetitionerEvaluated) throw new RuleViolationException("already-evaluated", "You have already evaluated this reply.");
+        PetitionerEvaluated = true;
         Satisfaction = satisfaction;
+        return new Evaluation(RepliesServed, ReplyLevel ?? Level, EvaluationSource.Petitioner, satisfaction);
     }
 
     /// <summary>Records the service of the written reply and decides where the petition goes next: a first reply
     /// awaits the return visit, a review opinion closes (the re-review window opens), a re-review opinion is final. A
     /// reply is served neither in the future nor before the day it was issued (DOMAIN.md §2: dates are when things
-    /// happened, never before the step they follow); that day is when its decision clock stopped.</summary>
+    /// happened, never before the step they follow); its windows count from the date of service.</summary>
     public Stage RecordService(DateOnly servedOn, DateOnly today)
     {
         if (servedOn > today) throw new RuleViolationException("served-in-future", "Service cannot be recorded for a future date.");
-        var issuedOn = _clocks.Where(c => c.Kind is ClockKind.Handling or ClockKind.ReviewDecision or ClockKind.RereviewDecision).Max(c => c.StoppedOn);
-        if (servedOn < issuedOn)
-            throw new RuleViolationException("served-before-issued", $"The reply was issued on {issuedOn:yyyy-MM-dd}; it cannot have been served before.");
+        if (OpinionIssuedOn is { } issued && servedOn < issued)
+            throw new RuleViolationException("served-before-issued", $"The reply was issued on {issued:yyyy-MM-dd}; it cannot have been served before.");
         ServedOn = servedOn;
+        RepliesServed++;
+        ReplyLevel = Level;
+        VisitRecorded = false;
+        PetitionerEvaluated = false;
         return Level switch
         {
             ReviewLevel.Handling => Stage.ReturnVisit,
@@ -302,13 +466,14 @@ public sealed class Petition
     }
 
     /// <summary>The petitioner asks the level above to review (复查) or re-review (复核), within the window that the
-    /// service of the last opinion opened (TL2022 Art 35, 36).</summary>
-    public void RequestHigherReview(ReviewLevel level, OrganizationRef reviewer, DateOnly today)
+    /// service of the last opinion opened (TL2022 Art 35, 36). The request counts from the day it was received.</summary>
+    public void RequestHigherReview(ReviewLevel level, OrganizationRef reviewer, DateOnly receivedOn, DateOnly today)
     {
         if (RequestWindow(level) is not { } clock)
             throw new RuleViolationException("no-review-window",
                 level == ReviewLevel.Review ? "Review can only be requested after a handling opinion has been served." : "Re-review can only be requested after a review opinion has been served.");
-        if (today > clock.DueOn)
+        RequireDate(receivedOn, today, clock.StartedOn, "the service of the reply");
+        if (receivedOn > clock.DueOn)
             throw new RuleViolationException("review-window-closed",
                 $"The {(level == ReviewLevel.Review ? "review" : "re-review")} request window ended on {clock.DueOn:yyyy-MM-dd}, 30 days after service.");
         Level = level;
@@ -317,6 +482,21 @@ public sealed class Petition
 
     /// <summary>Whether the petitioner may still ask for <paramref name="level"/> today.</summary>
     public bool MayRequestHigherReview(ReviewLevel level, DateOnly today) => RequestWindow(level) is { } clock && today <= clock.DueOn;
+
+    /// <summary>Whether a request for <paramref name="level"/> can still be recorded: its window has not been closed
+    /// as final, so a request received in time may be entered after the window's end.</summary>
+    public bool HasRequestWindow(ReviewLevel level) => RequestWindow(level) is not null;
+
+    /// <summary>A re-review hearing (听证) opens on <paramref name="on"/>: not before the re-review request was received.</summary>
+    public void StartHearing(DateOnly on, DateOnly today) =>
+        RequireDate(on, today, RequireOpenClock(ClockKind.RereviewDecision).StartedOn, "the re-review request");
+
+    /// <summary>The hearing closes on <paramref name="on"/>: not before it opened.</summary>
+    public void EndHearing(DateOnly on, DateOnly today)
+    {
+        var clock = RequireOpenClock(ClockKind.RereviewDecision);
+        RequireDate(on, today, clock.PausedOn ?? clock.StartedOn, "the hearing's start");
+    }
 
     /// <summary>The open window for asking for <paramref name="level"/>: only after a served opinion of the level below.</summary>
     private Clock? RequestWindow(ReviewLevel level)
@@ -331,7 +511,53 @@ public sealed class Petition
         Level = ReviewLevel.Handling;
         HandlingOrganizationId = bureauId;
         RequestedExtensionDays = null;
+        ExtensionRequestedOn = null;
         GrantedExtensionDays = 0;
+    }
+
+    /// <summary>The referring side of a referral (交办): the matter went to the linked case and waits for its answer.</summary>
+    public void ReferTo(long linkedPetitionId) => ReferredToId = linkedPetitionId;
+
+    /// <summary>Whether the receiving bureau may still object to the referral: within the 5 working days (TL2022 Art 23 ¶3)
+    /// and before any triage of its own.</summary>
+    public bool MayObjectToReferral(DateOnly today) =>
+        ReferredFromId is not null && ReferralAnswer is null && OpenClock(ClockKind.ReferralObjection) is { } clock && today <= clock.DueOn;
+
+    /// <summary>The receiving bureau objects: the matter is not within its powers, and it goes back to the referring office.</summary>
+    public void ObjectToReferral(DateOnly today)
+    {
+        RequireUnansweredReferral();
+        var clock = OpenClock(ClockKind.ReferralObjection)
+            ?? throw new RuleViolationException("objection-window-closed", "The bureau has already triaged this referred petition: it can no longer object.");
+        if (today > clock.DueOn)
+            throw new RuleViolationException("objection-window-closed", $"The 5 working days for objecting to the referral ended on {clock.DueOn:yyyy-MM-dd} (TL2022 Art 23 ¶3).");
+        ReferralAnswer = Domain.ReferralAnswer.Objected;
+    }
+
+    /// <summary>Whether the receiving bureau still owes the referring one its report of the outcome.</summary>
+    public bool OwesReportBack => ReferredFromId is not null && ReferralAnswer is null;
+
+    /// <summary>The receiving bureau reports the outcome back to the referring one (报告办理结果).</summary>
+    public void ReportBack()
+    {
+        RequireUnansweredReferral();
+        ReferralAnswer = Domain.ReferralAnswer.Reported;
+    }
+
+    private void RequireUnansweredReferral()
+    {
+        if (ReferredFromId is null) throw new RuleViolationException("not-referred", "This petition was not referred by another bureau.");
+        if (ReferralAnswer is { } answer)
+            throw new RuleViolationException("referral-answered", $"This referral has already been answered ({Codes.Of(answer)}).");
+    }
+
+    /// <summary>The receiving bureau objected: the matter is back at this office, to be triaged again.</summary>
+    public void ReferralReturned() => ReferredToId = null;
+
+    /// <summary>The receiving bureau reported back: this petition closes with the outcome it reached, when it reached one.</summary>
+    public void ReferralReported(Opinion? outcome)
+    {
+        if (outcome is not null) Opinion = outcome;
     }
 
     /// <summary>A closed petition whose request window passed unused becomes final (终结).</summary>

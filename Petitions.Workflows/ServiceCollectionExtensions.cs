@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Petitions.Domain;
 using Petitions.Workflows.Features.Deadlines;
+using Petitions.Workflows.Materials;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -40,19 +41,23 @@ public static class ServiceCollectionExtensions
         }
         // Validators build their rules in the constructor, which is costly: they are stateless singletons.
         services.AddValidatorsFromAssembly(typeof(ServiceCollectionExtensions).Assembly, ServiceLifetime.Singleton);
-        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition]));
+        services.TryAddSingleton(new WorkflowCatalog([PetitionWorkflowV1.Definition, PetitionWorkflowV2.Definition]));
         services.TryAddSingleton<INotificationSender, LogNotificationSender>();
 
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddScoped<DbSession>();
         services.AddScoped<PetitionStore>();
+        services.AddScoped<WorkflowRuntime>();
         services.AddScoped<AccountStore>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<SecurityStamps>();
         services.AddSingleton(keys);
+        services.AddScoped<MaterialStore>();
+        services.AddSingleton<MaterialStaging>();
+        services.AddOptions<MaterialOptions>().Validate(o => { o.Check(); return true; });
         services.AddSingleton(new PersonalDataProtector(keys));
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<DeadlineRulesCache>();

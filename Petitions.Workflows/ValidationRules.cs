@@ -16,6 +16,11 @@ public static class ValidationRules
         rule.Must(p => string.IsNullOrWhiteSpace(p) || PhoneNumber.TryNormalize(p, out _))
             .WithErrorCode("phone").WithMessage("Not a mainland mobile number or a landline with its area code.");
 
+    /// <summary>The day a dated action happened, when one is given: not after today (Shanghai). A missing date is today.</summary>
+    public static IRuleBuilderOptions<T, DateOnly?> NotInFuture<T>(this IRuleBuilder<T, DateOnly?> rule, TimeProvider time, string field) =>
+        rule.Must(d => d is null || d <= ShanghaiTime.DateOf(time.GetUtcNow()))
+            .WithErrorCode("date-in-future").WithMessage($"'{field}' cannot be in the future.");
+
     /// <summary>The dates a filter may name: every date the service stores lies between them, and the instants their
     /// days begin and end (UTC+8, <see cref="ShanghaiTime"/>) exist, which they do not at 0001-01-01 or 9999-12-31.</summary>
     public static readonly DateOnly EarliestDate = new(1900, 1, 1);
@@ -35,6 +40,19 @@ public static class ValidationRules
     private static bool IsWithinDateRange(DateOnly date) => date >= EarliestDate && date <= LatestDate;
 
     private static readonly string DateRangeMessage = $"A date from {EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd}.";
+
+    /// <summary>A mainland resident ID number (GB 11643), when one is given; the failure carries the problem (one of
+    /// <see cref="IdNumber.Problems"/>) for the pages' words.</summary>
+    public static IRuleBuilderOptionsConditions<T, string?> IsIdNumber<T>(this IRuleBuilder<T, string?> rule, Func<DateOnly> today) =>
+        rule.Custom((value, context) =>
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
+                context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
+                {
+                    ErrorCode = "id-number",
+                    CustomState = error,
+                });
+        });
 }
 
 /// <summary>A code field's allowed codes, readable from the validator so the API document lists them as an enum.</summary>

@@ -7,8 +7,9 @@ using Petitions.Workflows.Features.Petitions;
 namespace Petitions.Api.Documents;
 
 /// <summary>
-/// A notice as the petitioner receives it: a printable A4 page in Chinese with the bureau, case number, dates,
-/// decision and, for opinions, how and by when to ask for review. Every value is HTML-encoded. The query code is
+/// A notice as the petitioner receives it: a printable A4 page in Chinese with the issuing organ (under whose seal it
+/// goes: a review's notices are the reviewing organ's), case number, dates (a provisional due date says so), decision
+/// and, for opinions, how and by when to ask for review. Every value is HTML-encoded. The query code is
 /// printed on the registration receipt alone: it is stored only as a hash.
 /// </summary>
 public static class NoticeDocument
@@ -25,7 +26,13 @@ public static class NoticeDocument
         ["review-opinion"] = "信访复查意见书",
         ["rereview-opinion"] = "信访复核意见书",
         ["proof-of-service"] = "送达回证",
+        ["forwarding"] = "转送告知书",
+        ["referral"] = "交办告知书",
+        ["not-accepted-again"] = "不再受理告知书",
     };
+
+    /// <summary>Said after a due date that depends on a year without its holiday table yet.</summary>
+    private const string Provisional = "（暂定：该年度节假日安排公布后，期限可能顺延）";
 
     private static readonly IReadOnlyDictionary<string, string> Words = new Dictionary<string, string>
     {
@@ -41,6 +48,7 @@ public static class NoticeDocument
         var d = notice.Details;
         string V(string key) => Html.Encode(d.GetValueOrDefault(key) ?? "");
         string W(string key) => Html.Encode(Words.GetValueOrDefault(d.GetValueOrDefault(key) ?? "") ?? d.GetValueOrDefault(key) ?? "");
+        string Due(string clock) => V($"due:{clock}") + (d.ContainsKey($"provisional:{clock}") ? Provisional : "");
         var subject = Html.Encode(notice.Subject);
         var received = notice.ReceivedOn.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
         var title = Titles.GetValueOrDefault(notice.Kind, notice.Kind);
@@ -49,7 +57,7 @@ public static class NoticeDocument
         {
             "acceptance" =>
                 $"<p>您于{received}反映的“{subject}”一事，本机关已依法受理，交由{V("unit")}办理。</p>" +
-                $"<p>本机关将自受理之日起六十日内办结，办理期限至{V("due:handling")}。</p>",
+                $"<p>本机关将自受理之日{(d.ContainsKey("acceptedOn") ? $"（{V("acceptedOn")}）" : "")}起六十日内办结，办理期限至{Due("handling")}。</p>",
             "non-acceptance" when d.ContainsKey("procedure") =>
                 $"<p>您于{received}反映的“{subject}”一事，属于应当通过{W("procedure")}途径解决的事项，本机关不予受理。</p>" +
                 $"<p>{V("reason")}</p><p>请依照法律、法规规定的程序向有关机关提出。</p>",
@@ -58,7 +66,7 @@ public static class NoticeDocument
                 $"<p>理由：{V("reason")}</p><p>您可以向{V("whereToGo")}提出。</p>",
             "extension" =>
                 $"<p>您于{received}反映的“{subject}”一事，因{V("reason")}，经本机关负责人批准，办理期限延长{V("days")}日，" +
-                $"延长后的期限至{V("due:handling")}。</p>",
+                $"延长后的期限至{Due("handling")}。</p>",
             "handling-opinion" or "review-opinion" or "rereview-opinion" =>
                 $"<p>您于{received}反映的“{subject}”一事，现提出{(notice.Kind == "handling-opinion" ? "处理" : notice.Kind == "review-opinion" ? "复查" : "复核")}意见如下：</p>" +
                 $"<p><strong>{W("outcome")}。</strong></p><p class=\"text\">{V("text")}</p>" +
@@ -68,8 +76,18 @@ public static class NoticeDocument
             "proof-of-service" =>
                 $"<table><tr><th>送达文书</th><td>{W("document")}</td></tr><tr><th>送达日期</th><td>{V("servedOn")}</td></tr>" +
                 $"<tr><th>送达方式</th><td>{W("method")}</td></tr><tr><th>受送达人签收</th><td class=\"sign\"></td></tr></table>" +
-                (d.ContainsKey("due:review-request") ? $"<p>如不服处理意见，可于{V("due:review-request")}前提出复查请求。</p>"
-                    : d.ContainsKey("due:rereview-request") ? $"<p>如不服复查意见，可于{V("due:rereview-request")}前提出复核请求。</p>" : ""),
+                (d.ContainsKey("due:review-request") ? $"<p>如不服处理意见，可于{Due("review-request")}前提出复查请求。</p>"
+                    : d.ContainsKey("due:rereview-request") ? $"<p>如不服复查意见，可于{Due("rereview-request")}前提出复核请求。</p>" : ""),
+            "forwarding" =>
+                $"<p>您于{received}反映的“{subject}”一事，不属于公安机关职权范围，本机关已依法转送{V("organ")}处理，请向该机关了解办理情况。</p>",
+            "referral" =>
+                $"<p>您于{received}反映的“{subject}”一事，本机关已交由{V("to")}依法办理，{V("to")}将向本机关报告办理结果。</p>" +
+                "<p>您可以继续凭原信访编号和查询码查询办理进展。</p>",
+            "not-accepted-again" =>
+                $"<p>您于{received}反映的“{subject}”一事，与信访编号为{V("earlierCaseNumber")}的信访事项属同一事项。</p>" +
+                (d.GetValueOrDefault("earlierFinal") == "true"
+                    ? "<p>该事项已经终结。依照《信访工作条例》第三十六条第三款，以同一事实和理由提出的信访事项，不再受理。</p>"
+                    : "<p>该事项正在办理中。依照《信访工作条例》第十九条第三款，本机关不再重复受理，办理结果将依法告知您。</p>"),
             _ => "",
         };
 

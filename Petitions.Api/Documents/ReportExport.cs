@@ -59,6 +59,7 @@ public static class ReportExport
         foreach (var t in s.Rereview.Outcomes) yield return [T("复核结果", "Re-review outcomes"), ReviewOutcome(t.Value), t.Count, null, t.Share];
         yield return [T("督办单", "Supervision orders"), T("未办结", "Open"), s.SupervisionOrders.Open, null, null];
         yield return [T("督办单", "Supervision orders"), T("已办结", "Closed"), s.SupervisionOrders.Closed, null, null];
+        yield return Ratio(T("局长接待日接待", "Leadership reception days"), T("接待件数 / 信访总量", "Received by a leader / received"), s.LeaderReception);
 
         object?[] Share(string measure, string item, ReportSummary.Tally t) => [measure, item, t.Count, s.Received, t.Share];
         static object?[] Ratio(string measure, string item, ReportSummary.Ratio r) => [measure, item, r.Count, r.Of, r.Rate];

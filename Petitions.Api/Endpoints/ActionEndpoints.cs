@@ -24,7 +24,8 @@ public static class ActionEndpoints
 
         var catalog = app.ServiceProvider.GetRequiredService<WorkflowCatalog>();
         var map = typeof(ActionEndpoints).GetMethod(nameof(MapAction), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        foreach (var action in catalog.AllActions)
+        // A follow-up is the workflow's own step on a linked petition: nobody sends it.
+        foreach (var action in catalog.AllActions.Where(a => !a.IsFollowUp))
             map.MakeGenericMethod(action.Payload).Invoke(null, [petitions, action]);
     }
 

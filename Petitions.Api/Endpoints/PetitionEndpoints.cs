@@ -24,14 +24,21 @@ public static class PetitionEndpoints
 
         petitions.MapGet("/", async (
                 string? stage, bool? extensionRequested, string? unit, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
-                string? text, string? after, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                string? text, string? name, string? phone, string? idNumber, bool? firstPetition, string? due, string? sort, string? order,
+                string? after, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListPetitions.Query
                 {
                     Stage = stage, ExtensionRequested = extensionRequested == true, Unit = unit, Category = category, Channel = channel, ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
-                    Text = text, After = after, Limit = limit, Actor = http.User.Actor(),
+                    Text = text, Name = name, Phone = phone, IdNumber = idNumber, FirstPetition = firstPetition, Due = due, Sort = sort, Order = order,
+                    After = after, Limit = limit, Actor = http.User.Actor(),
                 }, ct)))
             .WithName("ListPetitions")
-            .WithSummary("Petitions within the caller's reach, newest first; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), category, channel, receivedFrom/To (dates), text; page with 'after' = the previous page's 'next'.");
+            .WithSummary("Petitions within the caller's reach, with the total found; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), category, channel, receivedFrom/To (dates), text (words of the case number, subject or content), name (part of a petitioner's or representative's name), phone, idNumber (whole), firstPetition, due (overdue, near-due, next-7-days); sort by received (default, newest first), case-number, stage, unit or due, order asc or desc; page with 'after' = the previous page's 'next'.");
+
+        petitions.MapGet("/{caseNumber}/notices", async (string caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListNotices.Query(caseNumber, http.User.Actor()), ct)))
+            .WithName("ListNotices")
+            .WithSummary("The notices of a petition within the caller's reach, oldest first: kind, when, in whose name, and whether a due date on it is provisional.");
 
         petitions.MapGet("/{caseNumber}/notices/{noticeId:long}", async (string caseNumber, long noticeId, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Content(NoticeDocument.Render(await mediator.Send(new GetNotice.Query(caseNumber, noticeId, http.User.Actor()), ct)), "text/html; charset=utf-8"))
@@ -49,5 +56,11 @@ public static class PetitionEndpoints
                 TypedResults.Ok(await mediator.Send(new GetPetition.Query(caseNumber, http.User.Actor()), ct)))
             .WithName("GetPetition")
             .WithSummary("The full record of a petition within the caller's reach, with its clocks and timeline.");
+
+        app.MapGet("/api/workbench", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new Workbench.Query(http.User.Actor()), ct)))
+            .RequireAuthorization()
+            .WithName("GetWorkbench")
+            .WithSummary("The caller's workbench: each work queue of their roles with its count, amber and red; the petitions due in the next 7 days; the supervision orders awaiting the answer (handlers, office); the boards' totals (supervisor, leader, office).");
     }
 }

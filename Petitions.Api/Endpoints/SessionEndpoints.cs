@@ -125,6 +125,9 @@ public static class PagesAuthorization
 {
     public const string Reception = "pages-reception";
     public const string Supervision = "pages-supervision";
+
+    /// <summary>The supervision orders: the boards' readers, and the units' handlers for their own unit's orders.</summary>
+    public const string SupervisionOrders = "pages-supervision-orders";
     public const string Reports = "pages-reports";
     public const string Petitions = "pages-petitions";
     public const string Admin = "pages-admin";
@@ -135,6 +138,7 @@ public static class PagesAuthorization
         options.AddPolicy(SessionEndpoints.PagesPolicy, ForRoles());
         options.AddPolicy(Reception, ForRoles(Role.Reception, Role.Office));
         options.AddPolicy(Supervision, ForRoles(Role.Supervisor, Role.Leader, Role.Office));
+        options.AddPolicy(SupervisionOrders, ForRoles(Role.Supervisor, Role.Leader, Role.Office, Role.Handler));
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
         options.AddPolicy(Petitions, ForRoles(Workflows.Workflow.PetitionScope.Readers));
         options.AddPolicy(Admin, ForRoles(Role.Admin));

@@ -31,6 +31,7 @@ public static class ApiDocumentation
     [
         ("api/petitions/{caseNumber}/actions", "Actions", "The workflow: the actions the caller may take now, and one operation per action, each with its own body."),
         ("api/petitions", "Petitions", "Registration, the petitions within the caller's reach, their records, notices and receipts."),
+        ("api/workbench", "Petitions", "Registration, the petitions within the caller's reach, their records, notices and receipts."),
         ("api/public", "Public", "For petitioners, without an account: online submission, progress by case number and query code, evaluation."),
         ("api/supervision", "Supervision", "Overdue and near-due boards, supervision orders and the daily digest."),
         ("api/reports", "Reports", "Reports of the petitions received in a period, and the cases behind each number."),

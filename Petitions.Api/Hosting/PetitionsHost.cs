@@ -34,6 +34,7 @@ public static partial class PetitionsHost
                 if (o.Provider == StorageProvider.Sqlite) Directory.CreateDirectory(dataDirectory);
             });
         builder.Services.AddPetitionsWorkflows(PersonalDataKeyFile.Resolve(configuration, builder.Environment, dataDirectory));
+        builder.Services.Configure<Petitions.Workflows.Materials.MaterialOptions>(configuration.GetSection("Materials"));
 
         var maxBodyBytes = configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1_048_576;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBodyBytes);
@@ -84,7 +85,8 @@ public static partial class PetitionsHost
         {
             o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
-            o.Conventions.AuthorizeFolder("/Supervision", PagesAuthorization.Supervision);
+            o.Conventions.AuthorizePage("/Supervision/Index", PagesAuthorization.Supervision);
+            o.Conventions.AuthorizePage("/Supervision/Orders", PagesAuthorization.SupervisionOrders);
             o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
             o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
@@ -125,11 +127,13 @@ public static partial class PetitionsHost
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
+        app.UseMaterialUploads();
 
         app.MapApiDocumentation();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAuthEndpoints();
         app.MapPetitionEndpoints();
+        app.MapMaterialEndpoints();
         app.MapActionEndpoints();
         app.MapSupervisionEndpoints();
         app.MapReportEndpoints();

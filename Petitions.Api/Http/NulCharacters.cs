@@ -12,12 +12,13 @@ namespace Petitions.Api.Http;
 /// </summary>
 public static class NulCharacters
 {
-    private const string Refusal = "No field accepts the NUL character (U+0000).";
+    internal const string Refusal = "No field accepts the NUL character (U+0000).";
 
     public static async Task RefuseAsync(HttpContext context, Func<Task> next)
     {
         var request = context.Request;
-        if (Any(request.Query) || (request.HasFormContentType && Any(await ReadFormAsync(request))))
+        // A form with files is read part by part where it is handled (MaterialUploads), which refuses NUL there.
+        if (Any(request.Query) || (request.HasFormContentType && !MaterialUploads.ReadsBodyOf(context) && Any(await ReadFormAsync(request))))
             throw new BadHttpRequestException(Refusal);
         await next();
     }

@@ -30,7 +30,8 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
             UnauthorizedException e => Problem(StatusCodes.Status401Unauthorized, "Not signed in", e.Message),
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, "Not allowed", e.Message),
             NotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
-            RuleViolationException e => WithRule(Problem(StatusCodes.Status409Conflict, "Refused by a rule", e.Message), e.Rule),
+            RuleViolationException e => WithRule(Problem(StatusCodes.Status409Conflict, "Refused by a rule", e.Message), e),
+            Petitions.Workflows.Materials.MaterialRefusedException e => Refused(e),
             ConcurrencyConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
             IdempotencyKeyReusedException e => Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused", e.Message),
             _ => null,
@@ -53,11 +54,33 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
         Detail = $"Check {string.Join(", ", errors.Keys)}.",
     };
 
+    /// <summary>A file refused at the door: 413 too large, 415 not an allowed type (by its content), else 400; the field
+    /// names the file (<c>files[0]</c>).</summary>
+    private static HttpValidationProblemDetails Refused(Petitions.Workflows.Materials.MaterialRefusedException refused)
+    {
+        var (status, title) = refused.Reason switch
+        {
+            Petitions.Workflows.Materials.MaterialRefusal.TooLarge => (StatusCodes.Status413PayloadTooLarge, "File too large"),
+            Petitions.Workflows.Materials.MaterialRefusal.UnsupportedType => (StatusCodes.Status415UnsupportedMediaType, "File type not allowed"),
+            _ => (StatusCodes.Status400BadRequest, "The request is not valid"),
+        };
+        var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] })
+        {
+            Status = status,
+            Title = title,
+            Detail = refused.Message,
+        };
+        problem.Extensions["code"] = refused.Code;
+        return problem;
+    }
+
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 
-    private static ProblemDetails WithRule(ProblemDetails problem, string rule)
+    /// <summary>The rule's code, and the petition it is about when it names one (the earlier case of a repeat).</summary>
+    private static ProblemDetails WithRule(ProblemDetails problem, RuleViolationException violation)
     {
-        problem.Extensions["rule"] = rule;
+        problem.Extensions["rule"] = violation.Rule;
+        if (violation.RelatedCaseNumber is { } related) problem.Extensions["relatedCaseNumber"] = related;
         return problem;
     }
 

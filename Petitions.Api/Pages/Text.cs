@@ -17,6 +17,7 @@ public static class Text
     public static string Stage(string code) => code switch
     {
         "registered" => T("已登记，待受理审查", "Registered, awaiting review"),
+        "referred" => T("已交下级机关办理", "Referred to a subordinate bureau"),
         "in-handling" => T("已受理，正在办理", "Accepted and being handled"),
         "opinion-review" => T("处理意见审核中", "Opinion under review"),
         "awaiting-service" => T("处理意见待送达", "Reply about to be delivered"),
@@ -32,6 +33,7 @@ public static class Text
     public static string StageName(string code) => code switch
     {
         "registered" => T("已登记", "Registered"),
+        "referred" => T("已交办待报告", "Referred, awaiting report"),
         "in-handling" => T("办理中", "In handling"),
         "opinion-review" => T("审核中", "Opinion review"),
         "awaiting-service" => T("待送达", "Awaiting service"),
@@ -73,9 +75,15 @@ public static class Text
         "submit-opinion" => T("提交处理意见", "Opinion submitted"),
         "return-opinion" => T("处理意见退回修改", "Opinion returned"),
         "take-charge" => T("领导包案", "Leader took charge"),
+        "object-to-referral" => T("受理机关对交办提出异议", "The receiving bureau objected to the referral"),
+        "referral-returned" => T("交办事项退回，重新审查", "Referral returned; the matter is reviewed again"),
+        "report-back" => T("向交办机关报告办理结果", "Outcome reported to the referring bureau"),
+        "referral-reported" => T("下级机关报告办理结果，交办办结", "The subordinate bureau reported the outcome"),
         "overdue" => T("超期", "Overdue"),
         "supervision-order" => T("督办", "Supervision order"),
         "supervision-response" => T("督办回复", "Supervision answered"),
+        "attach-material" => T("添加材料", "Material attached"),
+        "withdraw-material" => T("撤回材料", "Material withdrawn"),
         _ => code,
     };
 
@@ -130,6 +138,7 @@ public static class Text
         "forward" => T("转送", "Forwarded"),
         "refer" => T("交办下级", "Referred down"),
         "mark-duplicate" => T("重复信访", "Duplicate"),
+        "object-to-referral" => T("对交办提出异议", "Objected to the referral"),
         "pending" => T("待受理审查", "Awaiting triage"),
         _ => code,
     };
@@ -161,7 +170,63 @@ public static class Text
         "review-opinion" => T("复查意见书", "Review opinion"),
         "rereview-opinion" => T("复核意见书", "Re-review opinion"),
         "proof-of-service" => T("送达回证", "Proof of service"),
+        "forwarding" => T("转送告知书", "Notice of forwarding"),
+        "referral" => T("交办告知书", "Notice of referral"),
+        "not-accepted-again" => T("不再受理告知书", "Notice of no second acceptance"),
         _ => code,
+    };
+
+    /// <summary>How another petition is linked to this one.</summary>
+    public static string Link(string kind) => kind switch
+    {
+        "referred-to" => T("交办至", "Referred to"),
+        "referred-from" => T("交办自", "Referred from"),
+        "duplicate-of" => T("重复于", "Duplicate of"),
+        _ => kind,
+    };
+
+    /// <summary>How a bureau answered a referral.</summary>
+    public static string ReferralAnswer(string code) => code switch
+    {
+        "objected" => T("已提出异议", "objected"),
+        "reported" => T("已报告结果", "reported back"),
+        _ => code,
+    };
+
+    /// <summary>A decision level: first handling, review or re-review.</summary>
+    public static string Level(string code) => code switch
+    {
+        "handling" => T("首次办理", "First handling"),
+        "review" => T("复查", "Review"),
+        "rereview" => T("复核", "Re-review"),
+        _ => code,
+    };
+
+    /// <summary>Who gave a satisfaction.</summary>
+    public static string EvaluationSource(string code) => code switch
+    {
+        "return-visit" => T("回访记录", "Return visit"),
+        "petitioner" => T("信访人网上评价", "Petitioner's own evaluation"),
+        _ => code,
+    };
+
+    /// <summary>What became of a version of an opinion.</summary>
+    public static string OpinionDecision(string? code) => code switch
+    {
+        null => T("待审核", "awaiting review"),
+        "approved" => T("审核通过", "approved"),
+        "returned" => T("退回修改", "returned for revision"),
+        "decided" => T("作出决定", "decided"),
+        _ => code,
+    };
+
+    /// <summary>A handling opinion's or a review's outcome, in words.</summary>
+    public static string OpinionOutcome(string code) => code switch
+    {
+        "support" => T("予以支持", "Support"),
+        "explain" => T("解释说明", "Explain"),
+        "reject" => T("不予支持", "Reject"),
+        _ => ReviewOutcome(code),
     };
 
     /// <summary>The colour of a due day: "red" once past, "amber" within the three days before, else none.</summary>

@@ -27,7 +27,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
 
     /// <summary>What lies outside the county, and text that betrays it in any answer.</summary>
     private sealed record Outside(
-        string[] CaseNumbers, string[] Organizations, string[] Users, long NoticeId, string NoticeCase, long OrderId, string[] Markers);
+        string[] CaseNumbers, string[] Organizations, string[] Users, long NoticeId, string NoticeCase, long OrderId, long MaterialId, string[] Markers);
 
     private async Task<JsonElement> OkAsync(HttpMethod method, string path, string token, object? body = null)
     {
@@ -37,7 +37,8 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
     }
 
     /// <summary>The other county (330798) gets a unit and staff; it, the city and the province each register a petition;
-    /// the other county accepts its petition (a notice), supervises it (an order) and publishes a policy.</summary>
+    /// the other county accepts its petition (a notice), attaches a material, supervises it (an order) and publishes a
+    /// policy.</summary>
     private async Task<Outside> OutsideAsync()
     {
         await TestData.SeedAsync(Api.Services);
@@ -55,6 +56,9 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
         var city = (await JsonAsync(await RegisterAsync(await TokenAsync("city"), PetitionBody()))).GetProperty("caseNumber").GetString()!;
         var province = (await JsonAsync(await RegisterAsync(await TokenAsync("province"), PetitionBody()))).GetProperty("caseNumber").GetString()!;
         var accepted = await OkAsync(HttpMethod.Post, $"/api/petitions/{other}/actions/accept", await TokenAsync("b-office"), new { unit = "330798-01" });
+        var material = await SendAsync(HttpMethod.Post, $"/api/petitions/{other}/materials", await TokenAsync("b-office"),
+            new Probe(HttpMethod.Post, "", MaterialSamples.Pdf()).Content());
+        Assert.Equal(HttpStatusCode.Created, material.StatusCode);
         var order = await OkAsync(HttpMethod.Post, "/api/supervision/orders", await TokenAsync("b-supervisor"),
             new { caseNumber = other, problem = "进度缓慢", requirement = "三日内报告" });
         var national = await OkAsync(HttpMethod.Get, "/api/admin/policies", root);
@@ -66,6 +70,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
             [TestData.OtherCountyCode, "330798-01", "330700", "330000"],
             ["b-office", "b-handler", "reception2", "city", "province", "city-admin", TestData.ProvinceAdmin],
             accepted.GetProperty("notices")[0].GetInt64(), other, order.GetProperty("id").GetInt64(),
+            (await JsonAsync(material))[0].GetProperty("id").GetInt64(),
             // Paths of the county's own organizations hold the codes 330000 and 330700, so those are told by case numbers.
             [TestData.OtherCountyCode, city, province, "b-office", "b-handler", "b-admin", "b-supervisor", "city-admin", TestData.ProvinceAdmin, "邻县"]);
     }
@@ -79,12 +84,28 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
 
     /// <summary>A request of the endpoint aimed at something outside, with a body that is valid but for that. A list
     /// filtered by something outside (<paramref name="Filter"/>) may answer, with nothing from outside.</summary>
-    private sealed record Probe(HttpMethod Method, string Path, object? Body, bool Filter = false);
+    private sealed record Probe(HttpMethod Method, string Path, object? Body, bool Filter = false)
+    {
+        /// <summary>The body as sent: JSON, or the form of a file (a material attached).</summary>
+        public HttpContent? Content() => Body switch
+        {
+            null => null,
+            byte[] file => new MultipartFormDataContent { { new StringContent("evidence"), "kind" }, { new ByteArrayContent(file), "file", "越权.pdf" } },
+            _ => JsonContent.Create(Body),
+        };
+    }
 
     /// <summary>A request of a list, whose answer must carry nothing from outside.</summary>
     private static readonly Dictionary<string, string[]> Lists = new()
     {
-        ["/api/petitions/"] = ["/api/petitions", "/api/petitions?stage=registered", "/api/petitions?category=complaint"],
+        ["/api/petitions/"] =
+        [
+            "/api/petitions", "/api/petitions?stage=registered", "/api/petitions?category=complaint",
+            // The other counties' petitions are the same person's on the same matter: a search by any of it finds none.
+            "/api/petitions?text=噪音", $"/api/petitions?name={TestData.PetitionerName}", $"/api/petitions?phone={TestData.PetitionerPhone}",
+            $"/api/petitions?idNumber={TestData.IdNumber}", "/api/petitions?due=next-7-days&sort=due", "/api/petitions?sort=unit",
+        ],
+        ["/api/workbench"] = ["/api/workbench"],
         ["/api/audit"] = ["/api/audit", "/api/audit?user=b-office", "/api/audit?limit=500"],
         ["/api/admin/accounts"] = ["/api/admin/accounts"],
         ["/api/admin/contact-cards"] = ["/api/admin/contact-cards"],
@@ -108,15 +129,22 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
             foreach (var caseNumber in outside.CaseNumbers)
             {
                 var path = route.Replace("{caseNumber}", caseNumber, StringComparison.Ordinal)
-                    .Replace("{noticeId}", outside.NoticeId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                    .Replace("{noticeId}", outside.NoticeId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                    .Replace("{materialId}", outside.MaterialId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
                 var action = route.Contains("/actions/", StringComparison.Ordinal) ? route[(route.LastIndexOf('/') + 1)..] : null;
-                yield return new Probe(verb, route.EndsWith("/receipt", StringComparison.Ordinal) ? path + "?queryCode=ABCDEFGH" : path,
-                    action is null ? null : Journey.Payload(action, outside.CaseNumbers[0]));
+                object? body = action is not null ? Journey.Payload(action, outside.CaseNumbers[0])
+                    : route.EndsWith("/withdraw", StringComparison.Ordinal) ? new { reason = "越权撤回" }
+                    : (method, route) == ("POST", "/api/petitions/{caseNumber}/materials/") ? MaterialSamples.Pdf()
+                    : null;
+                yield return new Probe(verb, route.EndsWith("/receipt", StringComparison.Ordinal) ? path + "?queryCode=ABCDEFGH" : path, body);
             }
             yield break;
         }
         switch (method, route)
         {
+            case ("PUT", "/api/admin/organizations/{code}/proof-of-service"):
+                foreach (var code in outside.Organizations) yield return new Probe(verb, $"/api/admin/organizations/{code}/proof-of-service", new { methods = new[] { "post" } });
+                break;
             case ("PUT", "/api/admin/organizations/{code}/contact-card"):
                 foreach (var code in outside.Organizations) yield return new Probe(verb, $"/api/admin/organizations/{code}/contact-card", new { enabled = true, phone = "0579-82000000" });
                 break;
@@ -184,7 +212,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
     public async Task No_user_of_a_county_reads_or_changes_anything_of_another_county_the_city_or_the_province()
     {
         var outside = await OutsideAsync();
-        var tables = new[] { "petitions", "petition_events", "organizations", "users", "user_roles", "deadline_policies", "holiday_days", "supervision_orders", "notices", "clocks" };
+        var tables = new[] { "petitions", "petition_events", "organizations", "users", "user_roles", "deadline_policies", "holiday_days", "supervision_orders", "notices", "clocks", "materials" };
         var before = new Dictionary<string, long>();
         foreach (var table in tables) before[table] = await Database.CountAsync(table);
         var tokens = new Dictionary<string, string>();
@@ -202,7 +230,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
                     foreach (var (user, token) in tokens)
                     {
                         probes++;
-                        var response = await SendAsync(probe.Method, probe.Path, token, probe.Body is null ? null : JsonContent.Create(probe.Body));
+                        var response = await SendAsync(probe.Method, probe.Path, token, probe.Content());
                         var body = await response.Content.ReadAsStringAsync(Ct);
                         var answered = probe.Filter && response.StatusCode == HttpStatusCode.OK && !outside.Markers.Any(m => body.Contains(m, StringComparison.Ordinal));
                         if (!answered && response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
@@ -250,8 +278,11 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
             }
             var notice = await browser.GetAsync($"/cases/{outside.NoticeCase}/notices/{outside.NoticeId}", Ct);
             Assert.True(notice.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{user}: notice → {(int)notice.StatusCode}");
-            var list = await browser.GetStringAsync("/cases", Ct);
-            Assert.DoesNotContain(outside.Markers, list.Contains);
+            foreach (var path in new[] { "/", "/cases", $"/cases?idNumber={TestData.IdNumber}", "/cases?sort=due" })
+            {
+                var list = await browser.GetStringAsync(path, Ct);
+                Assert.DoesNotContain(outside.Markers, list.Contains);
+            }
         }
     }
 

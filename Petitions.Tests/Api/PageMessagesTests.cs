@@ -34,13 +34,13 @@ public sealed partial class PageMessagesTests : IDisposable
         Assert.DoesNotContain(rules, code => Messages.ByCode(code) is null);
     }
 
-    public static TheoryData<string> Actions() => new(PetitionWorkflowV1.Definition.Actions.Select(a => a.Code));
+    public static TheoryData<string> Actions() => new(PetitionWorkflowV2.Definition.Actions.Select(a => a.Code));
 
     [Theory]
     [MemberData(nameof(Actions))]
     public void An_action_forms_messages_are_chinese(string action)
     {
-        var payload = PetitionWorkflowV1.Definition.Find(action)!.Payload;
+        var payload = PetitionWorkflowV2.Definition.Find(action)!.Payload;
         var validator = Validators(payload).SingleOrDefault();
         if (validator is null) return; // a payload without rules has nothing to say
         AssertChinese(validator.Validate(new ValidationContext<object>(Build(payload, blank: true))), some: false); // comments are optional

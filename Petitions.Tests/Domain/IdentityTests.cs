@@ -96,7 +96,7 @@ public sealed class IdentityTests
     public void Codes_are_the_kebab_case_names_of_the_domain_reference()
     {
         Assert.Equal("opinion-review", Codes.Of(Stage.OpinionReview));
-        Assert.Equal(["registered", "in-handling", "opinion-review", "awaiting-service", "return-visit", "closed", "under-review", "under-rereview", "final"], Codes.All<Stage>());
+        Assert.Equal(["registered", "referred", "in-handling", "opinion-review", "awaiting-service", "return-visit", "closed", "under-review", "under-rereview", "final"], Codes.All<Stage>());
         Assert.True(Codes.TryParse<Channel>("online", out var channel));
         Assert.Equal(Channel.Online, channel);
         Assert.False(Codes.TryParse<Channel>("Online", out _));

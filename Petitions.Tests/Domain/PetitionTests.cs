@@ -115,10 +115,10 @@ public sealed class PetitionTests
     [Fact]
     public void A_reply_is_served_neither_before_it_was_issued_nor_in_the_future()
     {
-        // Accepted on 2026-11-02, the opinion approved (the handling clock stopped) on 2026-11-16, a Monday.
+        // Received on 2026-11-02, the opinion approved (issued) on 2026-11-16, a Monday.
         var petition = Register(Intake(receivedAt: new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(8))));
-        petition.StartClock(ClockKind.Handling, new DateOnly(2026, 11, 2), DeadlinePolicy.National, HolidayCalendar.National);
-        petition.RequireOpenClock(ClockKind.Handling).Stop(new DateOnly(2026, 11, 16));
+        petition.RecordOpinion("support", "经调查属实。");
+        petition.ApproveOpinion(new DateOnly(2026, 11, 16));
         var today = new DateOnly(2026, 11, 20);
 
         Assert.Equal("served-before-issued", Assert.Throws<RuleViolationException>(() => petition.RecordService(new DateOnly(2026, 11, 15), today)).Rule);

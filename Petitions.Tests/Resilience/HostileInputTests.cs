@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
@@ -15,9 +17,11 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Petitions.Api.Endpoints;
+using Petitions.Api.Http;
 using Petitions.Domain;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Features.Accounts;
+using Petitions.Workflows.Features.Materials;
 using Petitions.Workflows.Features.Supervision;
 using Petitions.Workflows.Storage;
 using Petitions.Workflows.Workflow;
@@ -75,8 +79,11 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         public override string ToString() => $"{Shorten(What, 100)}: {Method} {Shorten(Path, 100)}";
     }
 
-    private sealed record Endpoint(string Pattern, string Method, string? Name, Type? Json, bool Form, bool Public, bool Cookie)
+    private sealed record Endpoint(string Pattern, string Method, string? Name, Type? Json, bool Form, bool Public, bool Cookie, MaterialUploadAttribute? Upload)
     {
+        /// <summary>Takes files: a multipart body read part by part.</summary>
+        public bool Multipart => Upload is not null && Method == "POST";
+
         public string? Action => Name?.StartsWith("Action:", StringComparison.Ordinal) == true ? Name["Action:".Length..] : null;
         public bool Writes => Method is "POST" or "PUT";
     }
@@ -89,6 +96,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         public Dictionary<string, string> Tokens { get; } = [];
         public long OrderId { get; set; }
         public long NoticeId { get; set; }
+        public long MaterialId { get; set; }
         public string Registered => ByStage["registered"];
         public string InHandling => ByStage["in-handling"];
         public string Final => ByStage["final"];
@@ -314,7 +322,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
                 var json = accepts?.ContentTypes.Contains("application/json") == true ? accepts.RequestType : null;
                 var form = accepts?.ContentTypes.Contains("application/x-www-form-urlencoded") == true;
                 return methods.Select(m => new Endpoint("/" + e.RoutePattern.RawText!.Trim('/'), m, e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName,
-                    json, form, e.Metadata.GetMetadata<IAllowAnonymous>() is not null, cookie));
+                    json, form, e.Metadata.GetMetadata<IAllowAnonymous>() is not null, cookie, e.Metadata.GetMetadata<MaterialUploadAttribute>()));
             })
             .ToList();
 
@@ -332,10 +340,12 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
                 foreach (var action in Journey.MainRoute[..steps]) await journey.DoAsync(caseNumber, action);
                 targets.ByStage.TryAdd(Codes.Of((await journey.StateAsync(caseNumber)).Stage), caseNumber);
             }
-            foreach (var action in PetitionWorkflowV1.Definition.Actions)
+            foreach (var action in PetitionWorkflowV2.Definition.Actions.Where(a => !a.IsFollowUp))
                 targets.Performers[action.Code] = await journey.PerformerAsync(action, await journey.StateAsync(targets.For(action)));
             targets.OrderId = (await harness.SendAsync(new IssueSupervisionOrder.Command(
                 targets.InHandling, "超期未办", "三日内书面答复", await journey.ActorAsync("supervisor")))).Id;
+            targets.MaterialId = (await harness.SendAsync(new AttachMaterials.Command(targets.InHandling,
+                [await Workflows.Materials.MaterialWorkflowTests.StageAsync(harness, MaterialSamples.Pdf("来信"), "来信.pdf")], await journey.ActorAsync("office"))))[0].Id;
         }
         targets.NoticeId = Assert.Single(await Database.QueryAsync<long>(
             "SELECT n.id FROM notices n JOIN petitions p ON p.id = n.petition_id WHERE p.case_number = @CaseNumber", new { CaseNumber = targets.InHandling }));
@@ -352,7 +362,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
 
     private IEnumerable<Probe> Generate(Endpoint endpoint, Targets targets)
     {
-        var action = endpoint.Action is { } code ? PetitionWorkflowV1.Definition.Find(code) : null;
+        var action = endpoint.Action is { } code ? PetitionWorkflowV2.Definition.Find(code) : null;
         var user = action is not null ? targets.Performers[action.Code] : UserFor(endpoint);
         var real = RealValues(endpoint, action, targets);
         var template = Template(endpoint, targets);
@@ -432,7 +442,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
                 var wrong = new JsonObject { [property.Name] = WrongValue(property.Type) };
                 yield return Make($"wrong type {property.Name}", path, authorized, list ? new JsonArray(wrong) : wrong);
             }
-            if (element != typeof(CommentPayload)) yield return Raw("empty object", Utf8(list ? "[{}]" : "{}")); // a comment alone is optional
+            if (!TakesEmptyObject(element)) yield return Raw("empty object", Utf8(list ? "[{}]" : "{}"));
             if (template is not null)
             {
                 foreach (var property in JsonProperties(element).Where(p => IsDate(p.Type)))
@@ -454,6 +464,13 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             }
         }
 
+        if (endpoint.Multipart)
+        {
+            // A page reads the files first and its antiforgery check then refuses the form (these bodies carry no token).
+            foreach (var (what, body, mediaType, expected) in MultipartBodies(endpoint))
+                yield return Make($"multipart: {what}", path, authorized) with { Body = body, MediaType = mediaType, Expected = endpoint.Upload!.Page ? 400 : expected };
+        }
+
         if (endpoint.Form || (endpoint.Cookie && endpoint.Method == "POST"))
         {
             // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.)
@@ -470,12 +487,28 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         if (action is not null)
         {
             // A transition the stage does not allow (every action starts from a stage before final), and a role the action does not take.
-            yield return Make("from the final stage", Fill(endpoint.Pattern, new Dictionary<string, string> { ["caseNumber"] = targets.Final }), user, template) with { Expected = 409 };
+            var elsewhere = action.From.Contains(Stage.Final) ? targets.Registered : targets.Final; // report-back is sent from final
+            yield return Make("from a stage it does not allow", Fill(endpoint.Pattern, new Dictionary<string, string> { ["caseNumber"] = elsewhere }), user, template) with { Expected = 409 };
             yield return Make("by the administrator", path, "admin", template) with { Expected = 403 };
         }
         else if (endpoint.Writes && !endpoint.Public && !endpoint.Cookie && WrongUser(endpoint) is { } wrongUser)
         {
             yield return Make($"by {wrongUser}", path, wrongUser, template) with { Expected = 403 };
+        }
+    }
+
+    /// <summary>Whether an empty body is a valid request of this type, by the validator that judges it: every field
+    /// optional (a comment alone, a hearing's day that defaults to today).</summary>
+    private bool TakesEmptyObject(Type payload)
+    {
+        if (Api.Services.GetService(typeof(IValidator<>).MakeGenericType(payload)) is not IValidator validator) return false;
+        try
+        {
+            return validator.Validate(new ValidationContext<object>(RuntimeHelpers.GetUninitializedObject(payload))).IsValid;
+        }
+        catch (NullReferenceException)
+        {
+            return false; // a command the endpoint completes (its actor, the registration's) is never an empty body
         }
     }
 
@@ -496,6 +529,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         "RegisterPetition" => "handler",
         "IssueSupervisionOrder" or "CloseSupervisionOrder" => "office",
         "RespondToSupervisionOrder" => "supervisor",
+        "WithdrawMaterial" => "supervisor", // within reach, but neither the office, a leader nor who attached it
         var name when endpoint.Pattern.StartsWith("/api/admin", StringComparison.Ordinal) && name is not null => "office",
         _ => null,
     };
@@ -514,6 +548,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
                 "caseNumber" => targets.InHandling,
                 "noticeId" => targets.NoticeId.ToString(CultureInfo.InvariantCulture),
                 "id" => targets.OrderId.ToString(CultureInfo.InvariantCulture),
+                "materialId" => targets.MaterialId.ToString(CultureInfo.InvariantCulture),
                 "year" => "2027",
                 "userName" => "reception2",
                 "code" => "330799",
@@ -525,7 +560,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
 
     private static IEnumerable<string> HostileRouteValues(string parameter) => parameter switch
     {
-        "noticeId" or "id" => ["-1", "0", "9223372036854775807", "99999999999999999999", "1e3", "<script>"],
+        "noticeId" or "id" or "materialId" => ["-1", "0", "9223372036854775807", "99999999999999999999", "1e3", "<script>"],
         "year" => ["0", "-1", "1999", "2147483647", "2147483648", "<script>"],
         _ => HostileText,
     };
@@ -627,6 +662,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "SetContactCard" => Node(new { enabled = true, phone = "0571-87654321" }),
             "ResetPassword" => Node(new { newPassword = "Another-Password-3" }),
             "SetUserRoles" => Node(new { roles = new[] { "office" } }),
+            "SetProofOfService" => Node(new { methods = new[] { "in-person" } }),
+            "WithdrawMaterial" => Node(new { reason = "上传了错误的文件" }),
             "AddUser" => Node(new { userName = "newclerk", displayName = "新接访员", password = "Long-Enough-Password-1", organization = "330799", roles = new[] { "reception" } }),
             "PublishHolidayTable" => Node(new[] { new { date = "2027-01-01", isOffDay = true, name = "元旦" } }),
             "PublishDeadlinePolicy" => Node(new
@@ -678,6 +715,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "RespondToSupervisionOrder" => [("response", ""), ("response", new string('x', 4001))],
             "AddOrganization" => [("kind", "galaxy"), ("parent", sql), ("code", script), ("code", "330799-01"), ("name", "")],
             "SetContactCard" => [("enabled", null), ("enabled", "yes"), ("phone", script), ("phone", sql), ("phone", "12345")],
+            "SetProofOfService" => [("methods", null), ("methods", Node(new[] { "pigeon" })), ("methods", Node(new[] { script })), ("methods", Node(new[] { sql }))],
+            "WithdrawMaterial" => [("reason", ""), ("reason", null), ("reason", new string('x', 501))],
             "AddUser" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { script })), ("roles", new JsonArray()), ("organization", sql),
                 ("userName", "robert'); DROP TABLE users;--"), ("userName", "reception"), ("password", "short")],
             "ResetPassword" => [("newPassword", "short"), ("newPassword", null), ("newPassword", new string('x', 201))],
@@ -753,6 +792,53 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             Body = Encoding.UTF8.GetBytes("userName=" + new string('x', 2_000_000)), MediaType = "application/x-www-form-urlencoded", Expected = 413, ExpectContinue = true,
         });
         return probes;
+    }
+
+    /// <summary>Broken multipart bodies for an endpoint that takes files: cut short, under another boundary or none, with
+    /// part headers over their limit, a part without its disposition, an empty file, too many files, an executable named
+    /// like a scan, NUL in a field. An online submission's bodies carry a valid petition, so the files alone decide.</summary>
+    private static IEnumerable<(string What, byte[] Body, string MediaType, int Expected)> MultipartBodies(Endpoint endpoint)
+    {
+        const string boundary = "hostile-boundary";
+        var petitioner = endpoint.Upload!.Petitioner;
+        var petition = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            bureau = "330799", category = "complaint", subject = "噪音", content = "内容",
+            petitioner = new { name = "张三", phone = "13912345678" },
+        }));
+        (string Headers, byte[] Content) Field(string name, string value) => ($"Content-Disposition: form-data; name=\"{name}\"", Encoding.UTF8.GetBytes(value));
+        (string Headers, byte[] Content) File(byte[] content, string name = "scan.pdf") =>
+            ($"Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf", content);
+        byte[] Body(params (string Headers, byte[] Content)[] parts)
+        {
+            (string, byte[])[] all = petitioner ? [($"Content-Disposition: form-data; name=\"petition\"\r\nContent-Type: application/json", petition), .. parts] : parts;
+            var body = new MemoryStream();
+            foreach (var (headers, content) in all)
+            {
+                body.Write(Encoding.UTF8.GetBytes($"--{boundary}\r\n{headers}\r\n\r\n"));
+                body.Write(content);
+                body.Write("\r\n"u8);
+            }
+            body.Write(Encoding.UTF8.GetBytes($"--{boundary}--\r\n"));
+            return body.ToArray();
+        }
+        var type = $"multipart/form-data; boundary={boundary}";
+        var letter = Body(Field("kind", "letter"), File(MaterialSamples.Pdf("来信")));
+
+        yield return ("cut short", letter[..^40], type, 400);
+        yield return ("cut before the first boundary", letter[..5], type, 400);
+        yield return ("another boundary than the body's", letter, "multipart/form-data; boundary=other-boundary", 400);
+        yield return ("no boundary", letter, "multipart/form-data", 400);
+        yield return ("a boundary over 70 characters", letter, $"multipart/form-data; boundary={new string('b', 71)}", 400);
+        yield return ("huge part headers", Body(Field("kind", "letter"), ($"Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nX-Padding: {new string('x', 20_000)}", MaterialSamples.Pdf())), type, 400);
+        yield return ("a part without Content-Disposition", Body(("Content-Type: text/plain", "x"u8.ToArray())), type, 400);
+        yield return ("a zero-byte file", Body(Field("kind", "letter"), File([])), type, 400);
+        if (!petitioner) yield return ("no file", Body(Field("kind", "letter")), type, 400); // an online submission needs none
+        yield return ("too many files", Body([Field("kind", "letter"), .. Enumerable.Range(0, 11).Select(i => File(MaterialSamples.Pdf($"第{i}份")))]), type, 400);
+        yield return ("an ELF executable named scan.pdf", Body(Field("kind", "letter"), File(MaterialSamples.Elf())), type, 415);
+        yield return ("a Windows executable named with a direction override", Body(Field("kind", "letter"), File(MaterialSamples.WindowsProgram(), "photo\u202Egpj.exe")), type, 415);
+        yield return ("NUL in a field", Body(Field("kind", "let\0ter"), File(MaterialSamples.Pdf())), type, 400);
+        yield return ("an unknown kind", Body(Field("kind", "<script>alert(1)</script>"), File(MaterialSamples.Pdf())), type, 400);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient plain, Probe probe)

@@ -123,7 +123,8 @@ public sealed class MultiNodeTests(DatabaseServers servers) : IAsyncLifetime
         {
             ["channel"] = "letter",
             ["category"] = "complaint",
-            ["petitioner"] = new { name = TestData.PetitionerName, phone = TestData.PetitionerPhone },
+            // A person each: the same person's same matter would be refused as a repeat.
+            ["petitioner"] = new { name = TestData.PetitionerName, phone = TestData.AnotherPerson().Phone },
             ["subject"] = "噪音扰民",
             ["content"] = "邻居夜间施工，噪音扰民。",
             ["receivedAt"] = DateTimeOffset.UtcNow.AddDays(-30),

@@ -77,6 +77,16 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
     protected Task<HttpResponseMessage> RegisterAsync(string token, object body, string? idempotencyKey = null) =>
         SendAsync(HttpMethod.Post, "/api/petitions", token, JsonContent.Create(body), idempotencyKey);
 
+    /// <summary>Registers <see cref="PetitionBody"/>, changed as the test needs, and returns its case number.</summary>
+    protected async Task<string> NewPetitionAsync(Action<Dictionary<string, object?>>? change = null, string registrar = "reception")
+    {
+        var body = PetitionBody();
+        change?.Invoke(body);
+        var response = await RegisterAsync(await TokenAsync(registrar), body);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        return (await JsonAsync(response)).GetProperty("caseNumber").GetString()!;
+    }
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A registration body as a reception desk would send it.</summary>

@@ -33,8 +33,11 @@ public sealed class Journey(WorkflowHarness harness)
         ["end-hearing"] = "start-hearing",
     };
 
+    /// <summary>Actions done on a referred case (the county's case of a matter the city referred to it).</summary>
+    public static readonly IReadOnlySet<string> OnReferredCase = new HashSet<string> { "object-to-referral", "report-back" };
+
     /// <summary>A valid payload for each action. {earlier} stands for another petition's case number.</summary>
-    public static object Payload(string action, string earlier = "") => action switch
+    public static object Payload(string action, string earlier = "", DateOnly? today = null) => action switch
     {
         "accept" => new { unit = "330799-01" },
         "decline" => new { reason = "不属于公安机关职权范围", whereToGo = "县人民法院" },
@@ -51,12 +54,14 @@ public sealed class Journey(WorkflowHarness harness)
         "return-to-office" => new { reason = "不属本单位管辖" },
         "submit-opinion" => new { outcome = "support", text = "经调查，反映情况属实，责令施工方夜间停工。" },
         "return-opinion" => new { reason = "请补充调查笔录" },
-        "record-service" => new { servedOn = "2026-11-20", method = "in-person" },
+        "record-service" => new { servedOn = (today ?? new DateOnly(2026, 11, 20)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), method = "in-person" },
         "record-return-visit" => new { satisfaction = "satisfied" },
         "request-review" => new { reason = "对处理意见不服" },
         "submit-review-opinion" => new { outcome = "uphold", text = "原处理意见并无不当，予以维持。" },
         "request-rereview" => new { reason = "对复查意见不服" },
         "submit-rereview-opinion" => new { outcome = "uphold", text = "复查意见并无不当，予以维持。" },
+        "object-to-referral" => new { reason = "该事项属于市局交通管理支队职权范围" },
+        "report-back" => new { report = "已依法办结，处理意见已送达信访人。" },
         _ => new { comment = "" },
     };
 
@@ -70,17 +75,37 @@ public sealed class Journey(WorkflowHarness harness)
         return decidedAbove is not null && action.Roles.Any(r => r is Role.Office or Role.Leader) ? decidedAbove : Codes.Of(action.Roles[0]);
     }
 
+    /// <summary>The workflow definitions the harness runs: new petitions start on the latest.</summary>
+    public WorkflowCatalog Workflows => harness.Services.GetRequiredService<WorkflowCatalog>();
+
+    /// <summary>
+    /// A referred case: registered at the city, referred to the county; the county's linked case (its case number) is
+    /// returned, and the city's with it.
+    /// </summary>
+    public async Task<(string Referring, string Referred)> ReferAsync(string subject = "噪音扰民")
+    {
+        var referring = await RegisterAsync(registrar: "city", subject: subject);
+        await DoAsync(referring, "refer", "city");
+        return (referring, await ReferredCaseAsync(referring));
+    }
+
+    /// <summary>The case number of the case a referral gave the bureau it went to.</summary>
+    public async Task<string> ReferredCaseAsync(string referring) =>
+        (await StateAsync((await StateAsync(referring)).ReferredToId!.Value)).CaseNumber;
+
     public async Task<Actor> ActorAsync(string user) =>
         _actors.TryGetValue(user, out var actor) ? actor : _actors[user] = await harness.ActorAsync(user);
 
+    /// <summary>A petition of a person of its own (the same name, another ID number and phone), so that petitions on the
+    /// same subject are not repeats of each other: a repeat is not accepted while the earlier one is handled.</summary>
     public async Task<string> RegisterAsync(string registrar = "reception", string subject = "噪音扰民", string category = "complaint") =>
-        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject) with { Category = category })).CaseNumber;
+        (await harness.SendAsync(TestData.Petition(await ActorAsync(registrar), subject) with { Petitioner = TestData.AnotherPerson(), Category = category })).CaseNumber;
 
     public async Task<PerformAction.Response> DoAsync(string caseNumber, string action, string? user = null, object? payload = null, string earlier = "")
     {
-        user ??= await PerformerAsync(PetitionWorkflowV1.Definition.Find(action)!, await StateAsync(caseNumber));
+        user ??= await PerformerAsync(Workflows.Latest.Find(action)!, await StateAsync(caseNumber));
         return await harness.SendAsync(new PerformAction.Command(
-            caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier)), await ActorAsync(user)));
+            caseNumber, action, JsonSerializer.SerializeToElement(payload ?? Payload(action, earlier, ShanghaiTime.DateOf(harness.Clock.GetUtcNow()))), await ActorAsync(user)));
     }
 
     /// <summary>
@@ -92,7 +117,8 @@ public sealed class Journey(WorkflowHarness harness)
     public async Task<(string CaseNumber, string Earlier)> ReachAsync(ActionDefinition action, Stage stage)
     {
         var earlier = action.Code == "mark-duplicate" ? await RegisterAsync() : "";
-        var caseNumber = await RegisterAsync(
+        if (stage == Stage.Referred) return ((await ReferAsync()).Referring, earlier); // the city's case waits for the county
+        var caseNumber = OnReferredCase.Contains(action.Code) ? (await ReferAsync()).Referred : await RegisterAsync(
             registrar: action.Code == "refer" ? "city" : "reception", category: action.Code == "confirm-accused-unit" ? "accusation" : "complaint");
         foreach (var step in MainRoute.Prepend(null))
         {
@@ -134,6 +160,13 @@ public sealed class Journey(WorkflowHarness harness)
         {
             return refused.GetType();
         }
+    }
+
+    /// <summary>A petition by its row id (a linked one).</summary>
+    public async Task<Petition> StateAsync(long id)
+    {
+        await using var scope = harness.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<PetitionStore>().LoadAsync(id, CancellationToken.None))!.Petition;
     }
 
     public async Task<Petition> StateAsync(string caseNumber)

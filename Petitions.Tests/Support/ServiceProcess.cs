@@ -67,6 +67,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         if (Listening().Match(line) is { Success: true } listening) _listening.TrySetResult(new Uri(listening.Groups["address"].Value));
     }
 
+    /// <summary>A memory figure of the process in bytes, from <c>/proc/&lt;pid&gt;/status</c>: VmRSS (resident now) or VmHWM
+    /// (the most it was resident).</summary>
+    public long Memory(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>Starts VmHWM again from what is resident now (Linux: "5" to clear_refs).</summary>
+    public void ResetPeakMemory() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     /// <summary>kill -9: no shutdown, no flushing, transactions in flight simply end.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -59,6 +59,16 @@ public static class TestData
         Actor = actor,
     };
 
+    private static int _people;
+
+    /// <summary>The petitioner's name with an ID number and phone no other call returns (in this process): another
+    /// person as the rules of repeat petitions see it.</summary>
+    public static RegisterPetition.PersonInput AnotherPerson()
+    {
+        var n = Interlocked.Increment(ref _people);
+        return new RegisterPetition.PersonInput(PetitionerName, IdNumberFor(new DateOnly(1955, 1, 1).AddDays(n / 1000), n % 1000), $"137{n % 100_000_000:D8}", PetitionerAddress);
+    }
+
     /// <summary>A valid ID number for a birth date and sequence, with its check digit computed.</summary>
     public static string IdNumberFor(DateOnly birthDate, int sequence)
     {

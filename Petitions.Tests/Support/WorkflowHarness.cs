@@ -28,8 +28,9 @@ public sealed class WorkflowHarness : IAsyncDisposable
     /// <summary>What the outbox dispatcher queued and what delivery sent (the service hands both to Hangfire's jobs).</summary>
     public QueuedNotifications Notifications => Services.GetRequiredService<QueuedNotifications>();
 
+    /// <param name="configure">Services or options a test changes (materials' limits).</param>
     public static async Task<WorkflowHarness> StartAsync(
-        TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null)
+        TestDatabase database, DateTimeOffset? now = null, WorkflowCatalog? workflows = null, PersonalDataKeys? keys = null, Action<IServiceCollection>? configure = null)
     {
         var clock = new ManualClock(now ?? ManualClock.Shanghai(2026, 11, 20));
         var services = new ServiceCollection()
@@ -45,6 +46,7 @@ public sealed class WorkflowHarness : IAsyncDisposable
         services.AddSingleton(notifications).AddSingleton<INotificationQueue>(notifications).AddSingleton<INotificationSender>(notifications);
         services.AddPetitionsWorkflows(keys ?? PersonalDataKeys.Generate());
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await TestData.SeedAsync(provider);
         return new WorkflowHarness(provider, clock, database);

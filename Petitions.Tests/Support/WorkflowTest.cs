@@ -1,3 +1,4 @@
+using Petitions.Domain;
 using Petitions.Workflows.Storage;
 
 namespace Petitions.Tests.Support;
@@ -11,6 +12,9 @@ public abstract class WorkflowTest(StorageProvider provider, DatabaseServers ser
     protected WorkflowHarness Harness { get; private set; } = null!;
     protected TestDatabase Database => Harness.Database;
     protected StorageProvider Provider => provider;
+
+    /// <summary>The named rule that refused <paramref name="attempt"/>.</summary>
+    protected static async Task<string> Refused(Func<Task> attempt) => (await Assert.ThrowsAsync<RuleViolationException>(attempt)).Rule;
 
     public async ValueTask InitializeAsync() => Harness = await WorkflowHarness.StartAsync(await servers.CreateAsync(provider));
 

@@ -25,7 +25,7 @@ public sealed record PersonalDataKeys(string KeyId, byte[] EncryptionKey, byte[]
 }
 
 /// <summary>What a keyed hash is for; the purpose is mixed in so a hash of one kind never matches another.</summary>
-public enum HashPurpose { IdNumber, QueryCode, Request }
+public enum HashPurpose { IdNumber, QueryCode, Request, Material }
 
 /// <summary>
 /// Encrypts with AES-256-GCM into <c>keyId:base64(nonce|tag|ciphertext)</c>, so a later key rotation knows which
@@ -60,16 +60,52 @@ public sealed class PersonalDataProtector
     public string Decrypt(string stored)
     {
         var separator = stored.IndexOf(':', StringComparison.Ordinal);
-        var keyId = separator < 0 ? "" : stored[..separator];
-        var key = keyId == _keys.KeyId ? _keys.EncryptionKey
-            : _keys.PreviousKeys.TryGetValue(keyId, out var previous) ? previous
-            : throw new CryptographicException($"The value was encrypted with key '{keyId}', which this service does not hold.");
+        var key = KeyOf(separator < 0 ? "" : stored[..separator]);
         var sealedBytes = Convert.FromBase64String(stored[(separator + 1)..]);
         var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
         aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plain);
         return Encoding.UTF8.GetString(plain);
     }
+
+    /// <summary>What sealing adds to a chunk: the nonce and the tag.</summary>
+    public const int SealOverhead = NonceSize + TagSize;
+
+    /// <summary>
+    /// Seals a chunk of a material into <paramref name="sealedChunk"/> (nonce|tag|ciphertext, <see cref="SealOverhead"/>
+    /// bytes longer) with the current key, whose id it returns. <paramref name="context"/> is authenticated, not stored: it
+    /// ties the chunk to its material and place, so chunks cannot be swapped between materials or reordered.
+    /// </summary>
+    public string SealChunk(ReadOnlySpan<byte> plain, ReadOnlySpan<byte> context, Span<byte> sealedChunk)
+    {
+        var nonce = sealedChunk[..NonceSize];
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_keys.EncryptionKey, TagSize);
+        aes.Encrypt(nonce, plain, sealedChunk.Slice(SealOverhead, plain.Length), sealedChunk.Slice(NonceSize, TagSize), context);
+        return _keys.KeyId;
+    }
+
+    /// <summary>Opens a chunk sealed by <see cref="SealChunk"/> with the key it names; a changed chunk or context fails.</summary>
+    public void OpenChunk(string keyId, ReadOnlySpan<byte> sealedChunk, ReadOnlySpan<byte> context, Span<byte> plain)
+    {
+        using var aes = new AesGcm(KeyOf(keyId), TagSize);
+        aes.Decrypt(sealedChunk[..NonceSize], sealedChunk[SealOverhead..], sealedChunk.Slice(NonceSize, TagSize), plain[..(sealedChunk.Length - SealOverhead)], context);
+    }
+
+    /// <summary>A keyed hash of a material's content, fed chunk by chunk: <see cref="IncrementalHash.GetHashAndReset()"/>
+    /// gives the 32 bytes, written as hex like <see cref="Hash"/>. Keyed, so a hash in the database does not confirm a
+    /// guess at a known document.</summary>
+    public IncrementalHash ContentHasher()
+    {
+        var hasher = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _keys.HashKey);
+        hasher.AppendData(Encoding.UTF8.GetBytes($"{HashPurpose.Material}\n"));
+        return hasher;
+    }
+
+    private byte[] KeyOf(string keyId) =>
+        keyId == _keys.KeyId ? _keys.EncryptionKey
+            : _keys.PreviousKeys.TryGetValue(keyId, out var previous) ? previous
+            : throw new CryptographicException($"The value was encrypted with key '{keyId}', which this service does not hold.");
 
     /// <summary>A keyed hash (64 hex characters): equal inputs give equal hashes, but without the key a hash
     /// cannot be checked against guesses.</summary>

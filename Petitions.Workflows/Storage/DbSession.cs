@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
@@ -138,6 +139,12 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct, file, line));
+
+    /// <summary>A reader over the rows, for columns read as streams (a material's chunk into the caller's buffer); the
+    /// caller disposes it.</summary>
+    public async Task<DbDataReader> ExecuteReaderAsync(string sql, object? parameters, CommandBehavior behavior, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        await (await ConnectionAsync(ct)).ExecuteReaderAsync(Command(sql, parameters, ct, file, line), behavior);
 
     /// <summary>The open transaction: which unit of work a change belongs to (the report counters).</summary>
     public DbTransaction? Transaction => _transaction;

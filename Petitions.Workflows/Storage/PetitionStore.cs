@@ -41,18 +41,35 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     public const int EarlierPetitionsCompared = 20;
 
     /// <summary>
-    /// The most recent earlier petitions in which the same person (by the ID number's keyed hash, or by phone) took
-    /// part. Each key reads at most the newest few of its rows from its (key, petition) index, so a person with
-    /// thousands of petitions costs no more than one with two.
+    /// The most recent earlier petitions in which any of these people (the petitioner, co-signers and
+    /// representatives) took part in any role: the same person by the ID number's keyed hash, or by phone. Each key
+    /// reads at most the newest few of its rows from its (key, petition) index, so a person with thousands of
+    /// petitions costs no more than one with two.
     /// </summary>
-    public async Task<IReadOnlyList<EarlierPetition>> EarlierPetitionsOfAsync(Person person, Bureau bureau, CancellationToken ct)
+    public Task<IReadOnlyList<EarlierPetition>> EarlierPetitionsOfAsync(IReadOnlyCollection<Person> people, Bureau bureau, CancellationToken ct) =>
+        EarlierPetitionsAsync(
+            people.Select(p => p.IdNumber is { } id ? protector.Hash(HashPurpose.IdNumber, id.Value) : null).OfType<string>().ToList(),
+            people.Select(p => p.Phone).OfType<string>().ToList(),
+            bureau.Path, before: null, ct);
+
+    private async Task<IReadOnlyList<EarlierPetition>> EarlierPetitionsAsync(
+        IReadOnlyCollection<string> idNumberHashes, IReadOnlyCollection<string> phones, string scopePath, long? before, CancellationToken ct)
     {
         var newest = EarlierPetitionsCompared.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string NewestOf(string column, string parameter, string alias) =>
-            $"SELECT petition_id FROM ({session.Dialect.Limit($"SELECT petition_id FROM petition_people WHERE {column} = {parameter} ORDER BY petition_id DESC", newest)}) {alias}";
+        var parameters = new DynamicParameters(new { ScopePrefix = scopePath + "%", Before = before ?? long.MaxValue });
         var sources = new List<string>();
-        if (person.IdNumber is not null) sources.Add(NewestOf("id_number_hash", "@IdNumberHash", "by_id_number"));
-        if (person.Phone is not null) sources.Add(NewestOf("phone", "@Phone", "by_phone"));
+        void Source(string column, string prefix, IEnumerable<string> keys)
+        {
+            foreach (var (i, key) in keys.Distinct(StringComparer.Ordinal).Index())
+            {
+                var name = $"{prefix}{i}";
+                parameters.Add(name, key);
+                sources.Add($"SELECT petition_id FROM ({session.Dialect.Limit(
+                    $"SELECT petition_id FROM petition_people WHERE {column} = @{name} AND petition_id < @Before ORDER BY petition_id DESC", newest)}) {name}");
+            }
+        }
+        Source("id_number_hash", "by_id_number_", idNumberHashes);
+        Source("phone", "by_phone_", phones);
         if (sources.Count == 0) return [];
         return await session.QueryAsync<EarlierPetition>(
             session.Dialect.Limit(
@@ -67,24 +84,84 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 ORDER BY p.id DESC
                 """,
                 newest),
-            new
-            {
-                IdNumberHash = person.IdNumber is { } id ? protector.Hash(HashPurpose.IdNumber, id.Value) : null,
-                person.Phone,
-                ScopePrefix = bureau.Path + "%",
-            },
+            parameters,
             ct);
     }
 
     /// <summary>A person's earlier petition and how alike its subject is to the new one.</summary>
     public sealed record PossibleDuplicate(string CaseNumber, string Subject, string Stage, DateOnly ReceivedOn, double Similarity);
 
-    /// <summary>The person's earlier petitions in the bureau's subtree, most similar subject first (同人同事).</summary>
-    public async Task<IReadOnlyList<PossibleDuplicate>> PossibleDuplicatesAsync(Person person, string subject, Bureau bureau, CancellationToken ct) =>
-        (await EarlierPetitionsOfAsync(person, bureau, ct))
-            .Select(e => new PossibleDuplicate(e.CaseNumber, e.Subject, e.Stage, ShanghaiTime.DateOf(e.ReceivedAt), Math.Round(MatterSimilarity.Of(subject, e.Subject), 2)))
+    /// <summary>The earlier petitions of any of these people in the bureau's subtree, most similar subject first (同人同事).</summary>
+    public async Task<IReadOnlyList<PossibleDuplicate>> PossibleDuplicatesAsync(IReadOnlyCollection<Person> people, string subject, Bureau bureau, CancellationToken ct) =>
+        (await EarlierPetitionsOfAsync(people, bureau, ct))
+            .Select(e => new PossibleDuplicate(e.CaseNumber, e.Subject, e.Stage, ShanghaiTime.DateOf(e.ReceivedAt), Similarity(subject, e.Subject)))
             .OrderByDescending(d => d.Similarity)
             .ToList();
+
+    private static double Similarity(string subject, string other) => Math.Round(MatterSimilarity.Of(subject, other), 2);
+
+    private sealed record PersonKeyRow
+    {
+        public string? IdNumberHash { get; init; }
+        public string? Phone { get; init; }
+    }
+
+    /// <summary>
+    /// The petitions registered before this one, in its bureau's subtree, in which any of its people took part, each
+    /// with where it stands and how alike its matter is: what acceptance checks for repeat petitions.
+    /// </summary>
+    public async Task<IReadOnlyList<EarlierMatter>> EarlierMattersAsync(long petitionId, CancellationToken ct)
+    {
+        var petition = (await session.QuerySingleOrDefaultAsync<SubjectRow>(
+            """
+            SELECT subject     AS Subject,
+                   bureau_path AS BureauPath
+            FROM petitions
+            WHERE id = @Id
+            """,
+            new { Id = petitionId }, ct))!;
+        var keys = await session.QueryAsync<PersonKeyRow>(
+            """
+            SELECT id_number_hash AS IdNumberHash,
+                   phone          AS Phone
+            FROM petition_people
+            WHERE petition_id = @Id
+            """,
+            new { Id = petitionId }, ct);
+        var earlier = await EarlierPetitionsAsync(
+            keys.Select(k => k.IdNumberHash).OfType<string>().ToList(), keys.Select(k => k.Phone).OfType<string>().ToList(), petition.BureauPath, petitionId, ct);
+        return earlier.Select(e => new EarlierMatter(e.CaseNumber, Codes.Parse<Stage>(e.Stage), Similarity(petition.Subject, e.Subject))).ToList();
+    }
+
+    private sealed record SubjectRow
+    {
+        public string Subject { get; init; } = "";
+        public string BureauPath { get; init; } = "";
+    }
+
+    private sealed record LeaderRow
+    {
+        public long Id { get; init; }
+        public string Path { get; init; } = "";
+    }
+
+    /// <summary>The user with this name when they are an enabled leader of the bureau or of an organization above it.</summary>
+    public async Task<long?> LeaderAsync(string userName, Bureau bureau, CancellationToken ct)
+    {
+        var leader = await session.QuerySingleOrDefaultAsync<LeaderRow>(
+            """
+            SELECT u.id   AS Id,
+                   o.path AS Path
+            FROM users u
+            JOIN organizations o ON o.id = u.organization_id
+            JOIN user_roles r ON r.user_id = u.id
+            WHERE u.user_name = @UserName
+              AND u.disabled = @Disabled
+              AND r.role = @Role
+            """,
+            new { UserName = userName, Disabled = false, Role = Codes.Of(Role.Leader) }, ct);
+        return leader is not null && bureau.Path.StartsWith(leader.Path, StringComparison.Ordinal) ? leader.Id : null;
+    }
 
     /// <summary>A bureau (not a handling unit) by its code: where an online submission is addressed.</summary>
     public Task<Bureau?> BureauByCodeAsync(string code, CancellationToken ct) =>
@@ -161,7 +238,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     involved_unit_id,
                     accused_unit_to_confirm,
                     first_petition,
-                    policy_id)
+                    policy_id,
+                    reception_leader_id)
                 """,
                 """
                 VALUES (
@@ -185,7 +263,8 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                     @InvolvedUnitId,
                     @AccusedUnitToConfirm,
                     @FirstPetition,
-                    @PolicyId)
+                    @PolicyId,
+                    @ReceptionLeaderId)
                 """),
             new
             {
@@ -209,6 +288,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 petition.AccusedUnitToConfirm,
                 FirstPetition = firstPetition,
                 PolicyId = policyId,
+                ReceptionLeaderId = intake.ReceivingLeaderId,
             },
             ct);
         reports.Inserted(petitionId);
@@ -228,15 +308,23 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         return petitionId;
     }
 
+    /// <summary>
+    /// A history entry: when it was entered (<paramref name="at"/>) and, for an action dated by when it happened, that
+    /// day (<paramref name="happenedOn"/>); the organization in whose name it was done (<paramref name="organizationId"/>,
+    /// the one deciding the petition then; null for its bureau).
+    /// </summary>
     public Task AppendEventAsync(
-        long petitionId, DateTimeOffset at, string action, Stage stage, Actor actor, string? comment, bool isPublic, CancellationToken ct) =>
+        long petitionId, DateTimeOffset at, string action, Stage stage, Actor actor, string? comment, bool isPublic, CancellationToken ct,
+        DateOnly? happenedOn = null, long? organizationId = null) =>
         session.ExecuteAsync(
             """
-            INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public)
-            VALUES (@PetitionId, @OccurredAt, @Action, @Stage, @ActorUserId, @ActorOrganizationId, @Comment, @IsPublic)
+            INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public, happened_on, organization_id)
+            VALUES (@PetitionId, @OccurredAt, @Action, @Stage, @ActorUserId, @ActorOrganizationId, @Comment, @IsPublic, @HappenedOn, @OrganizationId)
             """,
             new
             {
+                HappenedOn = happenedOn,
+                OrganizationId = organizationId,
                 PetitionId = petitionId,
                 OccurredAt = at,
                 Action = action,
@@ -276,6 +364,16 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string? Satisfaction { get; init; }
         public long? LeaderInChargeId { get; init; }
         public long? PolicyId { get; init; }
+        public DateOnly? AcceptedOn { get; init; }
+        public DateOnly? OpinionIssuedOn { get; init; }
+        public DateOnly? ExtensionRequestedOn { get; init; }
+        public long? ReferredFromId { get; init; }
+        public long? ReferredToId { get; init; }
+        public string? ReferralAnswer { get; init; }
+        public int RepliesServed { get; init; }
+        public string? ReplyLevel { get; init; }
+        public bool VisitRecorded { get; init; }
+        public bool PetitionerEvaluated { get; init; }
     }
 
     /// <summary>A petition row joined with one of its clocks (or none).</summary>
@@ -307,16 +405,22 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public DateOnly? PausedOn { get; init; }
         public int PausedDays { get; init; }
         public int ExtraDays { get; init; }
+        public long? OrganizationId { get; init; }
     }
 
     /// <summary>
     /// Loads a petition with its clocks in one statement, so both come from the same snapshot: under READ
     /// COMMITTED two statements could straddle another transaction's commit and mix its clocks with older state.
     /// </summary>
-    public async Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct)
+    public Task<Stored?> LoadAsync(string caseNumber, CancellationToken ct) => LoadWhereAsync("p.case_number = @Key", caseNumber, ct);
+
+    /// <summary>A petition by its row id (a linked petition).</summary>
+    public Task<Stored?> LoadAsync(long id, CancellationToken ct) => LoadWhereAsync("p.id = @Key", id, ct);
+
+    private async Task<Stored?> LoadWhereAsync(string condition, object key, CancellationToken ct)
     {
         var rows = await session.QueryAsync<PetitionRow, ClockRow, (PetitionRow Petition, ClockRow Clock)>(
-                """
+                $"""
                 SELECT p.id                       AS Id,
                        p.version                  AS Version,
                        p.workflow_version         AS WorkflowVersion,
@@ -339,6 +443,16 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.satisfaction             AS Satisfaction,
                        p.leader_in_charge_id      AS LeaderInChargeId,
                        p.policy_id                AS PolicyId,
+                       p.accepted_on              AS AcceptedOn,
+                       p.opinion_issued_on        AS OpinionIssuedOn,
+                       p.extension_requested_on   AS ExtensionRequestedOn,
+                       p.referred_from_id         AS ReferredFromId,
+                       p.referred_to_id           AS ReferredToId,
+                       p.referral_answer          AS ReferralAnswer,
+                       p.replies_served           AS RepliesServed,
+                       p.reply_level              AS ReplyLevel,
+                       p.visit_recorded           AS VisitRecorded,
+                       p.petitioner_evaluated     AS PetitionerEvaluated,
                        c.id                       AS ClockId,
                        c.kind                     AS Kind,
                        c.started_on               AS StartedOn,
@@ -350,14 +464,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        c.extra_days               AS ExtraDays,
                        c.warned                   AS Warned,
                        c.next_check_on            AS NextCheckOn,
-                       c.stopped_on               AS StoppedOn
+                       c.stopped_on               AS StoppedOn,
+                       c.organization_id          AS OrganizationId
                 FROM petitions p
                 LEFT JOIN organizations accused ON accused.id = p.involved_unit_id
                 LEFT JOIN clocks c ON c.petition_id = p.id
-                WHERE p.case_number = @CaseNumber
+                WHERE {condition}
                 ORDER BY c.id
                 """,
-            new { CaseNumber = caseNumber },
+            new { Key = key },
             (petition, clock) => (petition, clock),
             splitOn: "ClockId",
             ct);
@@ -370,11 +485,23 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.HandlingOrgId, row.AssignedUnitId, row.InvolvedUnitId, row.RequestedExtensionDays, row.GrantedExtensionDays, row.ServedOn,
                 row.OpinionOutcome is null ? null : new Opinion(row.OpinionOutcome, row.OpinionText ?? ""),
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
-                row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm),
+                row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm)
+            {
+                AcceptedOn = row.AcceptedOn,
+                OpinionIssuedOn = row.OpinionIssuedOn,
+                ExtensionRequestedOn = row.ExtensionRequestedOn,
+                ReferredFromId = row.ReferredFromId,
+                ReferredToId = row.ReferredToId,
+                ReferralAnswer = row.ReferralAnswer is null ? null : Codes.Parse<ReferralAnswer>(row.ReferralAnswer),
+                RepliesServed = row.RepliesServed,
+                ReplyLevel = row.ReplyLevel is null ? null : Codes.Parse<ReviewLevel>(row.ReplyLevel),
+                VisitRecorded = row.VisitRecorded,
+                PetitionerEvaluated = row.PetitionerEvaluated,
+            },
             rows.Where(r => r.Clock?.ClockId is not null).Select(r => new Clock(
                 r.Clock.ClockId, Codes.Parse<ClockKind>(r.Clock.Kind), r.Clock.StartedOn, r.Clock.DueOn, r.Clock.Provisional,
                 Codes.Parse<ClockState>(r.Clock.State), r.Clock.PausedOn, r.Clock.PausedDays, r.Clock.ExtraDays,
-                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.StoppedOn)));
+                r.Clock.Warned is null ? null : Codes.Parse<WarningLevel>(r.Clock.Warned), r.Clock.NextCheckOn, r.Clock.StoppedOn, r.Clock.OrganizationId)));
         return new Stored(row.Id, row.Version, row.WorkflowVersion, row.BureauId, row.BureauPath, row.PolicyId, petition);
     }
 
@@ -398,6 +525,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 opinion_text             = @OpinionText,
                 satisfaction             = @Satisfaction,
                 leader_in_charge_id      = @LeaderInChargeId,
+                accepted_on              = @AcceptedOn,
+                opinion_issued_on        = @OpinionIssuedOn,
+                extension_requested_on   = @ExtensionRequestedOn,
+                referred_to_id           = @ReferredToId,
+                referral_answer          = @ReferralAnswer,
+                replies_served           = @RepliesServed,
+                reply_level              = @ReplyLevel,
+                visit_recorded           = @VisitRecorded,
+                petitioner_evaluated     = @PetitionerEvaluated,
                 involved_unit_id         = @InvolvedUnitId,
                 accused_unit_to_confirm  = @AccusedUnitToConfirm,
                 version                  = version + 1
@@ -417,6 +553,15 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 OpinionText = petition.Opinion?.Text,
                 Satisfaction = petition.Satisfaction is { } satisfaction ? Codes.Of(satisfaction) : null,
                 petition.LeaderInChargeId,
+                petition.AcceptedOn,
+                petition.OpinionIssuedOn,
+                petition.ExtensionRequestedOn,
+                petition.ReferredToId,
+                ReferralAnswer = petition.ReferralAnswer is { } answer ? Codes.Of(answer) : null,
+                petition.RepliesServed,
+                ReplyLevel = petition.ReplyLevel is { } level ? Codes.Of(level) : null,
+                petition.VisitRecorded,
+                petition.PetitionerEvaluated,
                 petition.InvolvedUnitId,
                 petition.AccusedUnitToConfirm,
                 stored.Id,
@@ -431,10 +576,14 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     private Task InsertClockAsync(long petitionId, Clock clock, CancellationToken ct) =>
         session.ExecuteAsync(
             """
-            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state, next_check_on)
-            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State, @NextCheckOn)
+            INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state, next_check_on, organization_id)
+            VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State, @NextCheckOn, @OrganizationId)
             """,
-            new { PetitionId = petitionId, Kind = Codes.Of(clock.Kind), clock.StartedOn, clock.DueOn, clock.Provisional, State = Codes.Of(clock.State), clock.NextCheckOn },
+            new
+            {
+                PetitionId = petitionId, Kind = Codes.Of(clock.Kind), clock.StartedOn, clock.DueOn, clock.Provisional, State = Codes.Of(clock.State), clock.NextCheckOn,
+                clock.OrganizationId,
+            },
             ct);
 
     private async Task SaveClocksAsync(long petitionId, Petition petition, CancellationToken ct)
@@ -483,8 +632,9 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>
     /// A referred petition's own case at the subordinate bureau: the same matter and people, registered there today
-    /// with its intake clock and the 5-working-day referral-objection clock. Its query code is never handed out; the
-    /// petitioner follows the original case. The accused unit travels with the matter, so its protection does too.
+    /// with its intake clock and the 5-working-day referral-objection clock, on the same workflow version. Its query code
+    /// is never handed out; the petitioner follows the original case. The category, the accused unit (and whether the
+    /// office must still confirm it) and the personal data travel with the matter, so its protection does too.
     /// </summary>
     public async Task<(long Id, string CaseNumber)> CopyToBureauAsync(
         long sourceId, Organization bureau, Actor actor, DateTimeOffset now, (long? Id, DeadlinePolicy Rules) policy, HolidayCalendar calendar, CancellationToken ct)
@@ -497,12 +647,12 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 INSERT INTO petitions (
                     case_number, bureau_id, bureau_path, channel, category, stage, subject, content, people_count,
                     involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, registered_at,
-                    registered_by, query_code_hash, workflow_version, handling_org_id, first_petition, policy_id)
+                    registered_by, query_code_hash, workflow_version, handling_org_id, first_petition, policy_id, referred_from_id)
                 """,
                 """
                 SELECT @CaseNumber, @BureauId, @BureauPath, channel, category, @Stage, subject, content, people_count,
                        involved_unit, involved_officer, involved_unit_id, accused_unit_to_confirm, received_at, @Now,
-                       @UserId, @QueryCodeHash, workflow_version, @BureauId, first_petition, @PolicyId
+                       @UserId, @QueryCodeHash, workflow_version, @BureauId, first_petition, @PolicyId, id
                 FROM petitions
                 WHERE id = @SourceId
                 """),
@@ -533,6 +683,92 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         await InsertClockAsync(id, Clock.Start(ClockKind.ReferralObjection, today, policy.Rules, calendar), ct);
         return (id, caseNumber);
     }
+
+    /// <summary>Most referrals a matter can pass through: province, city, county.</summary>
+    private const int MaxReferrals = 4;
+
+    /// <summary>
+    /// The cases of one matter, from the petition the petitioner holds the query code of down to the case that
+    /// handles it now: each referral the matter still follows (not objected to) adds the case it went to.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> MatterAsync(long petitionId, CancellationToken ct)
+    {
+        var cases = new List<long> { petitionId };
+        while (cases.Count <= MaxReferrals
+               && await session.ScalarAsync<long?>("SELECT referred_to_id FROM petitions WHERE id = @Id", new { Id = cases[^1] }, ct) is { } next)
+            cases.Add(next);
+        return cases;
+    }
+
+    /// <summary>The latest triage decision of a petition (accept, decline, …), if it was triaged.</summary>
+    public Task<string?> LatestTriageAsync(long petitionId, CancellationToken ct) =>
+        session.ScalarAsync<string>(
+            session.Dialect.Limit(
+                """
+                SELECT action
+                FROM petition_events
+                WHERE petition_id = @Id
+                  AND action IN ('accept', 'decline', 'divert', 'forward', 'refer', 'mark-duplicate', 'object-to-referral')
+                ORDER BY id DESC
+                """,
+                "1"),
+            new { Id = petitionId }, ct);
+
+    /// <summary>One satisfaction given about one served reply, with the comment that came with it.</summary>
+    public Task AddEvaluationAsync(long petitionId, Evaluation evaluation, string? comment, DateTimeOffset at, Actor actor, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO evaluations (petition_id, reply, level, source, satisfaction, comment, recorded_at, recorded_by)
+            VALUES (@PetitionId, @Reply, @Level, @Source, @Satisfaction, @Comment, @RecordedAt, @RecordedBy)
+            """,
+            new
+            {
+                PetitionId = petitionId,
+                evaluation.Reply,
+                Level = Codes.Of(evaluation.Level),
+                Source = Codes.Of(evaluation.Source),
+                Satisfaction = Codes.Of(evaluation.Satisfaction),
+                Comment = comment,
+                RecordedAt = at,
+                RecordedBy = actor.UserId,
+            },
+            ct);
+
+    /// <summary>A version of an opinion as it was submitted: a handling unit's draft awaiting review (no decision), or a
+    /// review's or re-review's decision (<paramref name="decision"/> "decided").</summary>
+    public Task AddOpinionVersionAsync(long petitionId, ReviewLevel level, Opinion opinion, DateTimeOffset at, Actor actor, string? decision, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            INSERT INTO opinion_versions (petition_id, level, outcome, body, submitted_at, submitted_by, decision, decided_at, decided_by)
+            VALUES (@PetitionId, @Level, @Outcome, @Text, @At, @UserId, @Decision, @DecidedAt, @DecidedBy)
+            """,
+            new
+            {
+                PetitionId = petitionId,
+                Level = Codes.Of(level),
+                opinion.Outcome,
+                opinion.Text,
+                At = at,
+                actor.UserId,
+                Decision = decision,
+                DecidedAt = decision is null ? (DateTimeOffset?)null : at,
+                DecidedBy = decision is null ? null : actor.UserId,
+            },
+            ct);
+
+    /// <summary>The reviewer's decision on the draft awaiting review: "approved", or "returned" with the reason.</summary>
+    public Task DecideOpinionVersionAsync(long petitionId, string decision, string? reason, DateTimeOffset at, Actor actor, CancellationToken ct) =>
+        session.ExecuteAsync(
+            """
+            UPDATE opinion_versions
+            SET decision   = @Decision,
+                reason     = @Reason,
+                decided_at = @At,
+                decided_by = @UserId
+            WHERE petition_id = @PetitionId
+              AND decision IS NULL
+            """,
+            new { PetitionId = petitionId, Decision = decision, Reason = reason, At = at, actor.UserId }, ct);
 
     /// <summary>A notification for a unit or office, sent after the transaction by the outbox dispatcher.</summary>
     public Task AddOutboxAsync(long petitionId, long recipientOrgId, string kind, DateTimeOffset at, string details, CancellationToken ct) =>

@@ -6,7 +6,7 @@ using Petitions.Domain;
 namespace Petitions.Workflows.Storage;
 
 /// <summary>
-/// Keeps <c>report_counts</c> equal to the sums of the <c>report_facts</c> view (db/*/0009, docs/decisions/0006), in
+/// Keeps <c>report_counts</c> equal to the sums of the <c>report_facts</c> view (db/*/0015, docs/decisions/0006), in
 /// the transaction of every change. A petition's facts are read before its first change in the transaction and again
 /// just before the commit; the difference goes into the counters in one statement. A petition's facts change only
 /// together with its row's version, so what was read before the change is what the counters hold. The statement's rows
@@ -80,12 +80,14 @@ public sealed class ReportCounters(DbSession session)
         public bool FirstPetition { get; init; }
         public string? Satisfaction { get; init; }
         public DateOnly? ServedOn { get; init; }
+        public long? ReceptionLeaderId { get; init; }
     }
 
     private sealed record EventRow
     {
         public string Action { get; init; } = "";
         public string? Comment { get; init; }
+        public long? OrganizationId { get; init; }
     }
 
     private sealed record ClockRow
@@ -96,9 +98,10 @@ public sealed class ReportCounters(DbSession session)
         public DateOnly DueOn { get; init; }
         public DateOnly? StoppedOn { get; init; }
         public int ExtraDays { get; init; }
+        public long? OrganizationId { get; init; }
     }
 
-    private static readonly string[] TriageActions = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate"];
+    private static readonly string[] TriageActions = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate", "object-to-referral"];
     private static readonly string[] RequestWindows = ["review-request", "rereview-request"];
 
     /// <summary>
@@ -118,22 +121,25 @@ public sealed class ReportCounters(DbSession session)
                    stage                           AS Stage,
                    first_petition                  AS FirstPetition,
                    satisfaction                    AS Satisfaction,
-                   served_on                       AS ServedOn
+                   served_on                       AS ServedOn,
+                   reception_leader_id             AS ReceptionLeaderId
             FROM petitions
             WHERE id = @PetitionId;
-            SELECT action  AS Action,
-                   comment AS Comment
+            SELECT action          AS Action,
+                   comment         AS Comment,
+                   organization_id AS OrganizationId
             FROM petition_events
             WHERE petition_id = @PetitionId
-              AND action IN ('accept', 'decline', 'divert', 'forward', 'refer', 'mark-duplicate',
+              AND action IN ('accept', 'decline', 'divert', 'forward', 'refer', 'mark-duplicate', 'object-to-referral',
                              'request-review', 'request-rereview', 'submit-review-opinion', 'submit-rereview-opinion')
             ORDER BY id;
-            SELECT kind        AS Kind,
-                   state       AS State,
-                   started_on  AS StartedOn,
-                   due_on      AS DueOn,
-                   stopped_on  AS StoppedOn,
-                   extra_days  AS ExtraDays
+            SELECT kind            AS Kind,
+                   state           AS State,
+                   started_on      AS StartedOn,
+                   due_on          AS DueOn,
+                   stopped_on      AS StoppedOn,
+                   extra_days      AS ExtraDays,
+                   organization_id AS OrganizationId
             FROM clocks
             WHERE petition_id = @PetitionId;
             SELECT state
@@ -148,12 +154,22 @@ public sealed class ReportCounters(DbSession session)
         return Facts(petition, events, clocks, orders).ToList();
     }
 
-    /// <summary>The <c>report_facts</c> view of db/*/0009, written again for one petition.</summary>
+    /// <summary>The <c>report_facts</c> view of db/*/0015, written again for one petition.</summary>
     private static IEnumerable<Fact> Facts(PetitionRow p, List<EventRow> events, List<ClockRow> clocks, List<string> orders)
     {
         var receivedOn = ShanghaiTime.DateOf(p.ReceivedAt);
-        Fact Fact(string metric, string value = "", long amount = 0) =>
-            new() { BureauId = p.BureauId, ReceivedOn = receivedOn, UnitId = p.UnitId, Metric = metric, Value = value, N = 1, Amount = amount };
+        // A review's decision and clock count at the organ that decides it, without a unit of its own.
+        Fact Fact(string metric, string value = "", long amount = 0, long? organizationId = null) =>
+            new()
+            {
+                BureauId = organizationId ?? p.BureauId,
+                ReceivedOn = receivedOn,
+                UnitId = organizationId is { } organ && organ != p.BureauId ? 0 : p.UnitId,
+                Metric = metric,
+                Value = value,
+                N = 1,
+                Amount = amount,
+            };
         var triage = p.Stage == "registered" ? null : events.LastOrDefault(e => TriageActions.Contains(e.Action))?.Action;
         var reviewed = events.Any(e => e.Action == "request-review");
 
@@ -169,24 +185,25 @@ public sealed class ReportCounters(DbSession session)
             if (p.Stage is "closed" or "final" && !reviewed) yield return Fact("first-resolved");
         }
         if (p.Satisfaction is not null) yield return Fact("satisfaction", p.Satisfaction);
+        if (p.ReceptionLeaderId is not null) yield return Fact("leader-reception");
         if (p.ServedOn is not null) yield return Fact("replied");
         if (reviewed) yield return Fact("reviewed");
         if (events.Any(e => e.Action == "request-rereview")) yield return Fact("rereviewed");
         foreach (var e in events.Where(e => e.Action == "submit-review-opinion"))
-            yield return Fact("review-outcome", e.Comment is "uphold" or "revise" or "order-rehandling" ? e.Comment : "other");
+            yield return Fact("review-outcome", e.Comment is "uphold" or "revise" or "order-rehandling" ? e.Comment : "other", organizationId: e.OrganizationId);
         foreach (var e in events.Where(e => e.Action == "submit-rereview-opinion"))
-            yield return Fact("rereview-outcome", e.Comment is "uphold" or "revise" ? e.Comment : "other");
+            yield return Fact("rereview-outcome", e.Comment is "uphold" or "revise" ? e.Comment : "other", organizationId: e.OrganizationId);
         foreach (var c in clocks)
         {
-            if (c.Kind == "handling" && c.ExtraDays > 0) yield return Fact("extended", amount: c.ExtraDays);
+            if (c.Kind == "handling" && c.ExtraDays > 0) yield return Fact("extended", amount: c.ExtraDays, organizationId: c.OrganizationId);
             if (RequestWindows.Contains(c.Kind)) continue;
             if (c.State == "stopped" && c.StoppedOn is { } stopped)
             {
-                yield return Fact("clock-completed", c.Kind, stopped.DayNumber - c.StartedOn.DayNumber);
-                yield return Fact(stopped <= c.DueOn ? "clock-on-time" : "clock-late", c.Kind);
+                yield return Fact("clock-completed", c.Kind, stopped.DayNumber - c.StartedOn.DayNumber, c.OrganizationId);
+                yield return Fact(stopped <= c.DueOn ? "clock-on-time" : "clock-late", c.Kind, organizationId: c.OrganizationId);
             }
             if (c.State is "running" or "overdue")
-                yield return Fact("due:" + c.Kind, c.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                yield return Fact("due:" + c.Kind, c.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), organizationId: c.OrganizationId);
         }
         foreach (var state in orders) yield return Fact("order", state == "closed" ? "closed" : "open");
     }

@@ -20,9 +20,16 @@ public sealed class ActionContext(Actor actor, DateTimeOffset now, long petition
 
 /// <summary>
 /// What a rule decided: the stage, when the definition allows several; a short summary for the history (never
-/// personal data); and what the notices it issues must state.
+/// personal data); what the notices it issues must state; the day the action happened, for an action dated by the
+/// real-world event (its clocks count from that day); and which of the definition's notices the petition is owed,
+/// when not all of them.
 /// </summary>
-public sealed record ActionOutcome(string? Summary = null, Stage? To = null, IReadOnlyDictionary<string, string>? NoticeDetails = null);
+public sealed record ActionOutcome(
+    string? Summary = null,
+    Stage? To = null,
+    IReadOnlyDictionary<string, string>? NoticeDetails = null,
+    DateOnly? OccurredOn = null,
+    IReadOnlyList<NoticeKind>? Notices = null);
 
 /// <summary>The rule of one action: checks its payload against the petition and applies it through the aggregate.</summary>
 public interface IActionRule

@@ -62,9 +62,9 @@ public static class PetitionWorkflowV1
         // Service and return visit
         new("record-service", [AwaitingService], [Stage.ReturnVisit, Closed, Final], [Office, Handler], typeof(RecordService.Rule),
             [
-                Start(ReviewRequest, ReviewLevel.Handling, fromServiceDate: true),
-                Start(ClockKind.ReturnVisit, ReviewLevel.Handling, fromServiceDate: true),
-                Start(RereviewRequest, ReviewLevel.Review, fromServiceDate: true),
+                Start(ReviewRequest, ReviewLevel.Handling),
+                Start(ClockKind.ReturnVisit, ReviewLevel.Handling),
+                Start(RereviewRequest, ReviewLevel.Review),
             ],
             [ProofOfService], Public: true, "Record the service of the written reply (送达)"),
         new("record-return-visit", [Stage.ReturnVisit], [Closed], [Office, Handler, Supervisor], typeof(RecordReturnVisit.Rule),

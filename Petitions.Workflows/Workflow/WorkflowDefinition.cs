@@ -2,14 +2,18 @@ using Petitions.Domain;
 
 namespace Petitions.Workflows.Workflow;
 
-public enum ClockOperation { Start, Stop, Pause, Resume, Extend }
+public enum ClockOperation { Start, StartOrContinue, Stop, Pause, Resume, Extend }
 
-/// <summary>What an action does to one clock. <see cref="AtLevel"/> limits it to a decision level (the service of
-/// a first reply opens other windows than the service of a review opinion); <see cref="FromServiceDate"/> counts
-/// from the date of service rather than today.</summary>
-public sealed record ClockEffect(ClockOperation Operation, ClockKind Kind, ReviewLevel? AtLevel = null, bool FromServiceDate = false)
+/// <summary>What an action does to one clock, on the day the action happened (a dated action's date, else today).
+/// <see cref="AtLevel"/> limits it to a decision level (the service of a first reply opens other windows than the
+/// service of a review opinion).</summary>
+public sealed record ClockEffect(ClockOperation Operation, ClockKind Kind, ReviewLevel? AtLevel = null)
 {
-    public static ClockEffect Start(ClockKind kind, ReviewLevel? atLevel = null, bool fromServiceDate = false) => new(ClockOperation.Start, kind, atLevel, fromServiceDate);
+    public static ClockEffect Start(ClockKind kind, ReviewLevel? atLevel = null) => new(ClockOperation.Start, kind, atLevel);
+
+    /// <summary>Starts the clock unless one of its kind runs already, which then runs on (one handling period per acceptance).</summary>
+    public static ClockEffect StartOrContinue(ClockKind kind) => new(ClockOperation.StartOrContinue, kind);
+
     public static ClockEffect Stop(ClockKind kind, ReviewLevel? atLevel = null) => new(ClockOperation.Stop, kind, atLevel);
     public static ClockEffect Pause(ClockKind kind) => new(ClockOperation.Pause, kind);
     public static ClockEffect Resume(ClockKind kind) => new(ClockOperation.Resume, kind);
@@ -21,7 +25,9 @@ public sealed record ClockEffect(ClockOperation Operation, ClockKind Kind, Revie
 /// there are several; none means it stays), the roles allowed, the rule that checks and applies its payload, the
 /// clocks it changes, the notices it issues, and whether the petitioner's timeline shows it. <see cref="OfferedWhen"/>
 /// keeps an action off the list of what can be done now when the petition's state already rules it out (the rule still
-/// checks, and names the reason, when it is sent anyway).
+/// checks, and names the reason, when it is sent anyway). An action with no roles is a follow-up: nobody performs it;
+/// the workflow does, on a linked petition, when an action on this one answers it (a referral's objection or report).
+/// The rule may narrow <see cref="Notices"/> to those the petition is owed (a re-assignment owes no second acceptance notice).
 /// </summary>
 public sealed record ActionDefinition(
     string Code,
@@ -35,6 +41,8 @@ public sealed record ActionDefinition(
     string Summary)
 {
     public Type Payload { get; } = ActionRules.PayloadOf(Rule);
+
+    public bool IsFollowUp => Roles.Count == 0;
 
     public Func<Petition, Actor, DateOnly, bool> OfferedWhen { get; init; } = (_, _, _) => true;
 }
@@ -55,6 +63,16 @@ public sealed class WorkflowDefinition
     public IReadOnlyList<ActionDefinition> Actions { get; }
 
     public ActionDefinition? Find(string code) => _actions.GetValueOrDefault(code);
+
+    /// <summary>The next version: this one's actions, each replaced by the row of <paramref name="changes"/> with its
+    /// code, and the new actions of <paramref name="changes"/> after them.</summary>
+    public WorkflowDefinition Revise(int version, IReadOnlyList<ActionDefinition> changes)
+    {
+        var changed = changes.ToDictionary(a => a.Code, StringComparer.Ordinal);
+        return new WorkflowDefinition(version, Actions
+            .Select(a => changed.GetValueOrDefault(a.Code, a))
+            .Concat(changes.Where(a => !_actions.ContainsKey(a.Code))));
+    }
 }
 
 /// <summary>The definitions the service knows; new petitions start on the latest.</summary>

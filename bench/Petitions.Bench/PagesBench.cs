@@ -53,7 +53,7 @@ internal sealed partial class PagesBench(int petitions)
         return new Figures(petitions, pages);
     }
 
-    private static async Task<Page> TimeAsync(HttpClient browser, string user, string path)
+    internal static async Task<Page> TimeAsync(HttpClient browser, string user, string path)
     {
         async Task<(TimeSpan, int)> Get()
         {
@@ -77,7 +77,7 @@ internal sealed partial class PagesBench(int petitions)
     }
 
     /// <summary>A client that keeps cookies, signed in at the form as a person would be.</summary>
-    private static async Task<HttpClient> SignedInAsync(Uri address, string user)
+    internal static async Task<HttpClient> SignedInAsync(Uri address, string user)
     {
         var browser = new HttpClient(new SocketsHttpHandler { UseCookies = true, CookieContainer = new(), AllowAutoRedirect = false }) { BaseAddress = address };
         var form = await browser.GetStringAsync("/login");

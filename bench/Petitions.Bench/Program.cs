@@ -6,9 +6,9 @@ using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
-// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000]
-string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages"];
+// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --rounds 5]
+string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "search", "materials"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)
 {
@@ -20,6 +20,7 @@ var workers = Option("--workers", 16);
 var petitions = Option("--petitions", 1_000_000);
 var deadlines = Option("--deadlines", 100_000);
 var pagePetitions = Option("--page-petitions", 100_000);
+var rounds = Option("--rounds", 5);
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
 // A fresh service process keeps compiling its hot paths to optimized code for several seconds under load.
 var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds / 2));
@@ -90,6 +91,16 @@ await using (var databases = new BenchDatabases())
             Progress(provider, $"staff pages over {pagePetitions:N0} petitions");
             r.Pages = await new PagesBench(pagePetitions).RunAsync(provider, await NewDatabase());
         }
+        if (suites.Contains("search"))
+        {
+            Progress(provider, $"petition search and workbench over {pagePetitions:N0} petitions");
+            r.Search = await new SearchBench(pagePetitions).RunAsync(provider, await NewDatabase());
+        }
+        if (suites.Contains("materials"))
+        {
+            Progress(provider, $"materials: {MaterialBench.FileBytes / 1e6:F0} MB up and down, {rounds} rounds; a {MaterialBench.LargeFileBytes / 1e6:F0} MB upload's memory");
+            r.Materials = await new MaterialBench(rounds).RunAsync(provider, NewDatabase);
+        }
     }
 }
 
@@ -98,6 +109,8 @@ Console.WriteLine();
 Table(results, petitions, due, workers);
 if (results.Any(r => r.Peer is not null)) PeerTable(results, workers);
 if (results.Any(r => r.Pages is not null)) PagesTable(results);
+if (results.Any(r => r.Search is not null)) SearchTable(results);
+if (results.Any(r => r.Materials is not null)) MaterialsTable(results);
 return 0;
 
 static void Table(List<Results> results, int petitions, int due, int workers)
@@ -168,6 +181,41 @@ static void PagesTable(List<Results> results)
     Console.WriteLine();
 }
 
+static void SearchTable(List<Results> results)
+{
+    var measured = results.Where(r => r.Search is not null).ToList();
+    Console.WriteLine($"Petition search and workbench over {measured[0].Search!.Petitions:N0} petitions (whole HTML page with the total, signed in with a cookie; median / slowest of 30 in a row):");
+    Console.WriteLine();
+    Console.WriteLine($"| page | user | {string.Join(" | ", measured.Select(r => Codes.Of(r.Provider)))} |");
+    Console.WriteLine($"|---|---|{string.Concat(measured.Select(_ => "---:|"))}");
+    var first = measured[0].Search!.Pages;
+    for (var i = 0; i < first.Count; i++)
+        Console.WriteLine($"| `{first[i].Path}` | {first[i].User} | {string.Join(" | ", measured.Select(r => $"{Ms(r.Search!.Pages[i].P50)} / {Ms(r.Search.Pages[i].Slowest)}"))} |");
+    Console.WriteLine($"| **median of the searches' medians** (target ≤ 200 ms) | | {string.Join(" | ", measured.Select(r => $"**{Ms(r.Search!.Median)}**"))} |");
+    Console.WriteLine();
+}
+
+static void MaterialsTable(List<Results> results)
+{
+    var measured = results.Where(r => r.Materials is not null).ToList();
+    Console.WriteLine($"Materials: a {MaterialBench.FileBytes / 1e6:F0} MB file, one at a time (median MB/s); the floor is the same bytes through the store without HTTP:");
+    Console.WriteLine();
+    Console.WriteLine($"| figure | {string.Join(" | ", measured.Select(r => Codes.Of(r.Provider)))} |");
+    Console.WriteLine($"|---|{string.Concat(measured.Select(_ => "---:|"))}");
+    var rows = new (string Figure, Func<MaterialBench.Figures, string> Value)[]
+    {
+        ("upload, store floor (staged, sealed, written)", m => $"{m.FloorUploadMBps:F1} MB/s"),
+        ("upload through HTTP (multipart)", m => $"{m.HttpUploadMBps:F1} MB/s"),
+        ("upload, HTTP / floor", m => $"{m.UploadRatio * 100:F0} %"),
+        ("download, store floor (read, opened)", m => $"{m.FloorDownloadMBps:F1} MB/s"),
+        ("download through HTTP", m => $"{m.HttpDownloadMBps:F1} MB/s"),
+        ("download, HTTP / floor", m => $"{m.DownloadRatio * 100:F0} %"),
+        ($"service resident before a {MaterialBench.LargeFileBytes / 1e6:F0} MB upload, peak during it", m => $"{m.ResidentBeforeMiB:F0} MiB, {m.PeakMiB:F0} MiB (+{m.PeakMiB - m.ResidentBeforeMiB:F0})"),
+    };
+    foreach (var (figure, value) in rows) Console.WriteLine($"| {figure} | {string.Join(" | ", measured.Select(r => value(r.Materials!)))} |");
+    Console.WriteLine();
+}
+
 static string Rate(TimeSpan elapsed, int count) => $"{elapsed.TotalSeconds:F1} s ({count / elapsed.TotalSeconds:F0}/s)";
 
 static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F2} ms";
@@ -201,4 +249,6 @@ internal sealed class Results(StorageProvider provider)
     public ReportBench.Figures? Report { get; set; }
     public HangfirePeerBench.Figures? Peer { get; set; }
     public PagesBench.Figures? Pages { get; set; }
+    public SearchBench.Figures? Search { get; set; }
+    public MaterialBench.Figures? Materials { get; set; }
 }

@@ -107,6 +107,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
+    /// <summary>The memory the process holds now (VmRSS), in MiB.</summary>
+    public double ResidentMiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
+    /// <summary>Starts VmHWM again from what is resident now (Linux: "5" to clear_refs), to see the peak of one step.</summary>
+    public void ResetPeakMemory() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     public async ValueTask DisposeAsync()
     {
         _process.Kill(entireProcessTree: true);

@@ -38,7 +38,7 @@ public static class ActionForms
         var name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
         var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
         var choices = Choices(action, name);
-        var kind = choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date" : name is "text" or "content" ? "text-long" : "text";
+        var kind = choices.Count > 0 ? "choice" : type == typeof(int) ? "number" : type == typeof(DateOnly) ? "date" : name is "text" or "content" or "report" ? "text-long" : "text";
         return new Field(name, Label(action, name), kind, choices, Required: name is not ("comment" or "note"));
     }
 
@@ -65,12 +65,19 @@ public static class ActionForms
         "servedOn" => Text.T("送达日期", "Served on"),
         "method" => Text.T("送达方式", "Method of service"),
         "satisfaction" => Text.T("满意度", "Satisfaction"),
+        "acceptedOn" => Text.T("受理日期（默认今天）", "Accepted on (default today)"),
+        "differentMatter" => Text.T("确属不同事项的理由（仅在被认定为重复信访时填写）", "Why it is a different matter (only to accept a refused repeat)"),
+        "approvedOn" => Text.T("批准日期（默认今天）", "Approved on (default today)"),
+        "receivedOn" => Text.T("收到申请日期（默认今天）", "Request received on (default today)"),
+        "startedOn" => Text.T("听证开始日期（默认今天）", "Hearing opened on (default today)"),
+        "endedOn" => Text.T("听证结束日期（默认今天）", "Hearing closed on (default today)"),
+        "report" => Text.T("报告内容", "Report"),
         _ => field,
     };
 
     private static IReadOnlyList<(string, string)> Choices(string action, string field) => (action, field) switch
     {
-        ("submit-opinion", "outcome") => [("support", Text.T("予以支持", "Support")), ("explain", Text.T("解释说明", "Explain")), ("reject", Text.T("不予支持", "Reject"))],
+        ("submit-opinion", "outcome") => Coded(Text.OpinionOutcome, "support", "explain", "reject"),
         ("submit-review-opinion", "outcome") => Coded(Text.ReviewOutcome, "uphold", "revise", "order-rehandling"),
         ("submit-rereview-opinion", "outcome") => Coded(Text.ReviewOutcome, "uphold", "revise"),
         (_, "procedure") => [("litigation", Text.T("诉讼", "Litigation")), ("reconsideration", Text.T("行政复议", "Reconsideration")), ("arbitration", Text.T("仲裁", "Arbitration")), ("police-procedure", Text.T("公安执法程序", "Police procedure"))],
@@ -110,6 +117,8 @@ public static class ActionForms
         "submit-rereview-opinion" => Text.T("出具复核意见", "Decide the re-review"),
         "finalize" => Text.T("终结", "Make final"),
         "take-charge" => Text.T("领导包案", "Take personal charge"),
+        "object-to-referral" => Text.T("对交办提出异议", "Object to the referral"),
+        "report-back" => Text.T("报告办理结果", "Report the outcome back"),
         _ => action,
     };
 }

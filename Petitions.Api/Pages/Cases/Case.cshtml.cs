@@ -25,7 +25,13 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
     public string? OpenAction { get; private set; }
     public Dictionary<string, string[]> Errors { get; } = [];
     public string? Problem { get; private set; }
-    public IReadOnlyList<(long Id, string Kind, DateTimeOffset IssuedAt)> Notices { get; private set; } = [];
+    public IReadOnlyList<ListNotices.Notice> Notices { get; private set; } = [];
+
+    /// <summary>The petition a refusal was about (the earlier case of a repeat), linked beside the message.</summary>
+    public string? RelatedCaseNumber { get; private set; }
+
+    /// <summary>Values a form starts with: a returned draft to revise, the earlier case a repeat is a duplicate of.</summary>
+    private readonly Dictionary<(string Form, string Field), string> _suggested = [];
     public IReadOnlyList<Order> Orders { get; private set; } = [];
 
     /// <summary>The form that keeps its values and messages after a refusal: a workflow action, or <see cref="OrderForm"/>.</summary>
@@ -75,14 +81,23 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         catch (Exception refused) when (refused is RuleViolationException or ConcurrencyConflictException or ForbiddenException)
         {
             Problem = Messages.Of(refused);
+            if (refused is RuleViolationException { Rule: "repeat-in-handling" or "repeat-after-final", RelatedCaseNumber: { } earlier })
+            {
+                // A repeat is offered as what it is: not accepted again, as a duplicate of the earlier case.
+                RelatedCaseNumber = earlier;
+                _suggested[("mark-duplicate", "earlierCaseNumber")] = earlier;
+                form = "mark-duplicate";
+            }
         }
         OpenAction = form;
         await LoadAsync(caseNumber, ct);
         return Page();
     }
 
-    /// <summary>A posted value of the open form, to show again after a refusal.</summary>
-    public string Posted(string form, string field) => OpenAction == form ? Request.Form[field].ToString() : "";
+    /// <summary>A posted value of the open form, to show again after a refusal; else the value the form starts with.</summary>
+    public string Posted(string form, string field) =>
+        OpenAction == form && Request.HasFormContentType && Request.Form.ContainsKey(field) ? Request.Form[field].ToString()
+        : _suggested.GetValueOrDefault((form, field), "");
 
     public string[] MessagesFor(string form, string field) => OpenAction == form && Errors.TryGetValue(field, out var messages) ? messages : [];
 
@@ -91,8 +106,14 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         var actor = User.Actor();
         Petition = await mediator.Send(new GetPetition.Query(caseNumber, actor), ct);
         Actions = await mediator.Send(new ListActions.Query(caseNumber, actor), ct);
-        Notices = (await mediator.Send(new ListNotices.Query(caseNumber, actor), ct)).Select(n => (n.Id, n.Kind, n.IssuedAt)).ToList();
+        Notices = await mediator.Send(new ListNotices.Query(caseNumber, actor), ct);
         Orders = await mediator.Send(new ListSupervisionOrders.Query(null, actor) { CaseNumber = caseNumber }, ct);
+        // A returned draft comes back to its unit with its text, to revise rather than retype.
+        if (Petition.Opinion?.Versions is [.., { Decision: "returned" } returned])
+        {
+            _suggested.TryAdd(("submit-opinion", "outcome"), returned.Outcome);
+            _suggested.TryAdd(("submit-opinion", "text"), returned.Text);
+        }
     }
 
     public ActionDefinition Definition(string action) => workflows.AllActions.First(a => a.Code == action);

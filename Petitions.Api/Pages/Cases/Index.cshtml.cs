@@ -1,49 +1,141 @@
+using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Petitions.Api.Http;
 using Petitions.Domain;
+using Petitions.Workflows.Features.Organizations;
 using Petitions.Workflows.Features.Petitions;
 
 namespace Petitions.Api.Pages.Cases;
 
-/// <summary>The inbox: the petitions within the user's reach, newest first, by stage or by a role's work queue, a
-/// page at a time, with their nearest deadline coloured amber when near and red when past.</summary>
-public sealed class IndexModel(IMediator mediator, TimeProvider time) : PageModel
+/// <summary>The petitions within the user's reach, searched by what staff know of them (the list's filters, named as
+/// the API names them), by a role's work queue, sorted by a column, a page at a time, with how many there are and each
+/// one's nearest deadline amber when near and red when past.</summary>
+public sealed class IndexModel(IMediator mediator) : PageModel
 {
-    /// <summary>A role's work: the petitions waiting for that role's next step.</summary>
-    public sealed record Queue(string Code, Stage Stage, bool ExtensionRequested, Role[] Roles, Func<string> Name);
+    /// <summary>The query string's search fields, as <c>GET /api/petitions</c> names them; each link keeps them.</summary>
+    public static readonly IReadOnlyList<string> Fields =
+        ["queue", "text", "name", "phone", "idNumber", "receivedFrom", "receivedTo", "unit", "category", "channel", "stage", "firstPetition", "due", "sort", "order"];
 
-    public static readonly IReadOnlyList<Queue> Queues =
-    [
-        new("triage", Domain.Stage.Registered, false, [Role.Office], () => Text.T("待受理审查", "Triage")),
-        new("handling", Domain.Stage.InHandling, false, [Role.Handler], () => Text.T("办理中", "In handling")),
-        new("extensions", Domain.Stage.InHandling, true, [Role.Leader], () => Text.T("延期审批", "Extension requests")),
-        new("opinions", Domain.Stage.OpinionReview, false, [Role.Leader, Role.Office], () => Text.T("待审核意见", "Opinions to review")),
-        new("service", Domain.Stage.AwaitingService, false, [Role.Office, Role.Handler], () => Text.T("待送达", "To serve")),
-        new("return-visits", Domain.Stage.ReturnVisit, false, [Role.Office, Role.Handler, Role.Supervisor], () => Text.T("待回访", "Return visits")),
-        new("reviews", Domain.Stage.UnderReview, false, [Role.Office, Role.Leader], () => Text.T("复查", "Reviews")),
-        new("rereviews", Domain.Stage.UnderRereview, false, [Role.Office, Role.Leader], () => Text.T("复核", "Re-reviews")),
-    ];
+    public static string QueueName(string code) => code switch
+    {
+        "triage" => Text.T("待受理审查", "Triage"),
+        "handling" => Text.T("办理中", "In handling"),
+        "extensions" => Text.T("延期审批", "Extension requests"),
+        "opinions" => Text.T("待审核意见", "Opinions to review"),
+        "service" => Text.T("待送达", "To serve"),
+        "return-visits" => Text.T("待回访", "Return visits"),
+        "reviews" => Text.T("复查", "Reviews"),
+        "rereviews" => Text.T("复核", "Re-reviews"),
+        _ => code,
+    };
+
+    public static string DueName(string code) => code switch
+    {
+        "overdue" => Text.T("已超期（红）", "Overdue (red)"),
+        "near-due" => Text.T("临期（黄）", "Near due (amber)"),
+        "next-7-days" => Text.T("7日内到期", "Due in the next 7 days"),
+        _ => code,
+    };
+
+    /// <summary>The colour of a row's deadline.</summary>
+    public static string Colour(string? warning) => warning switch
+    {
+        "overdue" => "red",
+        "near-due" => "amber",
+        _ => "",
+    };
 
     public ListPetitions.Page List { get; private set; } = new([], null);
-    public string? Stage { get; private set; }
-    public Queue? Current { get; private set; }
-    public IEnumerable<Queue> MyQueues => Queues.Where(q => User.Actor().HasAny(q.Roles));
-    public DateOnly Today => ShanghaiTime.DateOf(time.GetUtcNow());
+    public Workbench.Queue? Current { get; private set; }
+    public IEnumerable<Workbench.Queue> MyQueues => Workbench.Queues.Where(q => User.Actor().HasAny(q.Roles));
+    public IReadOnlyList<ListOrganizationsBelow.Choice> Units { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string? queue, string? stage, string? after, CancellationToken ct)
+    /// <summary>Messages beside the fields they are about, in the page's language.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Value(string field) => Request.Query[field].ToString();
+
+    public async Task<IActionResult> OnGetAsync(string? after, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(queue) && (Current = Queues.FirstOrDefault(q => q.Code == queue)) is null) return NotFound();
-        Stage = Current is not null ? Codes.Of(Current.Stage) : string.IsNullOrEmpty(stage) ? null : stage;
-        List = await mediator.Send(new ListPetitions.Query
+        var queue = Given("queue");
+        if (queue is not null && (Current = Workbench.Queues.FirstOrDefault(q => q.Code == queue)) is null) return NotFound();
+        Units = (await mediator.Send(new ListOrganizationsBelow.Query(User.Actor()), ct)).Where(o => o.Kind == "unit").ToList();
+        var query = new ListPetitions.Query
         {
-            Stage = Stage, ExtensionRequested = Current?.ExtensionRequested == true, After = after, Limit = 50, Actor = User.Actor(),
-        }, ct);
+            Stage = Current is not null ? Codes.Of(Current.Stage) : Given("stage"),
+            ExtensionRequested = Current?.ExtensionRequested == true,
+            Text = Given("text"),
+            Name = Given("name"),
+            Phone = Given("phone"),
+            IdNumber = Given("idNumber"),
+            ReceivedFrom = Date("receivedFrom"),
+            ReceivedTo = Date("receivedTo"),
+            Unit = Given("unit"),
+            Category = Given("category"),
+            Channel = Given("channel"),
+            FirstPetition = Given("firstPetition") switch { "true" => true, "false" => false, _ => null },
+            Due = Given("due"),
+            Sort = Given("sort"),
+            Order = Given("order"),
+            After = string.IsNullOrEmpty(after) ? null : after,
+            Limit = 50,
+            Actor = User.Actor(),
+        };
+        if (Errors.Count > 0) return Page();
+        try
+        {
+            List = await mediator.Send(query, ct);
+        }
+        catch (ValidationException invalid)
+        {
+            foreach (var failure in invalid.Errors) Errors.TryAdd(failure.PropertyName, Messages.Of(failure));
+        }
         return Page();
     }
 
-    public string NextPage => Current is not null ? $"?queue={Current.Code}&after={List.Next}" : $"?stage={Stage}&after={List.Next}";
+    /// <summary>This search with some fields changed (null removes one); a new search starts at its first page.</summary>
+    public string Link(params (string Field, string? Value)[] changes)
+    {
+        var values = Fields.ToDictionary(f => f, f => (string?)Value(f));
+        foreach (var (field, value) in changes) values[field] = value;
+        var query = string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
+        return query.Length == 0 ? "/cases" : "/cases?" + query;
+    }
 
-    public string Warning(DateOnly? due) => Text.Warning(due, Today);
+    public string NextPage => Link(("after", List.Next));
+
+    /// <summary>A column heading's link: sorts by it in its natural direction, or turns the order round when it is the
+    /// sort already.</summary>
+    public string SortLink(string column)
+    {
+        var (current, descending) = Sorting();
+        var descend = current == column ? !descending : ListPetitions.DescendingByDefault(column);
+        return Link(("sort", column), ("order", descend ? "desc" : "asc"));
+    }
+
+    /// <summary>The sort state of a column heading, for <c>aria-sort</c>.</summary>
+    public string? SortState(string column)
+    {
+        var (current, descending) = Sorting();
+        return current != column ? null : descending ? "descending" : "ascending";
+    }
+
+    private (string Column, bool Descending) Sorting()
+    {
+        var column = Given("sort") is { } sort && ListPetitions.Sorts.Contains(sort) ? sort : "received";
+        return (column, Given("order") is { } order ? order == "desc" : ListPetitions.DescendingByDefault(column));
+    }
+
+    private string? Given(string field) => Value(field) is { Length: > 0 } value ? value : null;
+
+    /// <summary>A date field as a browser's date input sends it; anything else is a message beside the field.</summary>
+    private DateOnly? Date(string field)
+    {
+        if (Given(field) is not { } text) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)) return date;
+        Errors[field] = Text.T("请按“年-月-日”填写日期。", "A date as year-month-day.");
+        return null;
+    }
 }

@@ -16,13 +16,14 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
     [BindProperty, Required] public string? QueryCode { get; set; }
 
     [BindProperty] public string? Satisfaction { get; set; }
+    [BindProperty] public string? Comment { get; set; }
 
     public LookUpPetition.Response? Progress { get; private set; }
     public string? Problem { get; private set; }
     public string? Thanks { get; private set; }
 
-    /// <summary>The outcome can be evaluated once the written reply has been served.</summary>
-    public bool CanEvaluate => Progress?.Timeline.Any(s => s.Event == "record-service") == true && Progress.Timeline.All(s => s.Event != "evaluate");
+    /// <summary>Offered only when it can be accepted: a reply was served and the petitioner has not evaluated it yet.</summary>
+    public bool CanEvaluate => Progress?.CanEvaluate == true;
 
     public void OnGet() { }
 
@@ -64,12 +65,14 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
     {
         try
         {
-            await mediator.Send(new EvaluatePetition.Command(caseNumber, QueryCode, Satisfaction, null), ct);
+            await mediator.Send(new EvaluatePetition.Command(caseNumber, QueryCode, Satisfaction, Comment), ct);
             Thanks = Text.T("感谢您的评价。", "Thank you for your evaluation.");
         }
-        catch (FluentValidation.ValidationException)
+        catch (FluentValidation.ValidationException invalid)
         {
-            Problem = Text.T("请选择满意度。", "Choose how satisfied you are.");
+            Problem = invalid.Errors.Any(e => e.PropertyName == nameof(Comment))
+                ? Text.T("意见请不要超过2000字。", "Keep the comment within 2,000 characters.")
+                : Text.T("请选择满意度。", "Choose how satisfied you are.");
         }
         catch (Petitions.Domain.RuleViolationException refused)
         {

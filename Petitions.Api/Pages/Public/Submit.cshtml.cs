@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Petitions.Api.Hosting;
+using Petitions.Api.Http;
 using Petitions.Api.Pages.Reception;
+using Petitions.Domain;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Public;
@@ -13,6 +15,7 @@ namespace Petitions.Api.Pages.Public;
 
 /// <summary>A petitioner submits a petition online to a bureau, and gets the case number and query code once.</summary>
 [EnableRateLimiting(RateLimits.Submissions)]
+[MaterialUpload(Petitioner = true, Page = true)]
 public sealed class SubmitModel(IMediator mediator) : PageModel
 {
     public sealed class SubmissionForm
@@ -35,7 +38,9 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
     {
         try
         {
-            Submitted = (await mediator.Send(new RegisterPetition.Command
+            if (MaterialForm.Of(HttpContext)?.Refusals is { Count: > 0 } refused)
+                foreach (var file in refused) ModelState.AddModelError("Files", MaterialText.Refusal(file));
+            else Submitted = (await mediator.Send(new RegisterPetition.Command
             {
                 Channel = "online",
                 Bureau = Input.Bureau,
@@ -43,12 +48,17 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
                 Petitioner = Input.Petitioner.ToInput(),
                 Subject = Input.Subject,
                 Content = Input.Content,
+                Files = MaterialForm.FilesOf(HttpContext),
                 Actor = Actor.Public,
             }, ct)).ForPublic;
         }
         catch (ValidationException invalid)
         {
             ModelState.Show(invalid);
+        }
+        catch (RuleViolationException refused)
+        {
+            ModelState.AddModelError("Files", Messages.Of(refused));
         }
         Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
         return Page();

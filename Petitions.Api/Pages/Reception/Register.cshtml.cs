@@ -16,6 +16,7 @@ namespace Petitions.Api.Pages.Reception;
 /// earlier petitions on similar matters are shown; then it is registered and the case number and query code are
 /// shown once, with the printable receipt.
 /// </summary>
+[MaterialUpload(Page = true)]
 public sealed class RegisterModel(IMediator mediator) : PageModel
 {
     public sealed class PersonForm
@@ -40,6 +41,7 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         public string? InvolvedUnit { get; set; }
         public string? InvolvedUnitCode { get; set; }
         public string? InvolvedOfficer { get; set; }
+        public string? ReceivingLeader { get; set; }
     }
 
     [BindProperty] public RegistrationForm Input { get; set; } = new();
@@ -77,6 +79,11 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         // A value the form could not read (letters as the people count) is shown beside its field; registering the
         // petition without it would store something else than was entered.
         if (!ModelState.IsValid) return Page();
+        if (MaterialForm.Of(HttpContext)?.Refusals is [var refusedFile, ..])
+        {
+            Refusal = MaterialText.Refusal(refusedFile);
+            return Page();
+        }
         try
         {
             Registered = await mediator.Send(Command(), ct);
@@ -104,6 +111,8 @@ public sealed class RegisterModel(IMediator mediator) : PageModel
         InvolvedUnit = Input.InvolvedUnit,
         InvolvedUnitCode = Input.InvolvedUnitCode,
         InvolvedOfficer = Input.InvolvedOfficer,
+        ReceivingLeader = string.IsNullOrWhiteSpace(Input.ReceivingLeader) ? null : Input.ReceivingLeader.Trim(),
+        Files = MaterialForm.FilesOf(HttpContext),
         Actor = User.Actor(),
     };
 }

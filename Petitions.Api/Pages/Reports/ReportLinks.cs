@@ -49,6 +49,7 @@ public sealed class ReportLinks(string? org, DateOnly from, DateOnly to)
         ("review-outcome", { } v) => $"{Text.T("复查结果", "Review outcome")}：{Text.ReviewOutcome(v)}",
         ("rereview-outcome", { } v) => $"{Text.T("复核结果", "Re-review outcome")}：{Text.ReviewOutcome(v)}",
         ("extended", _) => Text.T("批准延期", "Extensions granted"),
+        ("leader-reception", _) => Text.T("局长接待日接待", "Received on leadership reception days"),
         ("clock-completed", { } v) => $"{Text.Clock(v)}：{Text.T("已办结", "completed")}",
         ("clock-on-time", { } v) => $"{Text.Clock(v)}：{Text.T("按期办结", "completed on time")}",
         ("clock-late", { } v) => $"{Text.Clock(v)}：{Text.T("超期办结", "completed late")}",

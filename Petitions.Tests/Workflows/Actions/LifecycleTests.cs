@@ -68,7 +68,7 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
              "submit-review-opinion", "record-service", "request-rereview", "start-hearing", "end-hearing", "submit-rereview-opinion", "record-service"],
             progress.Timeline.Select(s => s.Event));
         Assert.Equal(new DateOnly(2026, 11, 21), progress.Timeline[1].On);
-        Assert.Equal(new DateOnly(2026, 12, 16), progress.Timeline[^1].On);
+        Assert.Equal(new DateOnly(2026, 12, 15), progress.Timeline[^1].On); // served 12-15, entered 12-16: the day it happened
         Assert.Equal(
             ["acceptance", "extension", "handling-opinion", "proof-of-service", "review-opinion", "proof-of-service", "rereview-opinion", "proof-of-service"],
             progress.Notices.Select(n => n.Kind));
@@ -101,9 +101,13 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
         Assert.Equal(["request-review"], (await Offered("reception")));
         Assert.DoesNotContain("finalize", await Offered("office"));
 
+        // Past the window a request received in time (by letter) may still be entered, dated its receipt, until the
+        // office makes the reply final.
         Harness.Clock.Advance(TimeSpan.FromDays(40));
-        Assert.Empty(await Offered("reception"));
+        Assert.Equal(["request-review"], (await Offered("reception")));
         Assert.Contains("finalize", await Offered("office"));
+        await journey.DoAsync(caseNumber, "finalize");
+        Assert.Empty(await Offered("reception"));
     }
 
     [Fact]
@@ -138,19 +142,31 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
     public async Task Petitions_started_on_version_1_finish_after_version_2_is_introduced()
     {
         var keys = PersonalDataKeys.Generate();
-        var version2 = new WorkflowDefinition(2, PetitionWorkflowV1.Definition.Actions.Where(a => a.Code != "forward"));
         await using var before = await WorkflowHarness.StartAsync(Database, workflows: new WorkflowCatalog([PetitionWorkflowV1.Definition]), keys: keys);
-        var old = await new Journey(before).RegisterAsync(subject: "旧版本事项");
+        var first = new Journey(before);
+        var old = await first.RegisterAsync(subject: "旧版本事项");
+        var returned = await first.RegisterAsync(subject: "旧版本退回事项");
+        await first.DoAsync(returned, "accept");
+        await first.DoAsync(returned, "return-to-office");                // version 1 stops the handling period
+        var (referring, referred) = await first.ReferAsync("旧版本交办事项"); // version 1 closes the referring case at once
 
-        await using var after = await WorkflowHarness.StartAsync(Database, workflows: new WorkflowCatalog([PetitionWorkflowV1.Definition, version2]), keys: keys);
+        await using var after = await WorkflowHarness.StartAsync(Database, keys: keys); // the service's catalog: versions 1 and 2
         var journey = new Journey(after);
         var fresh = await journey.RegisterAsync(subject: "新版本事项");
         foreach (var step in Journey.MainRoute) await journey.DoAsync(old, step);
-
         Assert.Equal(Stage.Final, (await journey.StateAsync(old)).Stage);
-        Assert.Equal([1, 2], await Database.QueryAsync<int>("SELECT workflow_version FROM petitions ORDER BY id"));
-        await Assert.ThrowsAsync<NotFoundException>(() => journey.DoAsync(fresh, "forward", "office"));
-        var other = await new Journey(after).RegisterAsync(subject: "另一旧事项");
-        Assert.Equal(2, Assert.Single(await Database.QueryAsync<int>("SELECT workflow_version FROM petitions WHERE case_number = @CaseNumber", new { CaseNumber = other })));
+
+        // Version 1's route: a new handling period at the next acceptance; the referral closed, with nothing to object to.
+        await journey.DoAsync(returned, "accept", payload: new { unit = "330799-02" });
+        Assert.Equal(2, (await journey.StateAsync(returned)).Clocks.Count(c => c.Kind == ClockKind.Handling));
+        Assert.Equal(Stage.Closed, (await journey.StateAsync(referring)).Stage);
+        await Assert.ThrowsAsync<NotFoundException>(() => journey.DoAsync(referred, "object-to-referral", "office"));
+        await journey.DoAsync(referred, "accept");
+
+        Assert.Equal(
+            [(old, 1), (returned, 1), (referring, 1), (referred, 1), (fresh, 2)],
+            (await Database.QueryAsync<(string, int)>("SELECT case_number, workflow_version FROM petitions ORDER BY id")).Select(r => (r.Item1, r.Item2)));
+        var (waiting, _) = await journey.ReferAsync("新版本交办事项");
+        Assert.Equal(Stage.Referred, (await journey.StateAsync(waiting)).Stage);
     }
 }

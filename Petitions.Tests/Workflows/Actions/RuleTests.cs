@@ -12,8 +12,6 @@ public abstract class RuleTests(StorageProvider provider, DatabaseServers server
     public sealed class OnSqlite(DatabaseServers servers) : RuleTests(StorageProvider.Sqlite, servers);
     public sealed class OnPostgres(DatabaseServers servers) : RuleTests(StorageProvider.Postgres, servers);
 
-    private static async Task<string> Refused(Func<Task> attempt) => (await Assert.ThrowsAsync<RuleViolationException>(attempt)).Rule;
-
     [Fact]
     public async Task An_accusation_never_goes_to_the_unit_it_accuses_and_that_unit_never_sees_it()
     {

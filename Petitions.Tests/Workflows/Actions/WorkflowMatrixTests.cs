@@ -16,9 +16,10 @@ public abstract class WorkflowMatrixTests(StorageProvider provider, DatabaseServ
     public sealed class OnSqlite(DatabaseServers servers) : WorkflowMatrixTests(StorageProvider.Sqlite, servers);
     public sealed class OnPostgres(DatabaseServers servers) : WorkflowMatrixTests(StorageProvider.Postgres, servers);
 
-    private static WorkflowDefinition Definition => PetitionWorkflowV1.Definition;
+    private static WorkflowDefinition Definition => PetitionWorkflowV2.Definition;
 
-    public static TheoryData<string> Actions() => new(Definition.Actions.Select(a => a.Code));
+    /// <summary>Every action someone performs (a follow-up is the workflow's own step: see the referral tests).</summary>
+    public static TheoryData<string> Actions() => new(Definition.Actions.Where(a => !a.IsFollowUp).Select(a => a.Code));
 
     [Theory]
     [MemberData(nameof(Actions))]
@@ -53,25 +54,49 @@ public abstract class WorkflowMatrixTests(StorageProvider provider, DatabaseServ
     public async Task Every_action_is_refused_from_every_stage_it_does_not_allow()
     {
         var journey = new Journey(Harness);
-        var caseNumber = await journey.RegisterAsync();
         var visited = new HashSet<Stage>();
+        // The main route at the county passes through every stage but the referring case's waiting, which a referral
+        // from the city reaches.
+        var (referring, _) = await journey.ReferAsync();
+        await RefuseOthersAsync(journey, referring, visited);
+        var caseNumber = await journey.RegisterAsync();
         foreach (var step in Journey.MainRoute.Append(null))
         {
-            var petition = await journey.StateAsync(caseNumber);
-            visited.Add(petition.Stage);
-            foreach (var action in Definition.Actions.Where(a => !a.From.Contains(petition.Stage)))
-            {
-                var user = await journey.PerformerAsync(action, petition);
-                var attempt = () => journey.DoAsync(caseNumber, action.Code, user, earlier: caseNumber);
-                if (await journey.ReadRefusalAsync(caseNumber, user) is { } refusal)
-                    Assert.IsType(refusal, await Record.ExceptionAsync(attempt)); // e.g. a unit the petition is not assigned to
-                else
-                    Assert.Equal("wrong-stage", (await Assert.ThrowsAsync<RuleViolationException>(attempt)).Rule);
-            }
+            await RefuseOthersAsync(journey, caseNumber, visited);
             if (step is not null) await journey.DoAsync(caseNumber, step);
         }
-        // The route must pass through every stage, or the refusals above miss some.
+        // The routes must pass through every stage, or the refusals above miss some.
         Assert.Equal(Enum.GetValues<Stage>().Order(), visited.Order());
+    }
+
+    private static async Task RefuseOthersAsync(Journey journey, string caseNumber, HashSet<Stage> visited)
+    {
+        var petition = await journey.StateAsync(caseNumber);
+        visited.Add(petition.Stage);
+        foreach (var action in Definition.Actions.Where(a => !a.IsFollowUp && !a.From.Contains(petition.Stage)))
+        {
+            var user = await journey.PerformerAsync(action, petition);
+            var attempt = () => journey.DoAsync(caseNumber, action.Code, user, earlier: caseNumber);
+            if (await journey.ReadRefusalAsync(caseNumber, user) is { } refusal)
+                Assert.IsType(refusal, await Record.ExceptionAsync(attempt)); // e.g. a unit the petition is not assigned to
+            else
+                Assert.Equal("wrong-stage", (await Assert.ThrowsAsync<RuleViolationException>(attempt)).Rule);
+        }
+    }
+
+    [Fact]
+    public async Task Nobody_performs_a_follow_up()
+    {
+        var journey = new Journey(Harness);
+        var (referring, _) = await journey.ReferAsync();
+        foreach (var action in Definition.Actions.Where(a => a.IsFollowUp))
+        {
+            // The referring bureau and the level above it are refused; the county does not even see the city's case.
+            foreach (var user in new[] { "city", "province" })
+                await Assert.ThrowsAsync<ForbiddenException>(() => journey.DoAsync(referring, action.Code, user, new { linkedCaseNumber = referring, reason = "x" }));
+            await Assert.ThrowsAsync<NotFoundException>(() => journey.DoAsync(referring, action.Code, "office", new { linkedCaseNumber = referring, reason = "x" }));
+        }
+        Assert.Equal(Stage.Referred, (await journey.StateAsync(referring)).Stage);
     }
 
     [Fact]
@@ -79,7 +104,7 @@ public abstract class WorkflowMatrixTests(StorageProvider provider, DatabaseServ
     {
         var stagesReachedByRoute = Journey.MainRoute.Select(code => Definition.Find(code)).ToList();
         Assert.DoesNotContain(null, stagesReachedByRoute);
-        foreach (var action in Definition.Actions)
+        foreach (var action in Definition.Actions.Where(a => !a.IsFollowUp))
             Assert.NotNull(Journey.Payload(action.Code));
     }
 }

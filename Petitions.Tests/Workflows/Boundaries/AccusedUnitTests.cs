@@ -15,8 +15,6 @@ public abstract class AccusedUnitTests(StorageProvider provider, DatabaseServers
     public sealed class OnSqlite(DatabaseServers servers) : AccusedUnitTests(StorageProvider.Sqlite, servers);
     public sealed class OnPostgres(DatabaseServers servers) : AccusedUnitTests(StorageProvider.Postgres, servers);
 
-    private static async Task<string> Refused(Func<Task> attempt) => (await Assert.ThrowsAsync<RuleViolationException>(attempt)).Rule;
-
     private async Task<string> AccuseAsync(Journey journey, string? written = null, string? code = null, string registrar = "reception") =>
         (await Harness.SendAsync(TestData.Petition(await journey.ActorAsync(registrar)) with
         {

@@ -57,7 +57,7 @@ public abstract class RulesAsDataTests(StorageProvider provider, DatabaseServers
             ClockKind.Handling => r with { Days = 30 },
             _ => r,
         }), admin));
-        var fresh = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")));
+        var fresh = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")) with { Petitioner = TestData.AnotherPerson() });
         await journey.DoAsync(old.CaseNumber, "accept");
         await journey.DoAsync(fresh.CaseNumber, "accept");
 

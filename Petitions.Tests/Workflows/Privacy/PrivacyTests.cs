@@ -20,7 +20,7 @@ public abstract class PrivacyTests(StorageProvider provider, DatabaseServers ser
     public async Task Each_role_sees_what_its_post_needs_and_every_full_view_is_audited()
     {
         var journey = new Journey(Harness);
-        var caseNumber = await journey.RegisterAsync();
+        var caseNumber = (await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")))).CaseNumber;
         await journey.DoAsync(caseNumber, "accept");
 
         var office = await ViewAsync(caseNumber, "office");

@@ -7,11 +7,14 @@ using Petitions.Workflows.Features.Supervision;
 namespace Petitions.Tests.Workflows.Reports;
 
 /// <summary>
-/// A known year of petitions made through the real commands, with time passing: every triage outcome, a referral
-/// from the city, a repeat petition, an extension, a late and an on-time handling, review upheld, review ordering
-/// re-handling, a re-review with a hearing, an online evaluation, supervision orders open, answered and closed, an
-/// accusation kept from the unit it accuses, clocks still overdue at the end, the receipt-date boundary at New Year,
-/// and a petition of the neighbouring county. The clock ends on 2026-11-20.
+/// A known year of petitions made through the real commands, with time passing: every triage outcome, referrals from
+/// the city (accepted and reported back, objected to and referred elsewhere, left unanswered), repeat petitions (one
+/// marked a duplicate, one accepted with a reason after finality, a representative who petitioned before), an
+/// extension, a late and an on-time handling, a return to the office, an acceptance dated before it was entered, review
+/// upheld, review ordering re-handling (decided at the city), a re-review with a hearing (at the province), both
+/// evaluations in both orders, a leadership reception day, supervision orders open, answered and closed, an accusation
+/// kept from the unit it accuses, clocks still overdue at the end, the receipt-date boundary at New Year, and a petition
+/// of the neighbouring county. The clock ends on 2026-11-20.
 /// </summary>
 public sealed class ReportPopulation(WorkflowHarness harness)
 {
@@ -47,9 +50,22 @@ public sealed class ReportPopulation(WorkflowHarness harness)
         At(2026, 1, 26);
         var atCity = await RegisterAsync("email", "complaint", 7, "交通事故责任认定不公", registrar: "city");
         await DoAsync(atCity, "refer", new { bureau = "330799" });                      // the county gets a linked case
-        var referred = (await harness.SendAsync(new ListPetitions.Query { Text = "交通事故", Actor = await _journey.ActorAsync("office") }))
-            .Items.Single(i => i.CaseNumber != atCity).CaseNumber;
-        await DoAsync(referred, "accept");
+        var referred = await _journey.ReferredCaseAsync(atCity);
+        await DoAsync(referred, "accept");                                               // its objection clock stops
+        At(2026, 3, 5);
+        await HandleToServiceAsync(referred);
+        await DoAsync(referred, "record-return-visit", new { satisfaction = "satisfied" });
+        await DoAsync(referred, "report-back", new { report = "已依法办结。" });          // the city's case closes
+        At(2026, 3, 6);
+        await harness.SendAsync(new EvaluatePetition.Command(atCity, _queryCodes[atCity], "dissatisfied", "处理结果不公"));  // from the original code
+
+        At(2026, 2, 20);                                                                  // in the Spring Festival break
+        var objected = await RegisterAsync("letter", "complaint", 18, "出租车拒载投诉", registrar: "city");
+        await DoAsync(objected, "refer", new { bureau = "330799" });
+        At(2026, 2, 24);                                                                  // 2nd working day after receipt
+        await DoAsync(await _journey.ReferredCaseAsync(objected), "object-to-referral", new { reason = "属市交通运输部门职权" });
+        At(2026, 2, 25);
+        await DoAsync(objected, "refer", new { bureau = TestData.OtherCountyCode });      // left registered there
 
         At(2026, 2, 3);
         var slow = await RegisterAsync("visit", "complaint", 8, "户籍迁移办理缓慢");
@@ -96,6 +112,19 @@ public sealed class ReportPopulation(WorkflowHarness harness)
         await DoAsync(appealed, "submit-rereview-opinion", new { outcome = "revise", text = "变更复查意见。" });
         await DoAsync(appealed, "record-service", Served());
 
+        At(2026, 4, 1);
+        var finalAgain = await RegisterAsync("visit", "complaint", 3, "邻居夜间施工噪音扰民");  // the matter of noise, final on 03-01
+        await DoAsync(finalAgain, "accept", new { unit = "330799-01", differentMatter = "另一处新开工地，与原事项不同" });
+
+        At(2026, 5, 6);                                                                   // a leadership reception day
+        var received = await harness.SendAsync(TestData.Petition(await _journey.ActorAsync("reception")) with
+        {
+            Petitioner = Person(21),
+            Subject = "见义勇为认定",
+            ReceivingLeader = "leader",
+        });
+        await DoAsync(received.CaseNumber, "accept", new { unit = "330799-03" });
+
         At(2026, 4, 7);
         var evaluated = await RegisterAsync("letter", "complaint", 12, "交通罚款异议");
         await DoAsync(evaluated, "accept");
@@ -108,6 +137,9 @@ public sealed class ReportPopulation(WorkflowHarness harness)
         At(2026, 6, 1);
         var rehandled = await RegisterAsync("visit", "complaint", 13, "出租屋治安隐患");
         await DoAsync(rehandled, "accept");
+        At(2026, 6, 5);
+        var rehandledAgain = await RegisterAsync("visit", "complaint", 13, "出租屋治安隐患问题");  // still being handled: not accepted again
+        await DoAsync(rehandledAgain, "mark-duplicate", new { earlierCaseNumber = rehandled });
         At(2026, 6, 10);
         await HandleToServiceAsync(rehandled);
         await DoAsync(rehandled, "record-return-visit", new { satisfaction = "satisfied" });
@@ -141,6 +173,26 @@ public sealed class ReportPopulation(WorkflowHarness harness)
         At(2026, 8, 10);
         await HandleToServiceAsync(quick);
         await DoAsync(quick, "record-return-visit", new { satisfaction = "satisfied" });
+        At(2026, 8, 11);
+        await harness.SendAsync(new EvaluatePetition.Command(quick, _queryCodes[quick], "basically-satisfied", "希望尽快施工"));  // the petitioner's own word counts
+
+        At(2026, 8, 20);                                                                  // a group with the petitioner of 08-03 as a representative
+        var group = await harness.SendAsync(TestData.Petition(await _journey.ActorAsync("reception")) with
+        {
+            Petitioner = Person(19),
+            Representatives = [Person(15), Person(20)],
+            PeopleCount = 12,
+            Subject = "建议增设交通信号灯",
+        });
+        await DoAsync(group.CaseNumber, "accept");                                       // the earlier one is closed: a repeat, accepted
+
+        At(2026, 9, 1);
+        var returned = await RegisterAsync("visit", "complaint", 22, "夜间烧烤油烟扰民");
+        await DoAsync(returned, "accept");
+        At(2026, 9, 3);
+        await DoAsync(returned, "return-to-office", new { reason = "不属本所管辖" });
+        At(2026, 9, 4);
+        await DoAsync(returned, "accept", new { unit = "330799-03" });                   // the handling period runs on from 09-01: overdue at the end
 
         At(2026, 9, 8);
         await DoAsync(await RegisterAsync("email", "complaint", 16, "小区物业乱收费"), "decline");
@@ -149,8 +201,12 @@ public sealed class ReportPopulation(WorkflowHarness harness)
         await DoAsync(repeated, "accept", new { unit = "330799-02" });
         At(2026, 10, 20);
         await RegisterAsync("phone", "suggestion", 10, "建议加强校园周边巡逻");           // never triaged: intake overdue at the end
+        At(2026, 10, 26);
+        var late = await RegisterAsync("letter", "complaint", 23, "户口本遗失补办", receivedOn: new DateOnly(2026, 10, 19));
+        await DoAsync(late, "accept", new { unit = "330799-01", acceptedOn = "2026-10-21" });  // accepted last week, entered today
         At(2026, 11, 2);
         await DoAsync(await RegisterAsync("visit", "complaint", 17, "夜市噪声污染"), "accept");
+        await DoAsync(await RegisterAsync("phone", "complaint", 24, "电动车被盗未破", registrar: "city"), "refer", new { bureau = "330799" });  // never answered
 
         harness.Clock.Set(ManualClock.Shanghai(Today.Year, Today.Month, Today.Day));
     }
@@ -170,7 +226,7 @@ public sealed class ReportPopulation(WorkflowHarness harness)
 
     private Task DoAsync(string caseNumber, string action, object? payload = null) => _journey.DoAsync(caseNumber, action, payload: payload);
 
-    private async Task<string> RegisterAsync(string channel, string category, int person, string subject, string registrar = "reception")
+    private async Task<string> RegisterAsync(string channel, string category, int person, string subject, string registrar = "reception", DateOnly? receivedOn = null)
     {
         var registered = await harness.SendAsync(TestData.Petition(await _journey.ActorAsync(registrar)) with
         {
@@ -178,6 +234,7 @@ public sealed class ReportPopulation(WorkflowHarness harness)
             Category = category,
             Petitioner = Person(person),
             Subject = subject,
+            ReceivedAt = receivedOn is { } on ? ShanghaiTime.StartOf(on).AddHours(9) : null,
         });
         _queryCodes[registered.CaseNumber] = registered.QueryCode;
         return registered.CaseNumber;

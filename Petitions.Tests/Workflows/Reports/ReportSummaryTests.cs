@@ -40,17 +40,22 @@ public abstract class ReportSummaryTests(StorageProvider provider, DatabaseServe
 
         // The population's own arithmetic, so that the direct count is not wrong in the same way.
         var county = await SummaryAsync("leader", "330799", "2026-01-01", "2026-12-31");
-        Assert.Equal(18, county.Received); // not the 2025-12-31 one, the city's own, nor the neighbouring county's
-        Assert.Equal([11, 2, 1, 1, 0, 1, 2], county.Triage.Select(t => t.Count));
-        Assert.Equal((2, 18), (county.Repeat.Count, county.Repeat.Of));
-        Assert.Equal((2, 6), (county.Review.Rate.Count, county.Review.Rate.Of)); // 6 first replies served, 2 reviews asked for
+        Assert.Equal(26, county.Received); // not the 2025-12-31 one, the city's own, nor the neighbouring county's
+        // accepted (one after a repeat was overridden, one back from its unit), declined, diverted, forwarded, referred,
+        // duplicates, an objection to a referral, and three waiting (one a referral never answered).
+        Assert.Equal([16, 2, 1, 1, 0, 2, 1, 3], county.Triage.Select(t => t.Count));
+        Assert.Equal((5, 26), (county.Repeat.Count, county.Repeat.Of)); // two marked duplicates, one overridden, two accepted anew
+        Assert.Equal((2, 7), (county.Review.Rate.Count, county.Review.Rate.Of)); // 7 first replies served, 2 reviews asked for
+        Assert.DoesNotContain(county.Review.Outcomes, o => o.Count > 0); // decided at the city
+        Assert.Equal((1, 26), (county.LeaderReception.Count, county.LeaderReception.Of));
         Assert.Equal(1, county.Rereview.Rate.Count);
         Assert.Equal((1, 30), (county.Extensions.Granted, county.Extensions.Days));
         Assert.Equal((1, 2), (county.SupervisionOrders.Open, county.SupervisionOrders.Closed));
         Assert.Equal(1, county.Clocks.Single(c => c.Kind == "handling").Late);
         Assert.All(["intake", "handling", "referral-objection", "supervision-response"], kind => Assert.True(county.Clocks.Single(c => c.Kind == kind).OverdueNow > 0, kind));
         var city = await SummaryAsync("city", "330700", "2025-12-01", "2026-11-20");
-        Assert.Equal(21, city.Received);
+        Assert.Equal(32, city.Received);
+        Assert.Equal([1, 0, 1], city.Review.Outcomes.Select(o => o.Count)); // upheld, and re-handling ordered: the city's own decisions
     }
 
     [Fact]

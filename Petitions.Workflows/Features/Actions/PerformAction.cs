@@ -10,10 +10,10 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Actions;
 
 /// <summary>
-/// The workflow runtime: applies one action to one petition, atomically. It checks the petition is within reach,
-/// that the action exists in the petition's workflow version, the actor's role and organization, the stage and the
-/// payload; lets the action's rule apply it through the aggregate; then writes the state (with the optimistic
-/// version check), the clock changes, the history entry and the notices in the command's one transaction.
+/// One action on one petition, atomically. It checks the petition is within reach, that the action exists in the
+/// petition's workflow version and is not a follow-up, the actor's role and organization, the stage and the payload;
+/// then the <see cref="WorkflowRuntime"/> applies it and writes the state, clocks, history and notices in the
+/// command's one transaction.
 /// </summary>
 public static class PerformAction
 {
@@ -41,9 +41,8 @@ public static class PerformAction
         PetitionStore store,
         AccountStore accounts,
         WorkflowCatalog workflows,
-        IServiceProvider services,
-        DeadlineRules rules,
-        TimeProvider time) : IRequestHandler<Command, Response>
+        WorkflowRuntime runtime,
+        IServiceProvider services) : IRequestHandler<Command, Response>
     {
         public async Task<Response> Handle(Command command, CancellationToken ct)
         {
@@ -53,6 +52,8 @@ public static class PerformAction
 
             var action = workflows.Get(stored.WorkflowVersion).Find(command.Action)
                 ?? throw new NotFoundException($"Workflow version {stored.WorkflowVersion} has no action '{command.Action}'.");
+            if (action.IsFollowUp)
+                throw new ForbiddenException($"'{action.Code}' follows from an action on a linked petition; nobody performs it directly.");
             actor.Require([.. action.Roles]);
             petition.RequireStage(action.Code, action.From);
             var handling = (await accounts.OrganizationAsync(petition.HandlingOrganizationId, ct))!;
@@ -62,31 +63,8 @@ public static class PerformAction
                     : $"This petition is decided by {handling.Name} now.");
 
             var payload = await ReadPayloadAsync(command.Payload, action.Payload, ct);
-            var bureau = (await accounts.OrganizationAsync(stored.BureauId, ct))!.Ref;
-            var context = new ActionContext(
-                actor, time.GetUtcNow(), stored.Id, bureau, await rules.ByIdAsync(stored.PolicyId, ct), await rules.CalendarAsync(ct));
-            var rule = (IActionRule)services.GetRequiredService(action.Rule);
-            var outcome = await rule.ApplyAsync(petition, payload, context, ct);
-
-            petition.EnterStage(NextStage(action, petition.Stage, outcome));
-            ApplyClocks(action, petition, context);
-            await store.SaveAsync(stored, ct);
-            await store.AppendEventAsync(stored.Id, context.Now, action.Code, petition.Stage, actor, outcome.Summary, action.Public, ct);
-
-            var notices = new List<long>();
-            foreach (var kind in action.Notices)
-            {
-                var details = new Dictionary<string, string>(outcome.NoticeDetails ?? new Dictionary<string, string>())
-                {
-                    ["bureau"] = bureau.Name,
-                    ["issuedOn"] = context.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                };
-                // The deadlines running as the notice is issued (the handling period on an acceptance or extension).
-                foreach (var clock in petition.Clocks.Where(c => c.IsOpen))
-                    details[$"due:{Codes.Of(clock.Kind)}"] = clock.DueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                notices.Add(await store.AddNoticeAsync(stored.Id, kind, context.Now, actor, JsonSerializer.Serialize(details), ct));
-            }
-            return new Response(petition.CaseNumber, action.Code, Codes.Of(petition.Stage), stored.Version + 1, notices);
+            var applied = await runtime.ApplyAsync(stored, action, payload, actor, ct);
+            return new Response(petition.CaseNumber, action.Code, Codes.Of(applied.Stage), applied.Version, applied.Notices);
         }
 
         private async Task<object> ReadPayloadAsync(JsonElement json, Type type, CancellationToken ct)
@@ -105,41 +83,6 @@ public static class PerformAction
             var result = await validator.ValidateAsync(new ValidationContext<object>(payload), ct);
             if (!result.IsValid) throw new ValidationException(result.Errors);
             return payload;
-        }
-
-        private static Stage NextStage(ActionDefinition action, Stage current, ActionOutcome outcome)
-        {
-            var next = outcome.To ?? (action.To.Count == 1 ? action.To[0] : current);
-            if (action.To.Count == 0 ? next != current : !action.To.Contains(next))
-                throw new InvalidOperationException($"The rule of '{action.Code}' chose {Codes.Of(next)}, which its definition does not allow.");
-            return next;
-        }
-
-        /// <summary>The definition's clock effects: starts refuse a clock already running; stops stop what runs.</summary>
-        private static void ApplyClocks(ActionDefinition action, Petition petition, ActionContext context)
-        {
-            foreach (var effect in action.Clocks.Where(e => e.AtLevel is null || e.AtLevel == petition.Level))
-            {
-                switch (effect.Operation)
-                {
-                    case ClockOperation.Start:
-                        var from = effect.FromServiceDate ? petition.ServedOn ?? context.Today : context.Today;
-                        petition.StartClock(effect.Kind, from, context.Policy, context.Calendar);
-                        break;
-                    case ClockOperation.Stop:
-                        petition.OpenClock(effect.Kind)?.Stop(context.Today);
-                        break;
-                    case ClockOperation.Pause:
-                        petition.RequireOpenClock(effect.Kind).Pause(context.Today);
-                        break;
-                    case ClockOperation.Resume:
-                        petition.RequireOpenClock(effect.Kind).Resume(context.Today, context.Policy, context.Calendar);
-                        break;
-                    case ClockOperation.Extend:
-                        petition.RequireOpenClock(effect.Kind).Extend(petition.GrantedExtensionDays, context.Policy, context.Calendar);
-                        break;
-                }
-            }
         }
     }
 }

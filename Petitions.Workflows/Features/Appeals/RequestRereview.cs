@@ -6,14 +6,18 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Appeals;
 
 /// <summary>The petitioner asks the level above the reviewer to re-review (复核), within 30 days of the review
-/// opinion's service (TL2022 Art 36).</summary>
+/// opinion's service (TL2022 Art 36), dated the day the request was received.</summary>
 public static class RequestRereview
 {
-    public sealed record Payload(string? Reason);
+    public sealed record Payload(string? Reason, DateOnly? ReceivedOn = null);
 
     public sealed class Validator : AbstractValidator<Payload>
     {
-        public Validator() => RuleFor(p => p.Reason).NotEmpty().MaximumLength(2000);
+        public Validator(TimeProvider time)
+        {
+            RuleFor(p => p.Reason).NotEmpty().MaximumLength(2000);
+            RuleFor(p => p.ReceivedOn).NotInFuture(time, "receivedOn");
+        }
     }
 
     public sealed class Rule(AccountStore accounts) : ActionRule<Payload>
@@ -22,8 +26,9 @@ public static class RequestRereview
         {
             var reviewer = (await accounts.OrganizationAsync(petition.HandlingOrganizationId, ct))!;
             var rereviewer = await Reviewers.AboveAsync(accounts, reviewer.ParentId, ct);
-            petition.RequestHigherReview(ReviewLevel.Rereview, rereviewer.Ref, context.Today);
-            return new ActionOutcome(Summary: $"→ {rereviewer.Name}: {payload.Reason}");
+            var receivedOn = payload.ReceivedOn ?? context.Today;
+            petition.RequestHigherReview(ReviewLevel.Rereview, rereviewer.Ref, receivedOn, context.Today);
+            return new ActionOutcome(Summary: $"→ {rereviewer.Name}: {payload.Reason}", OccurredOn: receivedOn);
         }
     }
 }

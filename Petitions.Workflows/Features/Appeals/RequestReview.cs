@@ -6,14 +6,19 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Appeals;
 
 /// <summary>The petitioner asks the bureau's parent to review (复查) the served opinion, within 30 days of service
-/// (TL2022 Art 35). The desk or office records the request; the level above decides it within 30 days.</summary>
+/// (TL2022 Art 35). The desk or office records the request, dated the day it was received; the level above decides it
+/// within 30 days of that day.</summary>
 public static class RequestReview
 {
-    public sealed record Payload(string? Reason);
+    public sealed record Payload(string? Reason, DateOnly? ReceivedOn = null);
 
     public sealed class Validator : AbstractValidator<Payload>
     {
-        public Validator() => RuleFor(p => p.Reason).NotEmpty().MaximumLength(2000);
+        public Validator(TimeProvider time)
+        {
+            RuleFor(p => p.Reason).NotEmpty().MaximumLength(2000);
+            RuleFor(p => p.ReceivedOn).NotInFuture(time, "receivedOn");
+        }
     }
 
     public sealed class Rule(AccountStore accounts) : ActionRule<Payload>
@@ -21,8 +26,9 @@ public static class RequestReview
         protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
             var reviewer = await Reviewers.AboveAsync(accounts, context.Bureau.ParentId, ct);
-            petition.RequestHigherReview(ReviewLevel.Review, reviewer.Ref, context.Today);
-            return new ActionOutcome(Summary: $"→ {reviewer.Name}: {payload.Reason}");
+            var receivedOn = payload.ReceivedOn ?? context.Today;
+            petition.RequestHigherReview(ReviewLevel.Review, reviewer.Ref, receivedOn, context.Today);
+            return new ActionOutcome(Summary: $"→ {reviewer.Name}: {payload.Reason}", OccurredOn: receivedOn);
         }
     }
 }

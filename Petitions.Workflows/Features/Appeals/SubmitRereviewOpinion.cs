@@ -4,7 +4,8 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Appeals;
 
-/// <summary>The re-reviewing bureau decides (复核意见书): uphold or revise. Once served, the petition is final.</summary>
+/// <summary>The re-reviewing organ decides (复核意见书, issued and served in its name): uphold or revise. Once served, the
+/// petition is final.</summary>
 public static class SubmitRereviewOpinion
 {
     public sealed record Payload(string? Outcome, string? Text);
@@ -18,12 +19,13 @@ public static class SubmitRereviewOpinion
         }
     }
 
-    public sealed class Rule : ActionRule<Payload>
+    public sealed class Rule(Storage.PetitionStore store) : ActionRule<Payload>
     {
-        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
-            petition.RecordOpinion(payload.Outcome!, payload.Text!);
-            return Task.FromResult(new ActionOutcome(Summary: payload.Outcome, NoticeDetails: Handling.Notices.Opinion(petition.Opinion!, null, 0)));
+            petition.DecideAppeal(payload.Outcome!, payload.Text!, context.Today);
+            await store.AddOpinionVersionAsync(context.PetitionId, petition.Level, petition.Opinion!, context.Now, context.Actor, "decided", ct);
+            return new ActionOutcome(Summary: payload.Outcome, NoticeDetails: Handling.Notices.Opinion(petition.Opinion!, null, 0));
         }
     }
 }

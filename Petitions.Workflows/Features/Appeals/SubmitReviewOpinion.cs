@@ -5,8 +5,8 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Appeals;
 
-/// <summary>The reviewing bureau decides: uphold or revise the opinion (复查意见书, to be served), or order the
-/// petition handled again by its bureau, with a new handling clock.</summary>
+/// <summary>The reviewing organ decides: uphold or revise the opinion (复查意见书, issued and served in its name), or order
+/// the petition handled again by its bureau, with a new handling clock.</summary>
 public static class SubmitReviewOpinion
 {
     public sealed record Payload(string? Outcome, string? Text);
@@ -20,11 +20,12 @@ public static class SubmitReviewOpinion
         }
     }
 
-    public sealed class Rule(AccountStore accounts) : ActionRule<Payload>
+    public sealed class Rule(AccountStore accounts, PetitionStore store) : ActionRule<Payload>
     {
         protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
-            petition.RecordOpinion(payload.Outcome!, payload.Text!);
+            petition.DecideAppeal(payload.Outcome!, payload.Text!, context.Today);
+            await store.AddOpinionVersionAsync(context.PetitionId, petition.Level, petition.Opinion!, context.Now, context.Actor, "decided", ct);
             if (Codes.Parse<ReviewOutcome>(payload.Outcome!) == ReviewOutcome.OrderRehandling)
             {
                 petition.OrderRehandling(context.Bureau.Id);

@@ -7,11 +7,12 @@ namespace Petitions.Workflows.Features.Handling;
 /// petitioner how and by when to ask for review (TL2022 Art 32, 35).</summary>
 public static class ApproveOpinion
 {
-    public sealed class Rule(Storage.AccountStore accounts) : ActionRule<CommentPayload>
+    public sealed class Rule(Storage.AccountStore accounts, Storage.PetitionStore store) : ActionRule<CommentPayload>
     {
         protected override async Task<ActionOutcome> ApplyAsync(Petition petition, CommentPayload payload, ActionContext context, CancellationToken ct)
         {
-            var opinion = petition.Opinion ?? throw new RuleViolationException("no-opinion", "There is no draft opinion to approve.");
+            var opinion = petition.ApproveOpinion(context.Today);
+            await store.DecideOpinionVersionAsync(context.PetitionId, "approved", payload.Comment, context.Now, context.Actor, ct);
             var reviewer = context.Bureau.ParentId is { } parent ? (await accounts.OrganizationAsync(parent, ct))?.Name : null;
             return new ActionOutcome(
                 Summary: payload.Comment,

@@ -22,7 +22,7 @@ public static class RequestExtension
     {
         protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
-            petition.RequestExtension(payload.Days!.Value);
+            petition.RequestExtension(payload.Days!.Value, context.Today);
             return Task.FromResult(new ActionOutcome(Summary: $"+{payload.Days} d: {payload.Reason}"));
         }
     }

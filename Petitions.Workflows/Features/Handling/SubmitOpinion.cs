@@ -4,7 +4,8 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Handling;
 
-/// <summary>The handling unit drafts its opinion (TL2022 Art 32): support, explain or reject, with its reasons.</summary>
+/// <summary>The handling unit drafts its opinion (TL2022 Art 32): support, explain or reject, with its reasons. Every
+/// version submitted is kept.</summary>
 public static class SubmitOpinion
 {
     public sealed record Payload(string? Outcome, string? Text);
@@ -18,12 +19,13 @@ public static class SubmitOpinion
         }
     }
 
-    public sealed class Rule : ActionRule<Payload>
+    public sealed class Rule(Storage.PetitionStore store) : ActionRule<Payload>
     {
-        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
             petition.RecordOpinion(payload.Outcome!, payload.Text!);
-            return Task.FromResult(new ActionOutcome(Summary: payload.Outcome));
+            await store.AddOpinionVersionAsync(context.PetitionId, petition.Level, petition.Opinion!, context.Now, context.Actor, decision: null, ct);
+            return new ActionOutcome(Summary: payload.Outcome);
         }
     }
 }

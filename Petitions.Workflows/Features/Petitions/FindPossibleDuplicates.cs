@@ -4,8 +4,8 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Features.Petitions;
 
-/// <summary>Before saving, the desk sees the person's earlier petitions on similar matters (同人同事), from the same
-/// registration input (validated as registration validates it).</summary>
+/// <summary>Before saving, the desk sees the earlier petitions on similar matters of the petitioner or any
+/// representative (同人同事), from the same registration input (validated as registration validates it).</summary>
 public static class FindPossibleDuplicates
 {
     public sealed record Query(RegisterPetition.Command Registration) : IQuery<IReadOnlyList<PetitionStore.PossibleDuplicate>>;
@@ -22,8 +22,11 @@ public static class FindPossibleDuplicates
             var actor = query.Registration.Actor;
             actor.Require(Role.Reception, Role.Office);
             var bureau = await store.BureauOfAsync(actor.OrganizationId!.Value, ct) ?? throw new ForbiddenException("Your organization does not belong to a bureau.");
-            var person = RegisterPetition.Handler.ToPerson(query.Registration.Petitioner!, ShanghaiTime.DateOf(time.GetUtcNow()));
-            return await store.PossibleDuplicatesAsync(person, query.Registration.Subject!.Trim(), bureau, ct);
+            var today = ShanghaiTime.DateOf(time.GetUtcNow());
+            var registration = query.Registration;
+            IReadOnlyList<Person> people =
+                [RegisterPetition.Handler.ToPerson(registration.Petitioner!, today), .. (registration.Representatives ?? []).Select(r => RegisterPetition.Handler.ToPerson(r, today))];
+            return await store.PossibleDuplicatesAsync(people, registration.Subject!.Trim(), bureau, ct);
         }
     }
 }

@@ -8,7 +8,8 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Petitions;
 
 /// <summary>
-/// Staff read a petition: the record, its people, its clocks and its timeline. The whole ID number shows only to the
+/// Staff read a petition: the record, its people, its clocks and its timeline, the opinion on record with every version
+/// of it, both evaluations of each served reply, and the petitions it is linked to. The whole ID number shows only to the
 /// desk and the office, the whole phone and address also to the handling unit; others see them masked. Every view
 /// that shows any of them whole is written to the audit log with the fields it showed.
 /// </summary>
@@ -29,7 +30,12 @@ public static class GetPetition
 
     public sealed record EventView
     {
+        /// <summary>When it was entered.</summary>
         public DateTimeOffset At { get; init; }
+
+        /// <summary>The day it happened, for an action dated by the real-world event (acceptance, a request received …).</summary>
+        public DateOnly? HappenedOn { get; init; }
+
         public string Action { get; init; } = "";
         public string Stage { get; init; } = "";
         public string? Actor { get; init; }
@@ -38,6 +44,47 @@ public static class GetPetition
     }
 
     public sealed record BureauView(string Code, string Name);
+
+    /// <summary>One version of an opinion: as submitted, and what its reviewer decided (approved, returned with the
+    /// reason; a review's or re-review's decision is "decided").</summary>
+    public sealed record OpinionVersionView
+    {
+        public string Level { get; init; } = "";
+        public string Outcome { get; init; } = "";
+        public string Text { get; init; } = "";
+        public DateTimeOffset SubmittedAt { get; init; }
+        public string? SubmittedBy { get; init; }
+        public string? Decision { get; init; }
+        public string? Reason { get; init; }
+        public DateTimeOffset? DecidedAt { get; init; }
+        public string? DecidedBy { get; init; }
+    }
+
+    /// <summary>The opinion on record (the draft under review, a returned draft to revise, or the one issued) and every
+    /// version of it.</summary>
+    public sealed record OpinionView(string Outcome, string Text, DateOnly? IssuedOn, IReadOnlyList<OpinionVersionView> Versions);
+
+    /// <summary>A satisfaction given about a served reply: at the return visit, or by the petitioner online.</summary>
+    public sealed record EvaluationView
+    {
+        public int Reply { get; init; }
+        public string Level { get; init; } = "";
+        public string Source { get; init; } = "";
+        public string Satisfaction { get; init; } = "";
+        public string? Comment { get; init; }
+        public DateTimeOffset RecordedAt { get; init; }
+        public string? RecordedBy { get; init; }
+    }
+
+    /// <summary>Another petition this one is tied to: referred-to, referred-from, duplicate-of.</summary>
+    public sealed record LinkView
+    {
+        public string Kind { get; init; } = "";
+        public string CaseNumber { get; init; } = "";
+        public string Stage { get; init; } = "";
+        public string Bureau { get; init; } = "";
+        public string? ReferralAnswer { get; init; }
+    }
 
     /// <summary>An organization as a record names it.</summary>
     public sealed record OrganizationView(string Code, string Name);
@@ -65,7 +112,22 @@ public static class GetPetition
         IReadOnlyList<EventView> Timeline,
         int Version,
         AccusedUnitView? AccusedUnit,
-        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates);
+        IReadOnlyList<PetitionStore.PossibleDuplicate> PossibleDuplicates)
+    {
+        /// <summary>The acceptance day (受理日) the handling period runs from.</summary>
+        public DateOnly? AcceptedOn { get; init; }
+
+        /// <summary>The leader who received the petition on a leadership reception day (局长接待日).</summary>
+        public string? ReceivingLeader { get; init; }
+
+        public OpinionView? Opinion { get; init; }
+        public IReadOnlyList<EvaluationView> Evaluations { get; init; } = [];
+
+        /// <summary>The satisfaction reports count: of the last evaluated reply, the petitioner's own where given.</summary>
+        public string? Satisfaction { get; init; }
+
+        public IReadOnlyList<LinkView> Links { get; init; } = [];
+    }
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -105,6 +167,12 @@ public static class GetPetition
             public string? InvolvedUnitCode { get; init; }
             public string? InvolvedUnitName { get; init; }
             public int Version { get; init; }
+            public DateOnly? AcceptedOn { get; init; }
+            public string? ReceivingLeader { get; init; }
+            public string? OpinionOutcome { get; init; }
+            public string? OpinionText { get; init; }
+            public DateOnly? OpinionIssuedOn { get; init; }
+            public string? Satisfaction { get; init; }
         }
 
         private sealed record PersonRow(string Role, string Name, string? IdNumberCipher, string? Phone, string? Address);
@@ -131,10 +199,17 @@ public static class GetPetition
                        b.path             AS BureauPath,
                        iu.code            AS InvolvedUnitCode,
                        iu.name            AS InvolvedUnitName,
-                       p.version          AS Version
+                       p.version          AS Version,
+                       p.accepted_on      AS AcceptedOn,
+                       l.display_name     AS ReceivingLeader,
+                       p.opinion_outcome  AS OpinionOutcome,
+                       p.opinion_text     AS OpinionText,
+                       p.opinion_issued_on AS OpinionIssuedOn,
+                       p.satisfaction     AS Satisfaction
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id
                 LEFT JOIN organizations iu ON iu.id = p.involved_unit_id
+                LEFT JOIN users l ON l.id = p.reception_leader_id
                 WHERE p.id = @Id
                 """,
                 new { stored.Id }, ct))!;
@@ -166,6 +241,7 @@ public static class GetPetition
             var timeline = await session.QueryAsync<EventView>(
                 """
                 SELECT e.occurred_at  AS At,
+                       e.happened_on  AS HappenedOn,
                        e.action       AS Action,
                        e.stage        AS Stage,
                        u.display_name AS Actor,
@@ -176,6 +252,53 @@ public static class GetPetition
                 LEFT JOIN organizations o ON o.id = e.actor_organization_id
                 WHERE e.petition_id = @Id
                 ORDER BY e.occurred_at, e.id
+                """,
+                new { petition.Id }, ct);
+            var versions = await session.QueryAsync<OpinionVersionView>(
+                """
+                SELECT v.level          AS Level,
+                       v.outcome        AS Outcome,
+                       v.body           AS Text,
+                       v.submitted_at   AS SubmittedAt,
+                       s.display_name   AS SubmittedBy,
+                       v.decision       AS Decision,
+                       v.reason         AS Reason,
+                       v.decided_at     AS DecidedAt,
+                       d.display_name   AS DecidedBy
+                FROM opinion_versions v
+                LEFT JOIN users s ON s.id = v.submitted_by
+                LEFT JOIN users d ON d.id = v.decided_by
+                WHERE v.petition_id = @Id
+                ORDER BY v.id
+                """,
+                new { petition.Id }, ct);
+            var evaluations = await session.QueryAsync<EvaluationView>(
+                """
+                SELECT v.reply        AS Reply,
+                       v.level        AS Level,
+                       v.source       AS Source,
+                       v.satisfaction AS Satisfaction,
+                       v.comment      AS Comment,
+                       v.recorded_at  AS RecordedAt,
+                       u.display_name AS RecordedBy
+                FROM evaluations v
+                LEFT JOIN users u ON u.id = v.recorded_by
+                WHERE v.petition_id = @Id
+                ORDER BY v.reply, v.id
+                """,
+                new { petition.Id }, ct);
+            var links = await session.QueryAsync<LinkView>(
+                """
+                SELECT l.kind            AS Kind,
+                       p.case_number     AS CaseNumber,
+                       p.stage           AS Stage,
+                       b.name            AS Bureau,
+                       p.referral_answer AS ReferralAnswer
+                FROM petition_links l
+                JOIN petitions p ON p.id = l.linked_petition_id
+                JOIN organizations b ON b.id = p.bureau_id
+                WHERE l.petition_id = @Id
+                ORDER BY p.id
                 """,
                 new { petition.Id }, ct);
 
@@ -197,7 +320,15 @@ public static class GetPetition
                 new BureauView(petition.BureauCode, petition.BureauName),
                 views[0], views.Skip(1).ToList(), clocks, timeline, petition.Version,
                 await AccusedUnitAsync(petition, stored.Petition, ct),
-                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people[0], ct) : []);
+                query.Actor.HasAny(SeeDuplicates) ? await DuplicatesAsync(petition, people, ct) : [])
+            {
+                AcceptedOn = petition.AcceptedOn,
+                ReceivingLeader = petition.ReceivingLeader,
+                Opinion = petition.OpinionOutcome is { } outcome ? new OpinionView(outcome, petition.OpinionText ?? "", petition.OpinionIssuedOn, versions) : null,
+                Evaluations = evaluations,
+                Satisfaction = petition.Satisfaction,
+                Links = links,
+            };
         }
 
         private async Task<AccusedUnitView?> AccusedUnitAsync(PetitionRow row, Petition petition, CancellationToken ct)
@@ -210,15 +341,18 @@ public static class GetPetition
             return new AccusedUnitView(unit, petition.AccusedUnitToConfirm, resembling);
         }
 
-        /// <summary>The petitioner's other petitions in the bureau's subtree, which is within the desk's and the office's
-        /// reach (they sit at the bureau or above it).</summary>
-        private async Task<IReadOnlyList<PetitionStore.PossibleDuplicate>> DuplicatesAsync(PetitionRow row, PersonRow petitioner, CancellationToken ct)
+        /// <summary>The other petitions of its people (petitioner, co-signers, representatives) in the bureau's subtree,
+        /// which is within the desk's and the office's reach (they sit at the bureau or above it).</summary>
+        private async Task<IReadOnlyList<PetitionStore.PossibleDuplicate>> DuplicatesAsync(PetitionRow row, IReadOnlyList<PersonRow> people, CancellationToken ct)
         {
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
-            IdNumber.TryParse(petitioner.IdNumberCipher is null ? null : protector.Decrypt(petitioner.IdNumberCipher), today, out var idNumber, out _);
-            var person = new Person(petitioner.Name, idNumber, petitioner.Phone, petitioner.Address);
+            var persons = people.Select(p =>
+            {
+                IdNumber.TryParse(p.IdNumberCipher is null ? null : protector.Decrypt(p.IdNumberCipher), today, out var idNumber, out _);
+                return new Person(p.Name, idNumber, p.Phone, p.Address);
+            }).ToList();
             var bureau = new Bureau(0, row.BureauCode, row.BureauName, row.BureauPath);
-            return (await store.PossibleDuplicatesAsync(person, row.Subject, bureau, ct)).Where(d => d.CaseNumber != row.CaseNumber).ToList();
+            return (await store.PossibleDuplicatesAsync(persons, row.Subject, bureau, ct)).Where(d => d.CaseNumber != row.CaseNumber).ToList();
         }
 
         private PersonView View(PersonRow row, bool fullIdNumber, bool fullContact)

@@ -4,6 +4,7 @@ using FluentValidation.Results;
 using MediatR;
 using Microsoft.Extensions.Logging;
 using Petitions.Domain;
+using Petitions.Workflows.Materials;
 using Petitions.Workflows.Pipeline;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
@@ -44,8 +45,16 @@ public static partial class RegisterPetition
         public string? InvolvedOfficer { get; init; }
         public DateTimeOffset? ReceivedAt { get; init; }
 
+        /// <summary>On a leadership reception day (局长接待日, TL2022 Art 18): the user name of the leader who received the
+        /// visit, one of the bureau's leaders or a leader above it.</summary>
+        public string? ReceivingLeader { get; init; }
+
         /// <summary>The bureau an online submission is addressed to (its code); staff register at their own bureau.</summary>
         public string? Bureau { get; init; }
+
+        /// <summary>Files sent with the registration, checked and sealed at the door; attached in its transaction. Not part
+        /// of a JSON body (files come as multipart), so an idempotent JSON registration never carries any.</summary>
+        [JsonIgnore] public IReadOnlyList<MaterialInput> Files { get; init; } = [];
 
         [JsonIgnore] public Actor Actor { get; init; } = Actor.Public;
         [JsonIgnore] public string? IdempotencyKey { get; init; }
@@ -84,6 +93,11 @@ public static partial class RegisterPetition
                 .WithMessage("Name the bureau the petition is addressed to, by its code.");
             RuleFor(c => c.ReceivedAt).Null().When(c => !c.Actor.IsStaff)
                 .WithMessage("An online submission is received when it arrives.");
+            RuleFor(c => c.ReceivingLeader).Null().When(c => !c.Actor.IsStaff)
+                .WithMessage("An online submission is not received by a leader.");
+            RuleFor(c => c.ReceivingLeader).MaximumLength(64);
+            RuleFor(c => c.Channel).Equal(Codes.Of(Domain.Channel.Visit)).When(c => !string.IsNullOrWhiteSpace(c.ReceivingLeader))
+                .WithErrorCode("reception-day-visit").WithMessage("A leader receives visitors on a reception day: the channel is 'visit'.");
             RuleFor(c => c.Category).NotEmpty().IsOneOf(Codes.All<Category>(), "category");
 
             RuleFor(c => c.Petitioner).NotNull();
@@ -126,15 +140,7 @@ public static partial class RegisterPetition
         private static void PersonRules(InlineValidator<PersonInput> person, Func<DateOnly> today)
         {
             person.RuleFor(p => p.Name).NotEmpty().MaximumLength(100);
-            person.RuleFor(p => p.IdNumber).Custom((value, context) =>
-            {
-                if (!string.IsNullOrWhiteSpace(value) && !IdNumber.TryParse(value, today(), out _, out var error))
-                    context.AddFailure(new FluentValidation.Results.ValidationFailure(context.PropertyPath, $"The ID number {error}.")
-                    {
-                        ErrorCode = "id-number",
-                        CustomState = error, // one of IdNumber.Problems, for the pages' words
-                    });
-            });
+            person.RuleFor(p => p.IdNumber).IsIdNumber(today);
             person.RuleFor(p => p.Phone).IsPhoneNumber();
         }
     }
@@ -145,6 +151,7 @@ public static partial class RegisterPetition
         WorkflowCatalog workflows,
         PersonalDataProtector protector,
         DeadlineRules rules,
+        MaterialStore materials,
         TimeProvider time,
         ILogger<Handler> log) : IRequestHandler<Command, Response>
     {
@@ -175,21 +182,25 @@ public static partial class RegisterPetition
                 command.Content!,
                 Blank(command.InvolvedUnit),
                 Blank(command.InvolvedOfficer),
-                command.ReceivedAt?.ToUniversalTime() ?? now);
+                command.ReceivedAt?.ToUniversalTime() ?? now,
+                Blank(command.ReceivingLeader) is { } leader ? await ReceivingLeaderAsync(leader, bureau, ct) : null);
 
-            var duplicates = await store.PossibleDuplicatesAsync(intake.Petitioner, intake.Subject, bureau, ct);
+            var duplicates = await store.PossibleDuplicatesAsync(People(intake), intake.Subject, bureau, ct);
             var (involvedUnit, accusedUnitToConfirm) = await InvolvedUnitAsync(command, intake, bureau, ct);
 
             var (policyId, policy) = await rules.ForBureauAsync(bureau.Path, ct);
             var calendar = await rules.CalendarAsync(ct);
+
+            var contents = await materials.StoreContentsAsync(command.Files, ct);
 
             // From here to the commit, the bureau's counter row is locked: nothing slow below this line.
             var caseNumber = await store.NextCaseNumberAsync(bureau, today.Year, ct);
             var petition = Petition.Register(intake, caseNumber, bureau.Id, bureau.Path, involvedUnit, accusedUnitToConfirm, now, policy, calendar);
             var queryCode = QueryCode.New();
             var firstPetition = !duplicates.Any(d => d.Similarity >= MatterSimilarity.SameMatter);
-            await store.InsertRegisteredAsync(
+            var petitionId = await store.InsertRegisteredAsync(
                 petition, bureau, protector.Hash(HashPurpose.QueryCode, $"{caseNumber}:{queryCode}"), workflows.Latest.Version, policyId, firstPetition, command.Actor, now, ct);
+            await materials.AttachAsync(petitionId, petition.Stage, contents, command.Actor, now, ct);
 
             LogRegistered(caseNumber, intake.Channel);
             // Staff register at their own bureau, so its subtree is within their reach; the public learns nothing of
@@ -218,6 +229,17 @@ public static partial class RegisterPetition
             var exact = resembling.Where(o => UnitNames.IsExactly(written, o.Name, o.Code)).ToList();
             return exact.Count == 1 ? (exact[0].Ref, false) : (null, resembling.Count > 0);
         }
+
+        /// <summary>Everyone who brings the petition: the petitioner and the representatives (or co-signers).</summary>
+        internal static IReadOnlyList<Person> People(PetitionIntake intake) => [intake.Petitioner, .. intake.Representatives];
+
+        /// <summary>The leader named as receiving the visit: a leader of this bureau or of one above it.</summary>
+        private async Task<long> ReceivingLeaderAsync(string userName, Bureau bureau, CancellationToken ct) =>
+            await store.LeaderAsync(userName, bureau, ct)
+                ?? throw new ValidationException([new ValidationFailure(nameof(Command.ReceivingLeader), $"'{userName}' is not a leader of this bureau or of one above it.")
+                {
+                    ErrorCode = "not-a-leader",
+                }]);
 
         internal static Person ToPerson(PersonInput input, DateOnly today)
         {

@@ -5,8 +5,9 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Features.Public;
 
-/// <summary>The petitioner evaluates the outcome online, with the case number and query code: once, and only after
-/// the written reply was served.</summary>
+/// <summary>The petitioner evaluates the outcome online, with the case number and query code, and may say why: once per
+/// served reply, beside (never instead of) the return visit's record. A referred matter is evaluated where it was
+/// handled, from the original case number and code.</summary>
 public static class EvaluatePetition
 {
     public sealed record Command(string CaseNumber, string? QueryCode, string? Satisfaction, string? Comment) : ICommand<Response>
@@ -32,14 +33,13 @@ public static class EvaluatePetition
     {
         public async Task<Response> Handle(Command command, CancellationToken ct)
         {
-            if (await store.OpenWithQueryCodeAsync(command.CaseNumber, command.QueryCode, ct) is null)
-                throw new NotFoundException(LookUpPetition.NoMatch);
-            var stored = (await store.LoadAsync(command.CaseNumber, ct))!;
-            if (stored.Petition.ServedOn is null)
-                throw new RuleViolationException("not-served", "The outcome can be evaluated once the written reply has been served.");
-            stored.Petition.RecordSatisfaction(Codes.Parse<Satisfaction>(command.Satisfaction!));
+            var id = await store.OpenWithQueryCodeAsync(command.CaseNumber, command.QueryCode, ct) ?? throw new NotFoundException(LookUpPetition.NoMatch);
+            var stored = (await store.LoadAsync((await store.MatterAsync(id, ct))[^1], ct))!;
+            var evaluation = stored.Petition.Evaluate(Codes.Parse<Satisfaction>(command.Satisfaction!));
+            var now = time.GetUtcNow();
             await store.SaveAsync(stored, ct);
-            await store.AppendEventAsync(stored.Id, time.GetUtcNow(), "evaluate", stored.Petition.Stage, command.Actor, command.Satisfaction, isPublic: true, ct);
+            await store.AddEvaluationAsync(stored.Id, evaluation, string.IsNullOrWhiteSpace(command.Comment) ? null : command.Comment.Trim(), now, command.Actor, ct);
+            await store.AppendEventAsync(stored.Id, now, "evaluate", stored.Petition.Stage, command.Actor, command.Satisfaction, isPublic: true, ct);
             return new Response(command.CaseNumber, command.Satisfaction!);
         }
     }

@@ -19,7 +19,7 @@ public static class ReportCases
     /// <summary>Metrics that stand alone.</summary>
     public static readonly IReadOnlySet<string> Unvalued = new HashSet<string>(StringComparer.Ordinal)
     {
-        "received", "first", "repeat", "first-accepted", "first-resolved", "replied", "reviewed", "rereviewed", "extended",
+        "received", "first", "repeat", "first-accepted", "first-resolved", "replied", "reviewed", "rereviewed", "extended", "leader-reception",
     };
 
     /// <summary>Metrics that take a value: a code of their kind.</summary>
@@ -68,8 +68,8 @@ public static class ReportCases
             {
                 "unit" when query.Value == "none" => "p.assigned_unit_id IS NULL",
                 "unit" => "p.assigned_unit_id = (SELECT id FROM organizations WHERE code = @Value AND kind = 'unit')",
-                "overdue" => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @DueMetric AND f.value < @Today)",
-                _ => "EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND f.metric = @Metric AND f.value = @Value)",
+                "overdue" => $"EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND {scope.FactsFilter} AND f.metric = @DueMetric AND f.value < @Today)",
+                _ => $"EXISTS (SELECT 1 FROM report_facts f WHERE f.petition_id = p.id AND {scope.FactsFilter} AND f.metric = @Metric AND f.value = @Value)",
             };
             var parameters = scope.Parameters(today);
             parameters.Add("Metric", query.Metric);
@@ -79,7 +79,7 @@ public static class ReportCases
             string[] where = query.After is null
                 ? [reach.Condition, scope.PetitionsFilter, condition]
                 : [reach.Condition, scope.PetitionsFilter, condition, "p.id < @AfterId"];
-            return await ListPetitions.PageAsync(session, where, reach.With(parameters), query.Limit ?? 50, ct);
+            return await ListPetitions.PageAsync(session, where, reach.With(parameters), query.Limit ?? 50, today, ct);
         }
     }
 }

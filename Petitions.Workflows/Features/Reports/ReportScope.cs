@@ -57,6 +57,11 @@ public sealed record ReportScope(Organization Organization, DateOnly From, DateO
         (IsUnit ? "bureau_id = @BureauId AND unit_id = @UnitId" : "bureau_id IN (SELECT id FROM organizations WHERE path LIKE @ScopePrefix AND kind <> 'unit')")
         + " AND received_on >= @From AND received_on <= @To";
 
+    /// <summary>The facts <c>f</c> in reach: a fact counts at its own organization (a review's decision at the reviewing
+    /// organ), which may differ from its petition's bureau.</summary>
+    public string FactsFilter =>
+        IsUnit ? "f.bureau_id = @BureauId AND f.unit_id = @UnitId" : "f.bureau_id IN (SELECT id FROM organizations WHERE path LIKE @ScopePrefix AND kind <> 'unit')";
+
     /// <summary>The petitions <c>p</c> in reach. Instants are stored in UTC (SQLite compares them as text).</summary>
     public string PetitionsFilter =>
         (IsUnit ? "p.assigned_unit_id = @UnitId" : "p.bureau_path LIKE @ScopePrefix")

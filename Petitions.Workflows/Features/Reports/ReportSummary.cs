@@ -60,10 +60,11 @@ public static class ReportSummary
         FirstPetitionFigures FirstPetitions,
         AppealFigures Review,
         AppealFigures Rereview,
-        OrderFigures SupervisionOrders);
+        OrderFigures SupervisionOrders,
+        Ratio LeaderReception);
 
     /// <summary>Triage outcomes in the order of the workflow, and "pending" for petitions awaiting triage.</summary>
-    public static readonly IReadOnlyList<string> TriageOutcomes = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate", "pending"];
+    public static readonly IReadOnlyList<string> TriageOutcomes = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate", "object-to-referral", "pending"];
 
     /// <summary>The bureau's own deadlines: every clock but the petitioner's request windows.</summary>
     public static readonly IReadOnlyList<string> ClockKinds =
@@ -197,7 +198,8 @@ public static class ReportSummary
                 new AppealFigures(
                     new Ratio(N("rereviewed"), N("reviewed"), Rate(N("rereviewed"), N("reviewed"))),
                     Outcomes("rereview-outcome", [Codes.Of(ReviewOutcome.Uphold), Codes.Of(ReviewOutcome.Revise)])),
-                new OrderFigures(N("order", "open"), N("order", "closed")));
+                new OrderFigures(N("order", "open"), N("order", "closed")),
+                new Ratio(N("leader-reception"), received, Rate(N("leader-reception"), received)));
         }
 
         private static IEnumerable<DateOnly> Months(DateOnly from, DateOnly to)

@@ -4,7 +4,8 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Service;
 
-/// <summary>The return visit (回访) records the petitioner's satisfaction; the petition closes.</summary>
+/// <summary>The return visit (回访) records what the petitioner told the officer about the reply; the petition closes.
+/// It is a fact of its own beside the petitioner's online evaluation, and neither erases the other.</summary>
 public static class RecordReturnVisit
 {
     public sealed record Payload(string? Satisfaction, string? Note);
@@ -18,13 +19,13 @@ public static class RecordReturnVisit
         }
     }
 
-    public sealed class Rule : ActionRule<Payload>
+    public sealed class Rule(Storage.PetitionStore store) : ActionRule<Payload>
     {
-        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
-            // An evaluation the petitioner already gave online stands; the visit's answer stays in the history.
-            if (petition.Satisfaction is null) petition.RecordSatisfaction(Codes.Parse<Satisfaction>(payload.Satisfaction!));
-            return Task.FromResult(new ActionOutcome(Summary: string.IsNullOrWhiteSpace(payload.Note) ? payload.Satisfaction : $"{payload.Satisfaction}: {payload.Note}"));
+            var evaluation = petition.RecordReturnVisit(Codes.Parse<Satisfaction>(payload.Satisfaction!));
+            await store.AddEvaluationAsync(context.PetitionId, evaluation, payload.Note, context.Now, context.Actor, ct);
+            return new ActionOutcome(Summary: string.IsNullOrWhiteSpace(payload.Note) ? payload.Satisfaction : $"{payload.Satisfaction}: {payload.Note}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Petitions.Domain;
+using Petitions.Workflows.Storage;
 using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Service;
@@ -7,7 +8,9 @@ namespace Petitions.Workflows.Features.Service;
 /// <summary>
 /// The written reply reached the petitioner (送达), on a date and by a method; the proof of service is issued. A first
 /// reply opens the 30-day review window and the return-visit clock; a review opinion opens the re-review window; a
-/// re-review opinion makes the petition final.
+/// re-review opinion makes the petition final. Service is dated no earlier than the reply was issued and not in the
+/// future; the windows count from it. Where the serving organization's policy asks for it, a method of service is
+/// recorded only once the signed proof of service is attached.
 /// </summary>
 public static class RecordService
 {
@@ -23,12 +26,14 @@ public static class RecordService
         }
     }
 
-    public sealed class Rule : ActionRule<Payload>
+    public sealed class Rule(MaterialStore materials) : ActionRule<Payload>
     {
-        protected override Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
+        protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
+            var policy = await materials.ProofOfServicePolicyAsync(petition.HandlingOrganizationId, ct);
+            policy.Require(Codes.Parse<ServiceMethod>(payload.Method!), await materials.HasSignedProofOfServiceAsync(context.PetitionId, ct));
             var next = petition.RecordService(payload.ServedOn!.Value, context.Today);
-            return Task.FromResult(new ActionOutcome(
+            return new ActionOutcome(
                 Summary: payload.Method,
                 To: next,
                 NoticeDetails: new Dictionary<string, string>
@@ -36,7 +41,8 @@ public static class RecordService
                     ["servedOn"] = payload.ServedOn.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     ["method"] = payload.Method!,
                     ["document"] = Codes.Of(petition.Level),
-                }));
+                },
+                OccurredOn: payload.ServedOn.Value);
         }
     }
 }

@@ -38,6 +38,11 @@ public static class SupervisionBoard
         }
     }
 
+    /// <summary>The clocks <c>c</c> a board lists (with @Today): the workbench counts them too.</summary>
+    internal static string Condition(WarningLevel level) => level == WarningLevel.Overdue
+        ? "(c.state = 'overdue' OR (c.state = 'running' AND c.due_on < @Today))"
+        : "(c.state = 'running' AND c.due_on >= @Today AND c.warned = 'near-due')";
+
     public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, IReadOnlyList<Entry>>
     {
         public async Task<IReadOnlyList<Entry>> Handle(Query query, CancellationToken ct)
@@ -45,13 +50,7 @@ public static class SupervisionBoard
             query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
             var reach = await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct);
             var today = ShanghaiTime.DateOf(time.GetUtcNow());
-            var where = new List<string>
-            {
-                reach.Condition,
-                query.Level == WarningLevel.Overdue
-                    ? "(c.state = 'overdue' OR (c.state = 'running' AND c.due_on < @Today))"
-                    : "(c.state = 'running' AND c.due_on >= @Today AND c.warned = 'near-due')",
-            };
+            var where = new List<string> { reach.Condition, Condition(query.Level) };
             if (query.Unit is not null) where.Add("u.code = @Unit");
             if (query.Category is not null) where.Add("p.category = @Category");
             var order = query.Sort switch

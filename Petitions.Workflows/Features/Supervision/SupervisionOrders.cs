@@ -108,7 +108,8 @@ public static class CloseSupervisionOrder
 }
 
 /// <summary>The supervision orders within the caller's reach, newest first (at most <see cref="MaxOrders"/>), optionally
-/// by state; or those of one petition, for anyone who may see it (the unit answers them from the case).</summary>
+/// by state (a handler's: those on the petitions assigned to their unit); or those of one petition, for anyone who may
+/// see it (the unit answers them from the case).</summary>
 public static class ListSupervisionOrders
 {
     public const int MaxOrders = 500;
@@ -136,7 +137,8 @@ public static class ListSupervisionOrders
                 var stored = (await PetitionScope.LoadWithinReachAsync(store, accounts, query.CaseNumber, query.Actor, ct)).Stored;
                 return (await orders.ListForPetitionAsync(stored.Id, ct)).Where(o => query.State is null || o.State == query.State).ToList();
             }
-            query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office);
+            // A unit's handlers read their own unit's orders: the reach of a unit is what is assigned to it.
+            query.Actor.Require(Role.Supervisor, Role.Leader, Role.Office, Role.Handler);
             return await orders.ListAsync(await PetitionScope.ReachAsync(accounts, session.Dialect, query.Actor, ct), query.State, MaxOrders, ct);
         }
     }

@@ -5,27 +5,42 @@ using Petitions.Workflows.Workflow;
 
 namespace Petitions.Workflows.Features.Triage;
 
-/// <summary>The office accepts the petition (受理) and assigns a handling unit; the 60-day clock starts.</summary>
+/// <summary>
+/// The office accepts the petition (受理), on the day it did so, and assigns a handling unit; the 60-day clock starts
+/// from that day and the petitioner gets the acceptance notice. Back from its unit, the petition is only assigned
+/// again: the handling period runs on from the acceptance day, with no second notice. The same person's same matter
+/// still being handled, or final, is refused as a repeat unless <see cref="Payload.DifferentMatter"/> says why it differs.
+/// </summary>
 public static class Accept
 {
-    public sealed record Payload(string? Unit, string? Comment);
+    public sealed record Payload(string? Unit, string? Comment, DateOnly? AcceptedOn = null, string? DifferentMatter = null);
 
     public sealed class Validator : AbstractValidator<Payload>
     {
-        public Validator()
+        public Validator(TimeProvider time)
         {
             RuleFor(p => p.Unit).NotEmpty().MaximumLength(32).WithMessage("Name the handling unit by its code.");
             RuleFor(p => p.Comment).MaximumLength(2000);
+            RuleFor(p => p.AcceptedOn).NotInFuture(time, "acceptedOn");
+            RuleFor(p => p.DifferentMatter).MaximumLength(2000);
         }
     }
 
-    public sealed class Rule(AccountStore accounts) : ActionRule<Payload>
+    public sealed class Rule(AccountStore accounts, PetitionStore store) : ActionRule<Payload>
     {
         protected override async Task<ActionOutcome> ApplyAsync(Petition petition, Payload payload, ActionContext context, CancellationToken ct)
         {
             var unit = await Units.FindAsync(accounts, payload.Unit!, ct);
-            petition.AssignTo(unit.Ref, context.Bureau);
-            return new ActionOutcome(Summary: Units.Summary(unit, payload.Comment), NoticeDetails: new Dictionary<string, string> { ["unit"] = unit.Name });
+            var acceptedOn = payload.AcceptedOn ?? context.Today;
+            var earlier = await store.EarlierMattersAsync(context.PetitionId, ct);
+            var accepting = petition.Accept(unit.Ref, context.Bureau, acceptedOn, context.Today, earlier, payload.DifferentMatter);
+            var summary = Units.Summary(unit, payload.Comment);
+            if (accepting && !string.IsNullOrWhiteSpace(payload.DifferentMatter)) summary += $" [≠ {payload.DifferentMatter.Trim()}]";
+            return new ActionOutcome(
+                Summary: summary,
+                NoticeDetails: new Dictionary<string, string> { ["unit"] = unit.Name, ["acceptedOn"] = acceptedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+                OccurredOn: acceptedOn,
+                Notices: accepting ? null : []);
         }
     }
 }

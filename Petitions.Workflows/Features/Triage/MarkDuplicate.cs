@@ -6,7 +6,8 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Triage;
 
 /// <summary>The same person raised the same matter before and it is still being handled or final: the petition is
-/// not accepted again (TL2022 Art 19 ¶3, Art 36 ¶3), with a link to the earlier case.</summary>
+/// not accepted again (TL2022 Art 19 ¶3, Art 36 ¶3), with a link to the earlier case, and the petitioner is told why
+/// (不再受理告知书).</summary>
 public static class MarkDuplicate
 {
     public sealed record Payload(string? EarlierCaseNumber, string? Comment);
@@ -31,7 +32,14 @@ public static class MarkDuplicate
             if (earlier is null || !PetitionScope.CanSee(viewer, earlier))
                 throw new RuleViolationException("unknown-earlier-petition", $"No petition {payload.EarlierCaseNumber} is within your reach.");
             await store.LinkAsync(context.PetitionId, earlier.Id, "duplicate-of", ct);
-            return new ActionOutcome(Summary: $"= {payload.EarlierCaseNumber}");
+            return new ActionOutcome(
+                Summary: $"= {payload.EarlierCaseNumber}",
+                NoticeDetails: new Dictionary<string, string>
+                {
+                    ["earlierCaseNumber"] = payload.EarlierCaseNumber!,
+                    ["earlierFinal"] = earlier.Petition.Stage == Stage.Final ? "true" : "false",
+                    ["reason"] = payload.Comment ?? "",
+                });
         }
     }
 }

@@ -7,8 +7,9 @@ namespace Petitions.Workflows.Features.Triage;
 
 /// <summary>
 /// The office refers the petition to a subordinate bureau (交办). That bureau gets a linked case of its own, with
-/// the same people and matter, its intake clock and the 5-working-day clock for objecting to the referral; this
-/// case closes with a link to it, so the referring bureau follows the report back on the linked case.
+/// the same people, matter, category and accused unit, its intake clock and the 5-working-day clock for objecting to
+/// the referral; this case waits for that bureau's objection or report (version 2; version 1 closed it at once), and
+/// the petitioner is told where the matter went (交办告知书) and follows it with the same case number and query code.
 /// </summary>
 public static class Refer
 {
@@ -36,7 +37,10 @@ public static class Refer
                 context.PetitionId, target, context.Actor, context.Now, await rules.ForBureauAsync(target.Path, ct), context.Calendar, ct);
             await store.LinkAsync(context.PetitionId, linked.Id, "referred-to", ct);
             await store.LinkAsync(linked.Id, context.PetitionId, "referred-from", ct);
-            return new ActionOutcome(Summary: $"→ {target.Name} ({linked.CaseNumber})");
+            petition.ReferTo(linked.Id);
+            return new ActionOutcome(
+                Summary: $"→ {target.Name} ({linked.CaseNumber})",
+                NoticeDetails: new Dictionary<string, string> { ["to"] = target.Name });
         }
     }
 }

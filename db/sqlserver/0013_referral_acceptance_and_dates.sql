@@ -1,0 +1,67 @@
+-- SQL Server: ALTER TABLE ... ADD without COLUMN; nvarchar, date and bit; statements that use the new columns
+-- follow a GO.
+-- Issue 13 (docs/decisions/0014): the state the rules of referral, acceptance, dated actions and evaluations read.
+
+-- The acceptance day (受理日): one handling period per acceptance, whoever handles the petition.
+ALTER TABLE petitions ADD accepted_on date NULL;
+-- When the opinion on record was approved or decided: its service is not dated before it.
+ALTER TABLE petitions ADD opinion_issued_on date NULL;
+ALTER TABLE petitions ADD extension_requested_on date NULL;
+-- A referral (交办): the referred case points at the referring one and says how it answered (objected, reported);
+-- the referring case points at the case it waits for.
+ALTER TABLE petitions ADD referred_from_id bigint NULL REFERENCES petitions (id);
+ALTER TABLE petitions ADD referred_to_id bigint NULL REFERENCES petitions (id);
+ALTER TABLE petitions ADD referral_answer nvarchar(16) NULL;
+-- The written replies served, the last one's level, and who has evaluated it: the return visit, the petitioner.
+ALTER TABLE petitions ADD replies_served integer NOT NULL DEFAULT 0;
+ALTER TABLE petitions ADD reply_level nvarchar(16) NULL;
+ALTER TABLE petitions ADD visit_recorded bit NOT NULL DEFAULT 0;
+ALTER TABLE petitions ADD petitioner_evaluated bit NOT NULL DEFAULT 0;
+-- Received on a leadership reception day (局长接待日): the leader who received it.
+ALTER TABLE petitions ADD reception_leader_id bigint NULL REFERENCES users (id);
+
+-- A history entry: the day it happened, when that is not the day it was entered; and the organization in whose
+-- name it was done (a review's decision is the reviewing organ's).
+ALTER TABLE petition_events ADD happened_on date NULL;
+ALTER TABLE petition_events ADD organization_id bigint NULL REFERENCES organizations (id);
+-- Whose deadline a clock is: the organization deciding the petition when it started (null: its bureau).
+ALTER TABLE clocks ADD organization_id bigint NULL REFERENCES organizations (id);
+GO
+
+-- What the petitions so far say of these.
+UPDATE petitions
+SET accepted_on = (SELECT MIN(c.started_on) FROM clocks c WHERE c.petition_id = petitions.id AND c.kind = 'handling');
+UPDATE petitions
+SET opinion_issued_on = (SELECT CAST(SWITCHOFFSET(MAX(e.occurred_at), '+08:00') AS date)
+                         FROM petition_events e
+                         WHERE e.petition_id = petitions.id
+                           AND e.action IN ('approve-opinion', 'submit-review-opinion', 'submit-rereview-opinion'));
+UPDATE petitions
+SET referred_from_id = (SELECT MAX(l.linked_petition_id) FROM petition_links l WHERE l.petition_id = petitions.id AND l.kind = 'referred-from'),
+    referred_to_id   = (SELECT MAX(l.linked_petition_id) FROM petition_links l WHERE l.petition_id = petitions.id AND l.kind = 'referred-to');
+UPDATE petitions
+SET replies_served = (SELECT COUNT(*) FROM petition_events e WHERE e.petition_id = petitions.id AND e.action = 'record-service');
+UPDATE petitions
+SET reply_level = review_level
+WHERE served_on IS NOT NULL;
+-- Reviews were decided one level above the bureau, re-reviews two.
+UPDATE petition_events
+SET organization_id = (SELECT b.parent_id FROM petitions p JOIN organizations b ON b.id = p.bureau_id WHERE p.id = petition_events.petition_id)
+WHERE action = 'submit-review-opinion';
+UPDATE petition_events
+SET organization_id = (SELECT r.parent_id
+                       FROM petitions p
+                       JOIN organizations b ON b.id = p.bureau_id
+                       JOIN organizations r ON r.id = b.parent_id
+                       WHERE p.id = petition_events.petition_id)
+WHERE action = 'submit-rereview-opinion';
+UPDATE clocks
+SET organization_id = (SELECT b.parent_id FROM petitions p JOIN organizations b ON b.id = p.bureau_id WHERE p.id = clocks.petition_id)
+WHERE kind = 'review-decision';
+UPDATE clocks
+SET organization_id = (SELECT r.parent_id
+                       FROM petitions p
+                       JOIN organizations b ON b.id = p.bureau_id
+                       JOIN organizations r ON r.id = b.parent_id
+                       WHERE p.id = clocks.petition_id)
+WHERE kind = 'rereview-decision';

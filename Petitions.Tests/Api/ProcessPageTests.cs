@@ -60,14 +60,26 @@ public sealed partial class ProcessPageTests(DatabaseServers servers) : ApiTest(
 
         var chinese = await office.GetStringAsync("/process?lang=zh-CN", Ct);
         var english = await office.GetStringAsync("/process?lang=en", Ct);
+        var first = await office.GetStringAsync("/process?version=1&lang=zh-CN", Ct);
 
+        // Version 2, in force: one handling period per acceptance, the referral answered by the receiving bureau.
         Assert.Contains("受理并交办 → 办理中", chinese, StringComparison.Ordinal);
-        Assert.Contains("信访办 · 停止受理告知期限；开始办理期限 · 出具受理告知书", chinese, StringComparison.Ordinal);
+        Assert.Contains("信访办 · 停止受理告知期限；停止交办异议期限；开始或接续办理期限 · 出具受理告知书", chinese, StringComparison.Ordinal);
+        Assert.Contains("交下级机关 → 已交办待报告", chinese, StringComparison.Ordinal);
+        Assert.Contains("对交办提出异议 → 已办结", chinese, StringComparison.Ordinal);
+        Assert.Contains("交办被退回 → 已登记", chinese, StringComparison.Ordinal);
+        Assert.Contains("交办结果已报告 → 已办结", chinese, StringComparison.Ordinal);
+        Assert.Contains("自动：随关联信访件的操作发生", chinese, StringComparison.Ordinal);
         Assert.Contains("Accept and assign → In handling", english, StringComparison.Ordinal);
-        Assert.Contains("Petition office · stops Intake notice; starts Handling", english, StringComparison.Ordinal);
+        Assert.Contains("Petition office · stops Intake notice; stops Referral objection;", english, StringComparison.Ordinal);
+        Assert.Contains("starts or continues Handling", english, StringComparison.Ordinal);
+        Assert.Contains("Referral reported back →", english, StringComparison.Ordinal);
         Assert.Contains("acceptance", english, StringComparison.Ordinal);
-        foreach (var code in new[] { "office", "handler", "intake", "acceptance", "proof-of-service" })
+        foreach (var code in new[] { "office", "handler", "intake", "acceptance", "proof-of-service", "referral-objection", "referral-returned", "referral-reported", "report-back" })
             Assert.DoesNotContain($">{code}<", Svg(chinese), StringComparison.Ordinal);
+        // Version 1, as it was: a new handling period at each acceptance, a referral closes the case.
+        Assert.Contains("信访办 · 停止受理告知期限；开始办理期限 · 出具受理告知书", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("交办被退回", first, StringComparison.Ordinal);
     }
 
     [Fact]

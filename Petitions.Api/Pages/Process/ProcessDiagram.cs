@@ -140,6 +140,7 @@ public sealed class ProcessDiagram
         var operation = effect.Operation switch
         {
             ClockOperation.Start => Text.T("开始", "starts"),
+            ClockOperation.StartOrContinue => Text.T("开始或接续", "starts or continues"),
             ClockOperation.Stop => Text.T("停止", "stops"),
             ClockOperation.Pause => Text.T("暂停", "pauses"),
             ClockOperation.Resume => Text.T("恢复", "resumes"),

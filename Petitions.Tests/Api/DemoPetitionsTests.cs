@@ -50,6 +50,9 @@ public abstract class DemoPetitionsTests(StorageProvider provider, DatabaseServe
         Assert.All(await _database.QueryAsync<DateTimeOffset>("SELECT occurred_at FROM petition_events"), at => Assert.True(at <= now));
         Assert.Equal(0, await _database.CountAsync("petition_events e JOIN petitions p ON p.id = e.petition_id", "e.occurred_at < p.registered_at"));
         Assert.True(await _database.CountAsync("supervision_orders") >= 1);
+        // Version 2's referral answered both ways, the referring case following each answer.
+        foreach (var action in new[] { "object-to-referral", "referral-returned", "report-back", "referral-reported" })
+            Assert.True(await _database.CountAsync("petition_events", "action = @Action", new { Action = action }) == 1, $"no demo petition's history has {action}");
         Assert.True(await _database.CountAsync("audit_log", "occurred_at < @Before", new { Before = now - TimeSpan.FromDays(30) }) > 10);
 
         // The demo users find work waiting.

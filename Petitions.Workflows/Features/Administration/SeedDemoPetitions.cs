@@ -16,10 +16,11 @@ namespace Petitions.Workflows.Features.Administration;
 
 /// <summary>
 /// The Development demo's petitions, so that a newcomer's first sign-in shows full boards: some twenty-five petitions
-/// of the demo county (one referred to it by the city) in every stage of the workflow, some near their due day and
-/// some past it, with a supervision order and a leader in charge. Each is made through the real commands by the demo
-/// users, every step at the moment it would have happened, up to four months back (the commands run on a clock of
-/// their own that is set back for each step, so receipt times, history, clocks and the audit log agree). Runs once: a
+/// of the demo county (three referred to it by the city: waiting, objected to, reported back) in every stage of the
+/// workflow, some near their due day and some past it, with a supervision order and a leader in charge. Each is made
+/// through the real commands by the demo users, every step at the moment it would have happened, up to four months
+/// back (the commands run on a clock of their own that is set back for each step, so receipt times, history, clocks
+/// and the audit log agree). Runs once: a
 /// database with petitions is left as it is. The API runs it only in Development, with <c>Demo:SeedPetitions</c>.
 /// </summary>
 public static partial class SeedDemoPetitions
@@ -27,8 +28,14 @@ public static partial class SeedDemoPetitions
     private const string CityOffice = SeedDemoData.CityOffice;
 
     /// <summary>One step of a demo petition: how many days before now it happened, by whom, and what. Register is the
-    /// first step of each; an action of the workflow, or a supervision order, follow.</summary>
-    private sealed record Step(int DaysAgo, string User, string What, object? Payload = null);
+    /// first step of each; an action of the workflow, or a supervision order, follow. A step on the referred case is
+    /// taken by the receiving bureau on the case the referral made.</summary>
+    private sealed record Step(int DaysAgo, string User, string What, object? Payload = null)
+    {
+        public bool OnReferredCase { get; init; }
+    }
+
+    private static Step OnReferred(int daysAgo, string user, string what, object? payload = null) => new(daysAgo, user, what, payload) { OnReferredCase = true };
 
     private sealed record Scenario(RegisterPetition.Command Registration, params Step[] Steps);
 
@@ -62,6 +69,7 @@ public static partial class SeedDemoPetitions
         var scenarios = Scenarios();
         var actors = new Dictionary<string, Actor>();
         var caseNumbers = new Dictionary<int, string>();
+        var referredCases = new Dictionary<int, string>();
         var stopped = new HashSet<int>();
         // Every step of every petition in the order it happened, so case numbers follow the days of receipt.
         var timeline = scenarios
@@ -81,7 +89,7 @@ public static partial class SeedDemoPetitions
                     caseNumbers[index] = (await mediator.Send(scenario.Registration with { Actor = actor }, ct)).CaseNumber;
                     continue;
                 }
-                var caseNumber = caseNumbers[index];
+                var caseNumber = step.OnReferredCase ? referredCases[index] : caseNumbers[index];
                 if (step.What == Order)
                 {
                     var (problem, requirement) = ((string, string))step.Payload!;
@@ -94,6 +102,8 @@ public static partial class SeedDemoPetitions
                 foreach (var (earlier, number) in caseNumbers)
                     payload = payload.Replace($"{{case:{scenarios[earlier].Registration.Subject}}}", number, StringComparison.Ordinal);
                 await mediator.Send(new PerformAction.Command(caseNumber, step.What, JsonDocument.Parse(payload).RootElement, actor), ct);
+                if (step.What == "refer")
+                    referredCases[index] = (await mediator.Send(new GetPetition.Query(caseNumber, actor), ct)).Links.Single(l => l.Kind == "referred-to").CaseNumber;
             }
             catch (Exception refused) when (refused is RuleViolationException or ValidationException or NotFoundException or ForbiddenException)
             {
@@ -278,11 +288,26 @@ public static partial class SeedDemoPetitions
             new Step(9, "reception", Register),
             new Step(7, "office", "mark-duplicate", new { earlierCaseNumber = "{case:邻里纠纷调解}", comment = "同一事项已办结" })),
 
-        // Referred down by the city: the county has the linked case to triage.
+        // Referred down by the city: the county has the linked case to triage; one it objected to, back at the city for
+        // triage; one it handled and reported back, concluded at the city.
         new(Petition("letter", "complaint", "高建军", 19610527, "13505791234", "示范县城关镇东门路16号", "反映县城东门路夜市噪音",
                 "来信反映县城东门路夜市经营至凌晨，噪音扰民，请求整治。"),
             new Step(6, CityOffice, Register),
             new Step(5, CityOffice, "refer", new { bureau = SeedDemoData.CountyCode, comment = "请示范县公安局依法办理并报告结果" })),
+        new(Petition("letter", "complaint", "田志刚", 19640318, "13506790318", "示范县西溪镇中村5号", "反映采石场爆破震裂房屋",
+                "来信反映附近采石场爆破作业震裂其房屋墙体，请求查处。"),
+            new Step(12, CityOffice, Register),
+            new Step(11, CityOffice, "refer", new { bureau = SeedDemoData.CountyCode, comment = "请示范县公安局依法办理并报告结果" }),
+            OnReferred(9, "office", "object-to-referral", new { reason = "采石场爆破作业的安全监管属应急管理部门职权，不属本局职权范围" })),
+        new(Petition("visit", "complaint", "钱桂芳", 19690902, "13858790902", "示范县城关镇东门路28号", "小区电动车电瓶多次被盗",
+                "反映所住小区近两个月多次发生电动车电瓶被盗，请求加强巡逻并侦破案件。"),
+            new Step(60, CityOffice, Register),
+            new Step(59, CityOffice, "refer", new { bureau = SeedDemoData.CountyCode, comment = "请示范县公安局依法办理并报告结果" }),
+            OnReferred(57, "office", "accept", Accept(Unit)),
+            OnReferred(30, "handler", "submit-opinion", Opinion), OnReferred(28, "leader", "approve-opinion"),
+            OnReferred(26, "office", "record-service", Served),
+            OnReferred(22, "office", "record-return-visit", new { satisfaction = "satisfied", note = "信访人表示满意" }),
+            OnReferred(20, "office", "report-back", new { report = "已依法调查处理并答复信访人，信访人表示满意。" })),
 
         // Appeals: a review at the city, a re-review at the province, and a petition made final when its window passed.
         new(Petition("visit", "complaint", "林德胜", 19661105, "13857901105", "示范县湖畔街道湖滨路2号", "对盗窃案处理结果不满",

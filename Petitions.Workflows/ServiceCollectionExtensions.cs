@@ -59,6 +59,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ReportCounters>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<SecurityStamps>();
+        services.AddSingleton(keys);
         services.AddScoped<MaterialStore>();
         services.AddSingleton<MaterialStaging>();
         services.AddOptions<MaterialOptions>().Validate(o => { o.Check(); return true; });

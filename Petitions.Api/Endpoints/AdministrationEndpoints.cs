@@ -17,6 +17,13 @@ public static class AdministrationEndpoints
         public override string ToString() => nameof(UserRequest); // the password stays out of logs
     }
 
+    public sealed record PasswordResetRequest(string? NewPassword)
+    {
+        public override string ToString() => nameof(PasswordResetRequest); // the password stays out of logs
+    }
+
+    public sealed record RolesRequest(IReadOnlyList<string>? Roles);
+
     public static void MapAdministrationEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").RequireAuthorization();
@@ -58,6 +65,27 @@ public static class AdministrationEndpoints
                 TypedResults.Ok(await mediator.Send(new SetUserDisabled.Command(userName, false, http.User.Actor()), ct)))
             .WithName("EnableUser")
             .WithSummary("Enable a disabled user again.");
+
+        admin.MapPost("/users/{userName}/password", async (string userName, PasswordResetRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new ResetPassword.Command(userName, request.NewPassword, http.User.Actor()), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("ResetPassword")
+            .WithSummary("Give a user of the administrator's subtree a new password (at least 10 characters): it clears a lockout and ends the user's sessions.");
+
+        admin.MapPut("/users/{userName}/roles", async (string userName, RolesRequest request, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new SetUserRoles.Command(userName, request.Roles, http.User.Actor()), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SetUserRoles")
+            .WithSummary("Give a user of the administrator's subtree these roles in place of theirs (handler at a unit, the others at a bureau): it ends the user's sessions.");
+
+        admin.MapGet("/contact-cards", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListContactCards.Query(http.User.Actor()), ct)))
+            .WithName("ListContactCards")
+            .WithSummary("The contact-card settings and office phones of the organizations of the administrator's subtree.");
 
         admin.MapGet("/holidays/{year:int}", async (int year, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetHolidayTable.Query(year, http.User.Actor()), ct)))

@@ -130,6 +130,7 @@ public static class PagesAuthorization
     public const string SupervisionOrders = "pages-supervision-orders";
     public const string Reports = "pages-reports";
     public const string Petitions = "pages-petitions";
+    public const string Admin = "pages-admin";
     public const string Jobs = "pages-jobs";
 
     public static void AddPagePolicies(this AuthorizationOptions options)
@@ -140,6 +141,7 @@ public static class PagesAuthorization
         options.AddPolicy(SupervisionOrders, ForRoles(Role.Supervisor, Role.Leader, Role.Office, Role.Handler));
         options.AddPolicy(Reports, ForRoles(Workflows.Features.Reports.ReportScope.Readers));
         options.AddPolicy(Petitions, ForRoles(Workflows.Workflow.PetitionScope.Readers));
+        options.AddPolicy(Admin, ForRoles(Role.Admin));
         options.AddPolicy(Jobs, ForRoles(Role.Admin, Role.Supervisor)); // the jobs dashboard (Hosting/Scheduling.cs)
     }
 

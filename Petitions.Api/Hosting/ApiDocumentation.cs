@@ -36,8 +36,8 @@ public static class ApiDocumentation
         ("api/supervision", "Supervision", "Overdue and near-due boards, supervision orders and the daily digest."),
         ("api/reports", "Reports", "Reports of the petitions received in a period, and the cases behind each number."),
         ("api/auth", "Sign-in", "Bearer tokens for programs, and password changes."),
-        ("api/admin", "Administration", "Organizations, users, holiday tables and deadline policies."),
-        ("api/audit", "Administration", "Organizations, users, holiday tables and deadline policies."),
+        ("api/admin", "Administration", "Organizations, users and their passwords, contact cards, holiday tables, deadline policies and the audit log."),
+        ("api/audit", "Administration", "Organizations, users and their passwords, contact cards, holiday tables, deadline policies and the audit log."),
     ];
 
     private const string Description =

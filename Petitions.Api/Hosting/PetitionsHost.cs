@@ -92,6 +92,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizePage("/Supervision/Orders", PagesAuthorization.SupervisionOrders);
             o.Conventions.AuthorizeFolder("/Reports", PagesAuthorization.Reports);
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
+            o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
@@ -173,6 +174,7 @@ public static partial class PetitionsHost
         await using var scope = app.Services.CreateAsyncScope();
         if (await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password)))
             LogDemoSeeded(app.Logger);
+        await app.SeedDemoPetitionsAsync();
     }
 
     /// <summary>

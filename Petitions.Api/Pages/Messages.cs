@@ -132,6 +132,8 @@ public static class Messages
         "accused-outside-bureau" => "所选单位不在本机关之下；检举控告本机关或其他机关的，应转送上一级机关。",
         "role-level" => "角色与机构层级不符：承办单位的用户只能是承办人，机关的用户不能是承办人。",
         "own-account" => "管理员不能停用或启用自己的账户。",
+        "own-roles" => "管理员不能修改自己的角色，请由上级管理员修改。",
+        "own-password" => "管理员不能在此重置自己的密码，请用当前密码修改。",
         "material-empty" => "文件是空的。",
         "material-too-large" => "文件超过了大小上限。",
         "material-type" => "文件类型不在允许范围内（按文件内容判断）：请上传PDF、JPEG、PNG、TIFF、HEIC图片，Word、Excel、OFD文档或MP3、AMR、M4A、WAV录音。",

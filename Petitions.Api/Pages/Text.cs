@@ -256,6 +256,28 @@ public static class Text
         var past => T($"超期{-past}天", -past == 1 ? "1 day overdue" : $"{-past} days overdue"),
     };
 
+    /// <summary>A staff role (DOMAIN.md §1).</summary>
+    public static string RoleName(string code) => code switch
+    {
+        "reception" => T("接访登记", "Reception desk"),
+        "office" => T("信访办", "Petition office"),
+        "handler" => T("承办人", "Handler"),
+        "leader" => T("领导", "Leader"),
+        "supervisor" => T("督查", "Supervisor"),
+        "admin" => T("系统管理员", "Administrator"),
+        _ => code,
+    };
+
+    /// <summary>A level of the organization tree.</summary>
+    public static string OrganizationKindName(string code) => code switch
+    {
+        "province" => T("省厅", "Province department"),
+        "city" => T("市局", "City bureau"),
+        "county" => T("县局", "County bureau"),
+        "unit" => T("承办单位", "Handling unit"),
+        _ => code,
+    };
+
     public static string Date(DateOnly date) =>
         English ? date.ToString("d MMM yyyy", CultureInfo.GetCultureInfo("en")) : date.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 

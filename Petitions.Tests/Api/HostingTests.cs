@@ -51,17 +51,18 @@ public sealed class EnvironmentTests(DatabaseServers servers)
     public async Task Outside_Development_no_demo_account_exists()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Sqlite);
-        await using var api = new ApiFactory(database, environment: "Production");
+        await using var api = new ApiFactory(database, environment: "Production", settings: new Dictionary<string, string> { ["Demo:SeedPetitions"] = "true" });
         using var client = api.CreateClient();
 
         var response = await client.PostAsJsonAsync("/api/auth/token", new { userName = "reception", password = TestData.Password }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, await database.CountAsync("users"));
+        Assert.Equal(0, await database.CountAsync("petitions"));
     }
 
     [Fact]
-    public async Task The_migrate_command_migrates_and_exits()
+    public async Task The_migrate_command_migrates_and_exits_and_says_when_nothing_was_pending()
     {
         var path = Path.Combine(Path.GetTempPath(), $"petitions-migrate-{Guid.NewGuid():N}.db");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -71,16 +72,25 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(new byte[32]);
         start.Environment["DataProtection__KeysPath"] = Path.Combine(Path.GetTempPath(), $"petitions-migrate-keys-{Guid.NewGuid():N}");
-        try
+        async Task<string> MigrateAsync()
         {
             using var process = Process.Start(start)!;
             var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
             Assert.True(process.ExitCode == 0, output + await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
-            Assert.Contains("Applied migration 1 foundation on sqlite", output, StringComparison.Ordinal);
             Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+            return output;
+        }
+        try
+        {
+            var first = await MigrateAsync();
+            var second = await MigrateAsync();
+
+            Assert.Contains("Applied migration 1 foundation on sqlite", first, StringComparison.Ordinal);
+            Assert.DoesNotContain("No migrations were pending", first, StringComparison.Ordinal);
             Assert.True(await new TestDatabase(StorageProvider.Sqlite, $"Data Source={path}").CountAsync("schema_migrations") > 0);
+            Assert.DoesNotContain("Applied migration", second, StringComparison.Ordinal);
+            Assert.Contains("No migrations were pending on sqlite: the database has every migration up to", second, StringComparison.Ordinal);
         }
         finally
         {

@@ -108,6 +108,7 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
         ["/api/workbench"] = ["/api/workbench"],
         ["/api/audit"] = ["/api/audit", "/api/audit?user=b-office", "/api/audit?limit=500"],
         ["/api/admin/accounts"] = ["/api/admin/accounts"],
+        ["/api/admin/contact-cards"] = ["/api/admin/contact-cards"],
         ["/api/admin/policies"] = ["/api/admin/policies"],
         ["/api/supervision/overdue"] = ["/api/supervision/overdue"],
         ["/api/supervision/near-due"] = ["/api/supervision/near-due"],
@@ -147,8 +148,13 @@ public abstract partial class OrganizationScopeMatrixTests(StorageProvider provi
             case ("PUT", "/api/admin/organizations/{code}/contact-card"):
                 foreach (var code in outside.Organizations) yield return new Probe(verb, $"/api/admin/organizations/{code}/contact-card", new { enabled = true, phone = "0579-82000000" });
                 break;
-            case ("POST", "/api/admin/users/{userName}/disable" or "/api/admin/users/{userName}/enable"):
-                foreach (var user in outside.Users) yield return new Probe(verb, route.Replace("{userName}", user, StringComparison.Ordinal), null);
+            case ("POST", "/api/admin/users/{userName}/disable" or "/api/admin/users/{userName}/enable" or "/api/admin/users/{userName}/password"):
+                foreach (var user in outside.Users)
+                    yield return new Probe(verb, route.Replace("{userName}", user, StringComparison.Ordinal),
+                        route.EndsWith("/password", StringComparison.Ordinal) ? new { newPassword = "Taken-Over-Password-1" } : null);
+                break;
+            case ("PUT", "/api/admin/users/{userName}/roles"):
+                foreach (var user in outside.Users) yield return new Probe(verb, route.Replace("{userName}", user, StringComparison.Ordinal), new { roles = new[] { "admin" } });
                 break;
             case ("POST", "/api/admin/organizations"):
                 foreach (var parent in outside.Organizations)

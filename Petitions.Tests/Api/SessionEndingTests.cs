@@ -7,7 +7,8 @@ using Petitions.Workflows.Storage;
 namespace Petitions.Tests.Api;
 
 /// <summary>
-/// Sessions end when they should: a password change, a disable or enable and a sign-out end the user's bearer tokens
+/// Sessions end when they should: a password change, a disable or enable, an administrator's password reset or change
+/// of roles and a sign-out end the user's bearer tokens
 /// and the pages' cookie (copies included), on the instance that ended them at once and on another within
 /// <c>Auth:SessionCheckInterval</c>; every refused sign-in gets one answer; wrong current passwords count toward the
 /// lockout.
@@ -96,6 +97,26 @@ public abstract class SessionEndingTests(StorageProvider provider, DatabaseServe
         Assert.Equal(HttpStatusCode.Unauthorized, await WithTokenAsync(token));
         Assert.Equal(HttpStatusCode.Redirect, await WithCopiedCookieAsync(session.Cookie));
         Assert.Equal(HttpStatusCode.OK, await WithTokenAsync(await TokenAsync("handler")));
+    }
+
+    [Theory]
+    [InlineData("password", "{\"newPassword\":\"Handed-Over-2026\"}", "POST")]
+    [InlineData("roles", "{\"roles\":[\"handler\"]}", "PUT")]
+    public async Task A_password_reset_or_a_change_of_roles_by_an_administrator_ends_the_users_sessions(string what, string body, string method)
+    {
+        var token = await TokenAsync("handler");
+        using var session = await SignInWithFormAsync("handler");
+        var someoneElse = await TokenAsync("office");
+        var admin = await TokenAsync("admin");
+
+        var changed = await SendAsync(new HttpMethod(method), $"/api/admin/users/handler/{what}", admin, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await WithTokenAsync(token));
+        Assert.Equal(HttpStatusCode.Redirect, await WithCopiedCookieAsync(session.Cookie));
+        Assert.Equal(HttpStatusCode.Redirect, (await session.Browser.GetAsync("/cases", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await WithTokenAsync(someoneElse));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/admin/accounts", admin)).StatusCode); // the administrator's go on
     }
 
     [Fact]

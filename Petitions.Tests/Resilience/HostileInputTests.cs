@@ -474,12 +474,13 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         if (endpoint.Form || (endpoint.Cookie && endpoint.Method == "POST"))
         {
             // Forms carry an antiforgery token; without it nothing is read. (PageFormsAsync sends forms that have it.)
-            // The jobs dashboard is not the office's: it sends them to the denied page before reading anything.
+            // The jobs dashboard and the administration pages are not the office's: they send them to the denied page
+            // before reading anything.
             yield return Make("form without antiforgery token", path) with
             {
                 Body = Encoding.UTF8.GetBytes("userName=%27+OR+%271%27%3D%271&password=x&Input.Subject=%3Cscript%3E"),
                 MediaType = "application/x-www-form-urlencoded",
-                Expected = endpoint.Pattern.StartsWith("/jobs", StringComparison.Ordinal) ? 302 : 400,
+                Expected = endpoint.Pattern.StartsWith("/jobs", StringComparison.Ordinal) || endpoint.Pattern.StartsWith("/admin", StringComparison.Ordinal) ? 302 : 400,
             };
         }
 
@@ -659,6 +660,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "RespondToSupervisionOrder" => Node(new { response = "已整改" }),
             "AddOrganization" => Node(new { parent = "330799", code = "330799-09", name = "城东派出所", kind = "unit" }),
             "SetContactCard" => Node(new { enabled = true, phone = "0571-87654321" }),
+            "ResetPassword" => Node(new { newPassword = "Another-Password-3" }),
+            "SetUserRoles" => Node(new { roles = new[] { "office" } }),
             "SetProofOfService" => Node(new { methods = new[] { "in-person" } }),
             "WithdrawMaterial" => Node(new { reason = "上传了错误的文件" }),
             "AddUser" => Node(new { userName = "newclerk", displayName = "新接访员", password = "Long-Enough-Password-1", organization = "330799", roles = new[] { "reception" } }),
@@ -716,6 +719,8 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
             "WithdrawMaterial" => [("reason", ""), ("reason", null), ("reason", new string('x', 501))],
             "AddUser" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { script })), ("roles", new JsonArray()), ("organization", sql),
                 ("userName", "robert'); DROP TABLE users;--"), ("userName", "reception"), ("password", "short")],
+            "ResetPassword" => [("newPassword", "short"), ("newPassword", null), ("newPassword", new string('x', 201))],
+            "SetUserRoles" => [("roles", Node(new[] { "root" })), ("roles", Node(new[] { sql })), ("roles", new JsonArray()), ("roles", null)],
             "PublishHolidayTable" => [("[0].date", "2027-02-30"), ("[0].date", "2026-01-01"), ("[0].isOffDay", false), ("[0].name", "")],
             "PublishDeadlinePolicy" => [("organization", script), ("organization", "330799-01"), ("rules[0].count", "fortnightly"), ("rules[0].days", 0),
                 ("rules[0].days", 366), ("rules[0].clock", script), ("rules[0].warningLeadDays", 400), ("rules", new JsonArray()), ("rules", new JsonArray((JsonNode?)null))],

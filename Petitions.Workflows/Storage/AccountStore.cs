@@ -82,11 +82,29 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
                 CreatedAt = time.GetUtcNow(),
             },
             ct);
-        await session.ExecuteAsync(
-            "INSERT INTO user_roles (user_id, role) VALUES (@UserId, @Role)",
-            roles.Select(r => new { UserId = id, Role = Codes.Of(r) }), ct);
+        await InsertRolesAsync(id, roles, ct);
         return id;
     }
+
+    /// <summary>Gives a user these roles in place of theirs, ending their sessions: a token carries the roles it was
+    /// issued with.</summary>
+    public async Task SetRolesAsync(long userId, IEnumerable<Role> roles, CancellationToken ct)
+    {
+        await session.ExecuteAsync("DELETE FROM user_roles WHERE user_id = @UserId", new { UserId = userId }, ct);
+        await InsertRolesAsync(userId, roles, ct);
+        await EndSessionsAsync(userId, ct);
+    }
+
+    private Task InsertRolesAsync(long userId, IEnumerable<Role> roles, CancellationToken ct) =>
+        session.ExecuteAsync(
+            "INSERT INTO user_roles (user_id, role) VALUES (@UserId, @Role)",
+            roles.Select(r => new { UserId = userId, Role = Codes.Of(r) }), ct);
+
+    /// <summary>The organization a user belongs to.</summary>
+    public async Task<Organization> OrganizationOfUserAsync(long userId, CancellationToken ct) =>
+        await session.QuerySingleOrDefaultAsync<Organization>(
+            $"{SelectOrganization}\nWHERE id = (SELECT organization_id FROM users WHERE id = @UserId)", new { UserId = userId }, ct)
+        ?? throw new InvalidOperationException($"User {userId} has no organization.");
 
     /// <summary>A user as administrators see it.</summary>
     public sealed record UserView(string UserName, string DisplayName, string Organization, IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? LockedUntil);

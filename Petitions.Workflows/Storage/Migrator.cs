@@ -52,6 +52,7 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
             applied.Add(migration.Version);
             LogApplied(migration.Version, migration.Name, database.Dialect.Name);
         }
+        if (applied.Count == 0) LogNothingPending(database.Dialect.Name, Migrations[^1].Version);
         return applied;
     }
 
@@ -96,4 +97,7 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Version} {Name} on {Provider}")]
     private partial void LogApplied(int version, string name, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No migrations were pending on {Provider}: the database has every migration up to {Version}")]
+    private partial void LogNothingPending(string provider, int version);
 }

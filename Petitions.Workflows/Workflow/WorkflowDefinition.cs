@@ -87,6 +87,9 @@ public sealed class WorkflowCatalog(IEnumerable<WorkflowDefinition> definitions)
             ? definition
             : throw new InvalidOperationException($"Workflow version {version} is not installed; petitions on it cannot move.");
 
+    /// <summary>The installed versions, oldest first.</summary>
+    public IReadOnlyList<int> Versions => [.. _byVersion.Keys.Order()];
+
     /// <summary>Every action code of every installed version, for routing.</summary>
     public IEnumerable<ActionDefinition> AllActions => _byVersion.Values.SelectMany(d => d.Actions).DistinctBy(a => a.Code);
 }

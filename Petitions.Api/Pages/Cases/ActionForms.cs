@@ -182,6 +182,9 @@ public static partial class ActionForms
         "take-charge" => Text.T("领导包案", "Take personal charge"),
         "object-to-referral" => Text.T("对交办提出异议", "Object to the referral"),
         "report-back" => Text.T("报告办理结果", "Report the outcome back"),
+        // Follow-ups: no form offers them, the process page names them.
+        "referral-returned" => Text.T("交办被退回", "Referral objected to"),
+        "referral-reported" => Text.T("交办结果已报告", "Referral reported back"),
         _ => action,
     };
 }

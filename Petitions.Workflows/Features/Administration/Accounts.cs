@@ -90,12 +90,7 @@ public static class AddUser
             var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
             var organization = await admin.OrganizationAsync(command.Organization!, ct);
             var roles = command.Roles!.Select(Codes.Parse<Role>).Distinct().ToList();
-            var kind = organization.Ref.Kind;
-            var misfits = string.Join(", ", roles.Where(role => !RoleFits(role, kind)).Select(Codes.Of));
-            if (misfits.Length > 0)
-                throw new RuleViolationException("role-level", kind == OrganizationKind.Unit
-                    ? $"A handling unit's users are handlers; {misfits} belong to a bureau."
-                    : $"{misfits} belongs to a handling unit, not to a bureau.");
+            RequireRolesFit(roles, organization.Ref.Kind);
             try
             {
                 await accounts.AddUserAsync(command.UserName!, command.DisplayName!.Trim(), command.Password!, organization, roles, ct);
@@ -107,7 +102,17 @@ public static class AddUser
             return (await accounts.UsersAsync(organization.Path, ct)).Single(u => u.UserName == command.UserName);
         }
 
-        private static bool RoleFits(Role role, OrganizationKind kind) => (role == Role.Handler) == (kind == OrganizationKind.Unit);
+        public static bool RoleFits(Role role, OrganizationKind kind) => (role == Role.Handler) == (kind == OrganizationKind.Unit);
+
+        /// <summary>Refuses roles that do not fit the level of the user's organization (rule <c>role-level</c>).</summary>
+        public static void RequireRolesFit(IEnumerable<Role> roles, OrganizationKind kind)
+        {
+            var misfits = string.Join(", ", roles.Where(role => !RoleFits(role, kind)).Select(Codes.Of));
+            if (misfits.Length > 0)
+                throw new RuleViolationException("role-level", kind == OrganizationKind.Unit
+                    ? $"A handling unit's users are handlers; {misfits} belong to a bureau."
+                    : $"{misfits} belongs to a handling unit, not to a bureau.");
+        }
     }
 }
 
@@ -125,10 +130,7 @@ public static class SetUserDisabled
         public async Task<bool> Handle(Command command, CancellationToken ct)
         {
             var admin = await AdministeredTree.OfAsync(accounts, command.Actor, ct);
-            var userId = await accounts.UserIdAsync(command.UserName, admin.Root.Path, ct)
-                ?? throw new NotFoundException($"There is no user '{command.UserName}' within your reach.");
-            if (userId == command.Actor.UserId)
-                throw new RuleViolationException("own-account", "Administrators do not disable or enable their own account.");
+            var userId = await admin.OtherUserAsync(command.UserName, "own-account", "Administrators do not disable or enable their own account.", ct);
             await accounts.SetDisabledAsync(userId, command.Disabled, ct);
             return command.Disabled;
         }

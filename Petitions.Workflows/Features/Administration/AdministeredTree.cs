@@ -10,10 +10,12 @@ namespace Petitions.Workflows.Features.Administration;
 public sealed class AdministeredTree
 {
     private readonly AccountStore _accounts;
+    private readonly Actor _administrator;
 
-    private AdministeredTree(AccountStore accounts, Organization root)
+    private AdministeredTree(AccountStore accounts, Actor administrator, Organization root)
     {
         _accounts = accounts;
+        _administrator = administrator;
         Root = root;
     }
 
@@ -26,7 +28,7 @@ public sealed class AdministeredTree
     {
         actor.Require(Role.Admin);
         var root = actor.OrganizationId is { } id ? await accounts.OrganizationAsync(id, ct) : null;
-        return root is null ? throw new ForbiddenException("Your account belongs to no organization.") : new AdministeredTree(accounts, root);
+        return root is null ? throw new ForbiddenException("Your account belongs to no organization.") : new AdministeredTree(accounts, actor, root);
     }
 
     public bool Contains(string path) => Root.IsAtOrAbove(path);
@@ -36,4 +38,13 @@ public sealed class AdministeredTree
         await _accounts.OrganizationByCodeAsync(code, ct) is { } organization && Contains(organization.Path)
             ? organization
             : throw new NotFoundException($"There is no organization '{code}' within your reach.");
+
+    /// <summary>The id of a user of this tree other than the administrator: one elsewhere is not found, and the
+    /// administrator's own account is refused with <paramref name="ownRule"/> (they go another way about their own).</summary>
+    public async Task<long> OtherUserAsync(string userName, string ownRule, string ownMessage, CancellationToken ct)
+    {
+        var userId = await _accounts.UserIdAsync(userName, Root.Path, ct)
+            ?? throw new NotFoundException($"There is no user '{userName}' within your reach.");
+        return userId == _administrator.UserId ? throw new RuleViolationException(ownRule, ownMessage) : userId;
+    }
 }

@@ -7,8 +7,9 @@ namespace Petitions.Workflows.Features.Administration;
 
 /// <summary>
 /// Seeds the Development demo: a province → city → county tree with three handling units, one user per role named
-/// after the role (at the county, the handler at its first station), and <see cref="ProvinceAdmin"/>, who keeps what is
-/// national (the holiday tables). Does nothing when the demo is already there. The API never runs it outside Development.
+/// after the role (at the county, the handler at its first station), <see cref="ProvinceAdmin"/>, who keeps what is
+/// national (the holiday tables), and <see cref="CityOffice"/>, who decides the county's reviews. Does nothing when
+/// the demo is already there. The API never runs it outside Development.
 /// </summary>
 public static class SeedDemoData
 {
@@ -16,6 +17,9 @@ public static class SeedDemoData
 
     /// <summary>The administrator at the root of the tree.</summary>
     public const string ProvinceAdmin = "province-admin";
+
+    /// <summary>The petition office and leader of the city bureau, who decide the county's reviews (复查).</summary>
+    public const string CityOffice = "city-office";
 
     public sealed record Command([property: JsonIgnore] string Password) : ICommand<bool>
     {
@@ -43,6 +47,7 @@ public static class SeedDemoData
                 await accounts.AddUserAsync(Codes.Of(role), $"演示用户 {Codes.Of(role)}", command.Password, home, [role], ct);
             }
             await accounts.AddUserAsync(ProvinceAdmin, "演示用户 省厅管理员", command.Password, province, [Role.Admin], ct);
+            await accounts.AddUserAsync(CityOffice, "演示用户 市局信访办", command.Password, city, [Role.Office, Role.Leader], ct);
             return true;
         }
     }

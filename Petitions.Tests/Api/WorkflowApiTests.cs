@@ -84,7 +84,7 @@ public sealed class WorkflowApiTests(DatabaseServers servers) : ApiTest(StorageP
         var html = await page.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        foreach (var expected in new[] { "受理告知书", caseNumber, "城关派出所", "2027-01-19", "示范县公安局", "@page { size: A4", TestData.PetitionerName })
+        foreach (var expected in new[] { "受理告知书", caseNumber, "城关派出所", "2027年1月19日", "示范县公安局", "@page { size: A4", TestData.PetitionerName })
             Assert.Contains(expected, html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/api/petitions/{caseNumber}/notices/{noticeId + 100}", token)).StatusCode);
@@ -118,7 +118,7 @@ public sealed class WorkflowApiTests(DatabaseServers servers) : ApiTest(StorageP
 
         foreach (var expected in new[] { "信访处理意见书", "不予支持", "反映问题不属实。", "30日内向金华市公安局提出复查请求" })
             Assert.Contains(expected, opinion, StringComparison.Ordinal);
-        foreach (var expected in new[] { "送达回证", "直接送达", "2026-11-20", "2026-12-21前提出复查请求" }) // 11-20 + 30 = Sunday 12-20
+        foreach (var expected in new[] { "送达回证", "直接送达", "2026年11月20日", "2026年12月21日前提出复查请求" }) // 11-20 + 30 = Sunday 12-20
             Assert.Contains(expected, proof, StringComparison.Ordinal);
     }
 

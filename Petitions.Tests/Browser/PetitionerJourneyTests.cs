@@ -73,6 +73,9 @@ public sealed class PetitionerJourneyTests(DatabaseServers servers, BrowserServe
         await CheckProgressAsync(page, caseNumber, registered.GetProperty("queryCode").GetString()!);
         var card = await page.GetByTestId("contact-card").TextContentAsync();
         Assert.True(card!.Contains("城关派出所", StringComparison.Ordinal) && card.Contains("0571-87654321", StringComparison.Ordinal), card);
+        var reply = await page.GetByTestId("reply").TextContentAsync(); // the reply served, to read before evaluating it
+        Assert.True(reply!.Contains("予以支持", StringComparison.Ordinal) && reply.Contains("已处理。", StringComparison.Ordinal), reply);
+        Assert.Contains("如不服，可在此日前申请复查", await page.GetByTestId("due").TextContentAsync(), StringComparison.Ordinal);
         await page.GetByLabel("您对办理结果是否满意？").SelectOptionAsync("satisfied");
         await page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
 

@@ -23,6 +23,7 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
         var registered = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("reception")));
         var caseNumber = registered.CaseNumber;
         var steps = 0;
+        Task<LookUpPetition.Response> LookUpAsync() => Harness.SendAsync(new LookUpPetition.Query(caseNumber, registered.QueryCode));
         async Task Do(string action, string user, object payload, int daysLater = 1)
         {
             steps++;
@@ -42,11 +43,20 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
         await Do("return-opinion", "leader", new { reason = "请补充调查笔录" });
         await Do("submit-opinion", "handler", new { outcome = "support", text = "经调查属实，已责令施工方夜间停工。" });
         await Do("approve-opinion", "leader", new { comment = "同意" });
+        Assert.Null((await LookUpAsync()).Reply); // approved, not yet served: nothing to read yet
         await Do("record-service", "office", new { servedOn = "2026-11-27", method = "in-person" });      // 11-28, served the day it was approved
+        // What matters to the petitioner now is their own window: 30 days from the service on 11-27 → Sunday 12-27 → Monday 12-28.
+        var served = await LookUpAsync();
+        Assert.Equal(("review-request", new DateOnly(2026, 12, 28)), (served.DueKind, served.DueOn));
+        Assert.Equal(new LookUpPetition.Reply("support", "经调查属实，已责令施工方夜间停工。", "handling", new DateOnly(2026, 11, 27), new DateOnly(2026, 11, 27)), served.Reply);
         await Do("record-return-visit", "office", new { satisfaction = "dissatisfied", note = "认为处罚过轻" });
         await Do("request-review", "reception", new { reason = "对处理意见不服" });
         await Do("submit-review-opinion", "city", new { outcome = "uphold", text = "维持原处理意见。" });
         await Do("record-service", "city", new { servedOn = "2026-12-01", method = "post" });              // 12-02, served the day it was decided
+        // The review's reply, and the re-review window: 30 days from 12-01 → Thursday 12-31.
+        served = await LookUpAsync();
+        Assert.Equal(("rereview-request", new DateOnly(2026, 12, 31)), (served.DueKind, served.DueOn));
+        Assert.Equal(new LookUpPetition.Reply("uphold", "维持原处理意见。", "review", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1)), served.Reply);
         await Do("request-rereview", "city", new { reason = "对复查意见不服" });                           // 12-03
         var rereview = (await journey.StateAsync(caseNumber)).OpenClock(ClockKind.RereviewDecision)!;
         Assert.Equal(new DateOnly(2027, 1, 4), rereview.DueOn); // 12-03 + 30 = Saturday 2027-01-02 → Monday
@@ -61,7 +71,7 @@ public abstract class LifecycleTests(StorageProvider provider, DatabaseServers s
         Assert.Equal(Stage.Final, petition.Stage);
         Assert.All(petition.Clocks, c => Assert.Equal(ClockState.Stopped, c.State));
 
-        var progress = await Harness.SendAsync(new LookUpPetition.Query(caseNumber, registered.QueryCode));
+        var progress = await LookUpAsync();
         Assert.Equal("final", progress.Stage);
         Assert.Equal(
             ["register", "accept", "approve-extension", "approve-opinion", "record-service", "record-return-visit", "request-review",

@@ -23,6 +23,10 @@ public static class LookUpPetition
     /// <summary>A writing the petitioner is owed, and the day it was issued.</summary>
     public sealed record OwedNotice(string Kind, DateOnly IssuedOn);
 
+    /// <summary>The written reply served to the petitioner: its outcome, its text, the level that issued it (handling,
+    /// review, re-review) and when it was issued and served.</summary>
+    public sealed record Reply(string Outcome, string Text, string Level, DateOnly? IssuedOn, DateOnly ServedOn);
+
     /// <summary>Who handles the petition: the unit, the officer of that unit who acted on it last, and the office phone.</summary>
     public sealed record ContactCard(string Unit, string? Officer, string? Phone);
 
@@ -30,6 +34,13 @@ public static class LookUpPetition
         string CaseNumber, string Stage, DateOnly ReceivedOn, DateOnly? DueOn, bool DueProvisional, IReadOnlyList<Step> Timeline, IReadOnlyList<OwedNotice> Notices)
     {
         public ContactCard? Contact { get; init; }
+
+        /// <summary>Which deadline <see cref="DueOn"/> is (a clock kind: the office's intake, the handling period, the
+        /// petitioner's own review or re-review request window, the organ's decision), so it is named for what it is.</summary>
+        public string? DueKind { get; init; }
+
+        /// <summary>The last reply served, once one was; null while a newer opinion awaits its service.</summary>
+        public Reply? Reply { get; init; }
 
         /// <summary>Whether the petitioner may evaluate now: a reply was served and they have not evaluated it yet.</summary>
         public bool CanEvaluate { get; init; }
@@ -49,10 +60,11 @@ public static class LookUpPetition
 
     public sealed class Handler(DbSession session, PetitionStore store) : IRequestHandler<Query, Response>
     {
-        /// <summary>One row of the lookup: the petition, or one of its public history entries, running clocks or notices
-        /// (<see cref="Part"/> says which; columns a part has no use for are null). <see cref="OnDay"/> is an entry's
-        /// dated day, a clock's due day or the petition's service day; <see cref="Flag"/> whether a clock's due day is
-        /// provisional or whether the petitioner has evaluated the petition.</summary>
+        /// <summary>One row of the lookup: the petition, or one of its public history entries, running clocks, notices or
+        /// its served reply (<see cref="Part"/> says which; columns a part has no use for are null). <see cref="OnDay"/>
+        /// is an entry's dated day, a clock's due day, the petition's service day or the reply's issue day;
+        /// <see cref="Flag"/> whether a clock's due day is provisional or whether the petitioner has evaluated the
+        /// petition; <see cref="Body"/> the reply's text.</summary>
         private sealed record Row
         {
             public string Part { get; init; } = "";
@@ -64,6 +76,7 @@ public static class LookUpPetition
             public string? ContactUnit { get; init; }
             public string? ContactOfficer { get; init; }
             public string? ContactPhone { get; init; }
+            public string? Body { get; init; }
         }
 
         /// <summary>
@@ -114,17 +127,18 @@ public static class LookUpPetition
                    NULL          AS ContactUnit,
                    NULL          AS ContactOfficer,
                    NULL          AS ContactPhone,
+                   NULL          AS Body,
                    e.id          AS Seq
             FROM petition_events e
             WHERE e.petition_id IN (SELECT id FROM matter)
               AND e.is_public = @IsPublic
             UNION ALL
-            SELECT 'clock', NULL, c.kind, NULL, c.due_on, c.provisional, NULL, NULL, NULL, c.id
+            SELECT 'clock', NULL, c.kind, NULL, c.due_on, c.provisional, NULL, NULL, NULL, NULL, c.id
             FROM clocks c
             WHERE c.petition_id = (SELECT id FROM handling)
               AND c.state = @Running
             UNION ALL
-            SELECT 'notice', notice.issued_at, notice.kind, NULL, NULL, NULL, NULL, NULL, NULL, notice.id
+            SELECT 'notice', notice.issued_at, notice.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, notice.id
             FROM notices notice
             WHERE notice.petition_id IN (SELECT id FROM matter)
             UNION ALL
@@ -144,11 +158,18 @@ public static class LookUpPetition
                                                          WHERE l.petition_id = h.id
                                                            AND l.actor_organization_id = u.id))),
                    COALESCE(u.contact_phone, b.contact_phone),
+                   NULL,
                    h.id
             FROM opened o
             JOIN petitions h ON h.id = (SELECT id FROM handling)
             JOIN organizations b ON b.id = h.bureau_id
             LEFT JOIN organizations u ON u.id = h.assigned_unit_id AND b.contact_card = @Enabled
+            UNION ALL
+            SELECT 'reply', NULL, served.opinion_outcome, served.reply_level, served.opinion_issued_on, NULL, NULL, NULL, NULL, served.opinion_text, served.id
+            FROM petitions served
+            WHERE served.id = (SELECT id FROM handling)
+              AND served.served_on IS NOT NULL
+              AND served.opinion_issued_on <= served.served_on
             ORDER BY Part, At, Seq
             """;
 
@@ -180,6 +201,10 @@ public static class LookUpPetition
                 rows.Where(r => r.Part == "notice").Select(n => new OwedNotice(n.Code!, ShanghaiTime.DateOf(n.At!.Value))).ToList())
             {
                 Contact = petition.ContactUnit is { } unit ? new ContactCard(unit, petition.ContactOfficer, petition.ContactPhone) : null,
+                DueKind = clock?.Code,
+                Reply = rows.SingleOrDefault(r => r.Part == "reply") is { } reply
+                    ? new Reply(reply.Code!, reply.Body ?? "", reply.Stage!, reply.OnDay, petition.OnDay!.Value)
+                    : null,
                 CanEvaluate = petition.OnDay is not null && petition.Flag != true, // as Petition.MayBeEvaluated
             };
         }

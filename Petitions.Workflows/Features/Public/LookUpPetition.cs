@@ -23,7 +23,8 @@ public static class LookUpPetition
     /// <summary>A writing the petitioner is owed, and the day it was issued.</summary>
     public sealed record OwedNotice(string Kind, DateOnly IssuedOn);
 
-    /// <summary>Who handles the petition: the unit, the officer of that unit who acted on it last, and the office phone.</summary>
+    /// <summary>Who handles the petition: the unit, its officer (承办人; until one is assigned, the user of that unit who
+    /// acted on it last) by display name only, and the office phone.</summary>
     public sealed record ContactCard(string Unit, string? Officer, string? Phone);
 
     public sealed record Response(
@@ -159,11 +160,12 @@ public static class LookUpPetition
                        p.stage       AS Stage,
                        p.received_at AS ReceivedAt,
                        u.name        AS ContactUnit,
-                       (SELECT o.display_name
-                        FROM users o
-                        WHERE o.id = (SELECT e.actor_user_id FROM petition_events e
-                                      WHERE e.id = (SELECT MAX(l.id) FROM petition_events l
-                                                    WHERE l.petition_id = p.id AND l.actor_organization_id = u.id))) AS ContactOfficer,
+                       COALESCE((SELECT oc.display_name FROM users oc WHERE oc.id = p.officer_id AND u.id IS NOT NULL),
+                                (SELECT o.display_name
+                                 FROM users o
+                                 WHERE o.id = (SELECT e.actor_user_id FROM petition_events e
+                                               WHERE e.id = (SELECT MAX(l.id) FROM petition_events l
+                                                             WHERE l.petition_id = p.id AND l.actor_organization_id = u.id)))) AS ContactOfficer,
                        COALESCE(u.contact_phone, b.contact_phone) AS ContactPhone
                 FROM petitions p
                 JOIN organizations b ON b.id = p.bureau_id

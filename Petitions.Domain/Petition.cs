@@ -39,6 +39,9 @@ public sealed record PetitionState(
     string? InvolvedUnitPath = null,
     bool AccusedUnitToConfirm = false)
 {
+    /// <summary>The officer (承办人) of the handling unit the petition is assigned to, when one is.</summary>
+    public long? OfficerId { get; init; }
+
     /// <summary>The acceptance day (受理日): the handling period runs from it, whoever handles the petition.</summary>
     public DateOnly? AcceptedOn { get; init; }
 
@@ -76,6 +79,10 @@ public sealed record Evaluation(int Reply, ReviewLevel Level, EvaluationSource S
 /// <summary>A drafted or decided opinion: its outcome code (support/explain/reject, or uphold/revise/order-rehandling
 /// on review) and its text.</summary>
 public sealed record Opinion(string Outcome, string Text);
+
+/// <summary>A user as a candidate officer (承办人): where they work, whether they hold the handler role, whether they
+/// may sign in at all.</summary>
+public sealed record OfficerCandidate(long UserId, string Name, long OrganizationId, string OrganizationPath, bool Handler, bool Disabled);
 
 /// <summary>An organization as the rules see it: which unit, under which bureau, and its path of codes from the root
 /// (<c>/330000/330700/330799/</c>), by which being "at or under" another is decided.</summary>
@@ -120,6 +127,7 @@ public sealed class Petition
         Opinion = state.Opinion;
         Satisfaction = state.Satisfaction;
         LeaderInChargeId = state.LeaderInChargeId;
+        OfficerId = state.OfficerId;
         AcceptedOn = state.AcceptedOn;
         OpinionIssuedOn = state.OpinionIssuedOn;
         ExtensionRequestedOn = state.ExtensionRequestedOn;
@@ -187,6 +195,9 @@ public sealed class Petition
 
     /// <summary>The leader who took personal charge of the petition (包案), if one did.</summary>
     public long? LeaderInChargeId { get; private set; }
+
+    /// <inheritdoc cref="PetitionState.OfficerId"/>
+    public long? OfficerId { get; private set; }
 
     public IReadOnlyList<Clock> Clocks => _clocks;
 
@@ -312,6 +323,7 @@ public sealed class Petition
         if (unit.Id == AssignedUnitId)
             throw new RuleViolationException("same-unit", $"{unit.Name} already handles this petition.");
         AssignedUnitId = unit.Id;
+        OfficerId = null;
     }
 
     /// <summary>Whether users of the organization at <paramref name="organizationPath"/> must stand aside: the accused
@@ -345,7 +357,28 @@ public sealed class Petition
     }
 
     /// <summary>The handling unit gives the petition back to the office (wrong assignment).</summary>
-    public void ReturnToOffice() => AssignedUnitId = null;
+    public void ReturnToOffice()
+    {
+        AssignedUnitId = null;
+        OfficerId = null;
+    }
+
+    /// <summary>The handling unit assigns the petition to one of its officers (承办人), or to another one of them: an
+    /// enabled user of that very unit holding the handler role, while the petition is being handled there.</summary>
+    public void AssignOfficer(OfficerCandidate officer)
+    {
+        if (Stage != Stage.InHandling || AssignedUnitId is null)
+            throw new RuleViolationException("officer-not-in-handling", "An officer is assigned only while a unit handles the petition.");
+        if (officer.Disabled)
+            throw new RuleViolationException("officer-disabled", $"{officer.Name} is disabled and cannot handle petitions.");
+        if (officer.OrganizationId != AssignedUnitId || Recuses(officer.OrganizationPath))
+            throw new RuleViolationException("officer-not-in-unit", $"{officer.Name} does not work in the unit that handles this petition.");
+        if (!officer.Handler)
+            throw new RuleViolationException("officer-not-handler", $"{officer.Name} does not hold the handler role.");
+        if (officer.UserId == OfficerId)
+            throw new RuleViolationException("same-officer", $"{officer.Name} already handles this petition.");
+        OfficerId = officer.UserId;
+    }
 
     /// <summary>Whether an extension may still be asked for: once per handling, one request at a time.</summary>
     public bool MayRequestExtension => GrantedExtensionDays == 0 && RequestedExtensionDays is null;

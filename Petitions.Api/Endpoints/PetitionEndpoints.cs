@@ -24,17 +24,18 @@ public static class PetitionEndpoints
             .WithSummary("Registers a petition (reception, office) and returns its case number and query code.");
 
         petitions.MapGet("/", async (
-                string? stage, bool? extensionRequested, string? unit, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
+                string? stage, bool? extensionRequested, string? unit, string? officer, string? category, string? channel, DateOnly? receivedFrom, DateOnly? receivedTo,
                 string? text, string? name, string? phone, string? idNumber, bool? firstPetition, string? due, string? sort, string? order,
                 string? after, int? limit, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListPetitions.Query
                 {
-                    Stage = stage, ExtensionRequested = extensionRequested == true, Unit = unit, Category = category, Channel = channel, ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
+                    Stage = stage, ExtensionRequested = extensionRequested == true, Unit = unit, Officer = officer, Category = category, Channel = channel,
+                    ReceivedFrom = receivedFrom, ReceivedTo = receivedTo,
                     Text = text, Name = name, Phone = phone, IdNumber = idNumber, FirstPetition = firstPetition, Due = due, Sort = sort, Order = order,
                     After = after, Limit = limit, Actor = http.User.Actor(),
                 }, ct)))
             .WithName("ListPetitions")
-            .WithSummary("Petitions within the caller's reach, with the total found; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), category, channel, receivedFrom/To (dates), text (words of the case number, subject or content), name (part of a petitioner's or representative's name), phone, idNumber (whole), firstPetition, due (overdue, near-due, next-7-days); sort by received (default, newest first), case-number, stage, unit or due, order asc or desc; page with 'after' = the previous page's 'next'.");
+            .WithSummary("Petitions within the caller's reach, with the total found; filters: stage, extensionRequested (true: awaiting a leader's decision), unit (code), officer (user name, or me: the caller's own cases), category, channel, receivedFrom/To (dates), text (words of the case number, subject or content), name (part of a petitioner's or representative's name), phone, idNumber (whole), firstPetition, due (overdue, near-due, next-7-days); sort by received (default, newest first), case-number, stage, unit or due, order asc or desc; page with 'after' = the previous page's 'next'.");
 
         petitions.MapGet("/{caseNumber}/notices", async (string caseNumber, HttpContext http, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListNotices.Query(caseNumber, http.User.Actor()), ct)))

@@ -53,9 +53,10 @@ public static class Messages
         _ => Generic,
     };
 
-    /// <summary>A name typed into a field that chooses one of our organizations, which names none of those offered.</summary>
-    public static string NoSuchChoice(string field, string typed) =>
-        Text.T($"{field}：可选的单位中没有“{typed}”，请从列表中选择。", $"{field}: “{typed}” is none of the choices; choose one from the list.");
+    /// <summary>A name typed into a field that chooses one of our organizations (or, <paramref name="officer"/>, one of a
+    /// unit's officers), which names none of those offered.</summary>
+    public static string NoSuchChoice(string field, string typed, bool officer = false) =>
+        Text.T($"{field}：可选的{(officer ? "人员" : "单位")}中没有“{typed}”，请从列表中选择。", $"{field}: “{typed}” is none of the choices; choose one from the list.");
 
     private static string IdNumberProblem(string problem) => "身份证号码" + problem switch
     {
@@ -84,6 +85,11 @@ public static class Messages
         "unit-outside-bureau" => "所填单位不是本机关的承办单位。",
         "accused-unit" => "检举控告件不能交由被检举控告的单位办理。",
         "same-unit" => "该单位已在办理此件。",
+        "officer-not-in-handling" => "只有在承办单位办理期间才能指定承办人。",
+        "officer-disabled" => "该用户已停用，不能担任承办人。",
+        "officer-not-in-unit" => "该用户不是本件承办单位的人员。",
+        "officer-not-handler" => "该用户没有承办人员角色。",
+        "same-officer" => "该承办人已在办理此件。",
         "extension-used" => "办理期限已延长过一次，不能再次延长。",
         "extension-pending" => "已有延期申请等待领导审批。",
         "extension-days" => "延长天数为1至30天。",

@@ -72,6 +72,7 @@ public static class Text
         "request-extension" => T("申请延期", "Extension requested"),
         "reject-extension" => T("不批准延期", "Extension refused"),
         "return-to-office" => T("退回信访办", "Returned to the office"),
+        "assign-officer" => T("指定承办人", "Officer assigned"),
         "submit-opinion" => T("提交处理意见", "Opinion submitted"),
         "return-opinion" => T("处理意见退回修改", "Opinion returned"),
         "take-charge" => T("领导包案", "Leader took charge"),

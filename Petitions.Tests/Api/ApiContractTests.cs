@@ -26,6 +26,7 @@ public sealed class ApiContractTests(DatabaseServers servers) : ApiTest(StorageP
     {
         ["unit"] = "330799-02", // a unit of the county; the journey assigns 330799-01, so a reassignment moves it
         ["bureau"] = "330799", // the county, below the city that registers the petitions it refers
+        ["officer"] = "handler", // the demo handler, of the unit the journey assigns
     };
 
     /// <summary>The actions a client sends: the latest version's, less the follow-ups the workflow applies itself.</summary>

@@ -83,6 +83,30 @@ public sealed partial class CasePageTests(DatabaseServers servers) : ApiTest(Sto
     }
 
     [Fact]
+    public async Task The_unit_assigns_an_officer_chosen_by_name_and_the_facts_and_the_list_name_them()
+    {
+        var caseNumber = await RegisterAsync();
+        await ActAsync("office", caseNumber, "accept", new { unit = "330799-01" });
+        await SignInAsync("handler");
+
+        var page = await Browser.GetStringAsync($"/cases/{caseNumber}?lang=zh-CN", Ct);
+        Assert.Contains("尚未指定", Section(page, "dl", "facts"), StringComparison.Ordinal);
+        Assert.Contains("<option value=\"演示用户 handler\">", Regex.Match(page, "<datalist id=\"assign-officer-officer-options\">(.*?)</datalist>", RegexOptions.Singleline).Value,
+            StringComparison.Ordinal);
+
+        var unknown = await PostActionAsync(caseNumber, "assign-officer", new() { ["officer"] = "王五" });
+        Assert.Contains("承办人：可选的人员中没有“王五”", FieldError(await unknown.Content.ReadAsStringAsync(Ct), "assign-officer-officer"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(caseNumber, "assign-officer", new() { ["officer"] = "演示用户 handler" })).StatusCode);
+
+        Assert.Equal("handler", (await RecordAsync(caseNumber)).GetProperty("officer").GetProperty("userName").GetString());
+        Assert.Contains("承办人 演示用户 handler", Section(await Browser.GetStringAsync($"/cases/{caseNumber}", Ct), "dl", "facts"), StringComparison.Ordinal);
+        var mine = await Browser.GetStringAsync("/cases?officer=me", Ct);
+        Assert.Contains(caseNumber, mine, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"my-cases\" aria-current=\"page\"", mine, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"count-mine\">1<", await Browser.GetStringAsync("/", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_city_refers_to_a_county_chosen_by_name_and_the_office_states_that_no_unit_of_ours_is_accused()
     {
         await TestData.SeedAsync(Api.Services); // the city's office, and the neighbouring county

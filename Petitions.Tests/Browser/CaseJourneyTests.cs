@@ -10,8 +10,8 @@ namespace Petitions.Tests.Browser;
 /// <summary>
 /// The case at a glance, in each language: the office reads an accusation's facts beside its timeline, sees every
 /// action it may take as a button with its form, chooses the handling unit by name (the accused unit is not among the
-/// choices; a name that matches nothing is refused beside the field); the handling goes on, and the timeline says every
-/// step in words, each with who took it. On a phone the page is one column.
+/// choices; a name that matches nothing is refused beside the field); the unit chooses its officer by name; the handling
+/// goes on, and the timeline says every step in words, each with who took it. On a phone the page is one column.
 /// </summary>
 public sealed class CaseJourneyTests(DatabaseServers servers, BrowserServer browsers) : ApiTest(StorageProvider.Sqlite, servers)
 {
@@ -50,6 +50,15 @@ public sealed class CaseJourneyTests(DatabaseServers servers, BrowserServer brow
         await office.Locator("#act-accept button[type='submit']").ClickAsync();
         Assert.Equal(accepted, await office.GetByTestId("stage").TextContentAsync());
         Assert.Equal("城关派出所", await office.GetByTestId("assigned-unit").TextContentAsync());
+
+        // The unit assigns its officer (承办人), chosen by name among its handlers.
+        var handler = await AsAsync("handler", lang);
+        await handler.GotoAsync($"/cases/{caseNumber}");
+        Assert.Equal(["演示用户 handler"], await handler.Locator("#assign-officer-officer-options option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)"));
+        await handler.Locator("#assign-officer-officer").FillAsync("演示用户 handler");
+        await handler.Locator("#act-assign-officer button[type='submit']").ClickAsync();
+        Assert.Equal("演示用户 handler", await handler.GetByTestId("officer").TextContentAsync());
+        await BrowserServer.ShotAsync(handler, $"case-officer-{lang}");
 
         await ActAsync("handler", caseNumber, "request-extension", new { days = 30, reason = "案情复杂" });
         await ActAsync("leader", caseNumber, "approve-extension", new { reason = "案情复杂" });

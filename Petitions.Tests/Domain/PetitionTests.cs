@@ -92,6 +92,35 @@ public sealed class PetitionTests
         Assert.Equal(Detectives.Id, typed.AssignedUnitId);
     }
 
+    private static OfficerCandidate Officer(long id, OrganizationRef unit, bool handler = true, bool disabled = false) =>
+        new(id, $"警员{id}", unit.Id, unit.Path, handler, disabled);
+
+    [Fact]
+    public void An_officer_is_an_enabled_handler_of_the_unit_handling_the_petition_and_another_unit_or_the_office_clears_it()
+    {
+        var petition = Register(Intake());
+        petition.AssignTo(Station, County);
+        Assert.Equal("officer-not-in-handling", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(1, Station))).Rule);
+        petition.EnterStage(Stage.InHandling);
+
+        Assert.Equal("officer-not-in-unit", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(2, Detectives))).Rule);
+        Assert.Equal("officer-not-in-unit", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(3, County))).Rule);
+        Assert.Equal("officer-disabled", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(4, Station, disabled: true))).Rule);
+        Assert.Equal("officer-not-handler", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(5, Station, handler: false))).Rule);
+        Assert.Null(petition.OfficerId);
+
+        petition.AssignOfficer(Officer(1, Station));
+        Assert.Equal("same-officer", Assert.Throws<RuleViolationException>(() => petition.AssignOfficer(Officer(1, Station))).Rule);
+        petition.AssignOfficer(Officer(6, Station)); // handed over within the unit
+        Assert.Equal(6, petition.OfficerId);
+
+        petition.AssignTo(Detectives, County);
+        Assert.Null(petition.OfficerId);
+        petition.AssignOfficer(Officer(2, Detectives));
+        petition.ReturnToOffice();
+        Assert.Null(petition.OfficerId);
+    }
+
     [Fact]
     public void The_office_may_state_that_no_unit_of_ours_is_accused_but_not_name_the_bureau_itself()
     {

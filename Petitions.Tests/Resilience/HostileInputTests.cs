@@ -686,6 +686,7 @@ public abstract partial class HostileInputTests(StorageProvider provider, Databa
         (string Path, JsonNode? Value)[] changes = (endpoint.Action ?? endpoint.Name) switch
         {
             "accept" or "reassign" => [("unit", script), ("unit", sql), ("unit", ""), ("unit", "330799")],
+            "assign-officer" => [("officer", script), ("officer", sql), ("officer", ""), ("officer", "office"), ("officer", new string('x', 65))],
             "decline" => [("reason", ""), ("whereToGo", null)],
             "divert" => [("procedure", script), ("procedure", "litigation' --")],
             "forward" => [("organ", ""), ("organ", new string('x', 201))],

@@ -52,6 +52,7 @@ public sealed class Journey(WorkflowHarness harness)
         "reject-extension" => new { reason = "可在期限内办结" },
         "reassign" => new { unit = "330799-02", reason = "涉及刑事案件" },
         "return-to-office" => new { reason = "不属本单位管辖" },
+        "assign-officer" => new { officer = "handler" },
         "submit-opinion" => new { outcome = "support", text = "经调查，反映情况属实，责令施工方夜间停工。" },
         "return-opinion" => new { reason = "请补充调查笔录" },
         "record-service" => new { servedOn = (today ?? new DateOnly(2026, 11, 20)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), method = "in-person" },

@@ -175,6 +175,57 @@ public sealed class AccountStore(DbSession session, IPasswordHasher<UserAccount>
             """,
             new { UserName = userName, ScopePrefix = scopePath + "%" }, ct);
 
+    /// <summary>A user by name as a candidate officer (承办人), wherever they work; null when there is none.</summary>
+    public async Task<OfficerCandidate?> OfficerCandidateAsync(string userName, CancellationToken ct) =>
+        await session.QuerySingleOrDefaultAsync<CandidateRow>(
+            """
+            SELECT u.id              AS UserId,
+                   u.display_name    AS Name,
+                   u.organization_id AS OrganizationId,
+                   o.path            AS OrganizationPath,
+                   CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = @Handler) THEN 1 ELSE 0 END AS Handler,
+                   u.disabled        AS Disabled
+            FROM users u
+            JOIN organizations o ON o.id = u.organization_id
+            WHERE u.user_name = @UserName
+            """,
+            new { UserName = userName, Handler = Codes.Of(Role.Handler) }, ct) is { } row
+            ? new OfficerCandidate(row.UserId, row.Name, row.OrganizationId, row.OrganizationPath, row.Handler, row.Disabled)
+            : null;
+
+    private sealed record CandidateRow
+    {
+        public long UserId { get; init; }
+        public string Name { get; init; } = "";
+        public long OrganizationId { get; init; }
+        public string OrganizationPath { get; init; } = "";
+        public bool Handler { get; init; }
+        public bool Disabled { get; init; }
+    }
+
+    /// <summary>A user who may be a unit's officer: their id, user name and display name.</summary>
+    public sealed record Officer
+    {
+        public long Id { get; init; }
+        public string UserName { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+    }
+
+    /// <summary>The officers a unit may assign a petition to: its enabled users holding the handler role, by name.</summary>
+    public Task<IReadOnlyList<Officer>> OfficersAsync(long unitId, CancellationToken ct) =>
+        session.QueryAsync<Officer>(
+            """
+            SELECT u.id           AS Id,
+                   u.user_name    AS UserName,
+                   u.display_name AS DisplayName
+            FROM users u
+            WHERE u.organization_id = @UnitId
+              AND u.disabled = @Disabled
+              AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = @Handler)
+            ORDER BY u.display_name, u.user_name
+            """,
+            new { UnitId = unitId, Disabled = false, Handler = Codes.Of(Role.Handler) }, ct);
+
     /// <summary>Disables or enables a user, ending their sessions either way (an enabled user signs in afresh).</summary>
     public async Task SetDisabledAsync(long userId, bool disabled, CancellationToken ct)
     {

@@ -367,6 +367,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         public string? OpinionText { get; init; }
         public string? Satisfaction { get; init; }
         public long? LeaderInChargeId { get; init; }
+        public long? OfficerId { get; init; }
         public long? PolicyId { get; init; }
         public DateOnly? AcceptedOn { get; init; }
         public DateOnly? OpinionIssuedOn { get; init; }
@@ -429,6 +430,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                        p.opinion_text             AS OpinionText,
                        p.satisfaction             AS Satisfaction,
                        p.leader_in_charge_id      AS LeaderInChargeId,
+                       p.officer_id               AS OfficerId,
                        p.policy_id                AS PolicyId,
                        p.accepted_on              AS AcceptedOn,
                        p.opinion_issued_on        AS OpinionIssuedOn,
@@ -462,6 +464,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 row.Satisfaction is null ? null : Codes.Parse<Satisfaction>(row.Satisfaction),
                 row.LeaderInChargeId, row.InvolvedUnitPath, row.AccusedUnitToConfirm)
             {
+                OfficerId = row.OfficerId,
                 AcceptedOn = row.AcceptedOn,
                 OpinionIssuedOn = row.OpinionIssuedOn,
                 ExtensionRequestedOn = row.ExtensionRequestedOn,
@@ -497,6 +500,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 opinion_text             = @OpinionText,
                 satisfaction             = @Satisfaction,
                 leader_in_charge_id      = @LeaderInChargeId,
+                officer_id               = @OfficerId,
                 accepted_on              = @AcceptedOn,
                 opinion_issued_on        = @OpinionIssuedOn,
                 extension_requested_on   = @ExtensionRequestedOn,
@@ -525,6 +529,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 OpinionText = petition.Opinion?.Text,
                 Satisfaction = petition.Satisfaction is { } satisfaction ? Codes.Of(satisfaction) : null,
                 petition.LeaderInChargeId,
+                petition.OfficerId,
                 petition.AcceptedOn,
                 petition.OpinionIssuedOn,
                 petition.ExtensionRequestedOn,

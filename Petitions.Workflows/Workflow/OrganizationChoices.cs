@@ -3,7 +3,8 @@ using Petitions.Workflows.Storage;
 
 namespace Petitions.Workflows.Workflow;
 
-/// <summary>What a payload field that names one of our organizations (by its code) may name.</summary>
+/// <summary>What a payload field that names one of our organizations (by its code), or one of their officers (by user
+/// name), may name.</summary>
 public enum OrganizationChoice
 {
     /// <summary>A handling unit of the petition's bureau that may receive it (never the accused, nor the unit handling it).</summary>
@@ -14,17 +15,22 @@ public enum OrganizationChoice
 
     /// <summary>Any organization below the petition's bureau, as the accused of an accusation, or <c>none</c>.</summary>
     AccusedOrganization,
+
+    /// <summary>An officer (承办人) of the unit handling the petition: an enabled user of it with the handler role, not the
+    /// one already assigned; by user name.</summary>
+    UnitOfficer,
 }
 
-/// <summary>Marks a payload field that names one of our organizations, so the list of what may be done now offers the
-/// organizations to choose from and nobody types a code.</summary>
+/// <summary>Marks a payload field that names one of our organizations or officers, so the list of what may be done now
+/// offers them to choose from and nobody types a code or a user name.</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class ChoosesAttribute(OrganizationChoice choice) : Attribute
 {
     public OrganizationChoice Choice { get; } = choice;
 }
 
-/// <summary>An organization a field may name: its code (what the action takes) and its name (what people choose by).</summary>
+/// <summary>An organization (or officer) a field may name: its code or user name (what the action takes) and its name
+/// (what people choose by).</summary>
 public sealed record OrganizationOption(string Code, string Name);
 
 public static class OrganizationChoices
@@ -43,6 +49,12 @@ public static class OrganizationChoices
             })
             .Select(o => new OrganizationOption(o.Code, o.Name))
             .ToList();
+
+    /// <summary>The officers <see cref="OrganizationChoice.UnitOfficer"/> offers: the unit's, less the one assigned.</summary>
+    public static async Task<IReadOnlyList<OrganizationOption>> OfficersAsync(AccountStore accounts, Petition petition, CancellationToken ct) =>
+        petition.AssignedUnitId is { } unit
+            ? (await accounts.OfficersAsync(unit, ct)).Where(o => o.Id != petition.OfficerId).Select(o => new OrganizationOption(o.UserName, o.DisplayName)).ToList()
+            : [];
 
     /// <summary>The fields of a payload that name organizations, by their JSON names.</summary>
     public static IReadOnlyList<(string Field, OrganizationChoice Choice)> FieldsOf(Type payload) =>

@@ -16,7 +16,8 @@ namespace Petitions.Workflows.Workflow;
 /// Version 2 of the petition workflow (docs/decisions/0014): version 1 with the rows below replaced or added. A
 /// referral waits for the receiving bureau's objection or report; a petition given back to the office keeps its
 /// handling period and waits under the intake clock again; forwarding, referral and not accepting again owe the
-/// petitioner a notice; a request for review received in time may be entered after its window.
+/// petitioner a notice; a request for review received in time may be entered after its window; the handling unit
+/// assigns its officer (承办人, docs/decisions/0021).
 /// </summary>
 public static class PetitionWorkflowV2
 {
@@ -45,6 +46,10 @@ public static class PetitionWorkflowV2
         // under the intake clock.
         new("return-to-office", [InHandling], [Registered], [Handler], typeof(ReturnToOffice.Rule),
             [Start(Intake)], [], Public: false, "Give the petition back to the office (the handling period runs on)"),
+
+        // Within the unit, the petition goes to one of its officers (承办人); another unit or the office clears it.
+        new("assign-officer", [InHandling], [], [Handler], typeof(AssignOfficer.Rule),
+            [], [], Public: false, "Assign the petition to an officer of the handling unit (指定承办人)"),
 
         // Review and re-review: a request received within its window counts from its receipt, whenever it is entered.
         new("request-review", [Closed], [UnderReview], [Office, Reception], typeof(RequestReview.Rule),

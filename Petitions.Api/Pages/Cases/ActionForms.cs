@@ -10,7 +10,7 @@ namespace Petitions.Api.Pages.Cases;
 /// <summary>
 /// The form of a workflow action, generated from its payload type: one field per property, a choice where the
 /// domain has codes, a number or a date where the type says so, and a choice by name where the field names one of our
-/// organizations (the list of what may be done now says which). The same table turns the posted form into the JSON
+/// organizations or officers (the list of what may be done now says which). The same table turns the posted form into the JSON
 /// body the runtime validates, so the pages and the API share one definition of every action.
 /// </summary>
 public static partial class ActionForms
@@ -78,6 +78,7 @@ public static partial class ActionForms
     private static string Label(string field) => field switch
     {
         "unit" => Text.T("承办单位", "Handling unit"),
+        "officer" => Text.T("承办人", "Officer"),
         "comment" => Text.T("备注", "Comment"),
         "reason" => Text.T("理由", "Reason"),
         "whereToGo" => Text.T("告知信访人向何处反映", "Where the petitioner can turn"),
@@ -167,6 +168,7 @@ public static partial class ActionForms
         "reject-extension" => Text.T("不批准延期", "Reject the extension"),
         "reassign" => Text.T("改派", "Reassign"),
         "return-to-office" => Text.T("退回信访办", "Return to the office"),
+        "assign-officer" => Text.T("指定承办人", "Assign an officer"),
         "submit-opinion" => Text.T("提交处理意见", "Submit the opinion"),
         "approve-opinion" => Text.T("审核通过", "Approve the opinion"),
         "return-opinion" => Text.T("退回修改", "Return the opinion"),

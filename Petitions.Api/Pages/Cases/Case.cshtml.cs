@@ -55,7 +55,7 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         var organizations = ActionForms.Fields(definition).Where(f => f.Picks is not null).ToDictionary(f => f.Name, f => ActionForms.Options(f, offered?.Choices));
         foreach (var (field, options) in organizations)
             if (offered is not null && Request.Form[field].ToString().Trim() is { Length: > 0 } typed && ActionForms.Resolve(options, typed) is null)
-                Errors[field] = [Messages.NoSuchChoice(ActionForms.Label(action, field), typed)];
+                Errors[field] = [Messages.NoSuchChoice(ActionForms.Label(action, field), typed, ActionForms.Fields(definition).Single(f => f.Name == field).Picks == OrganizationChoice.UnitOfficer)];
         if (Errors.Count > 0)
         {
             OpenAction = action;

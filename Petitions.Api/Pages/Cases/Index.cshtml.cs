@@ -10,13 +10,13 @@ using Petitions.Workflows.Features.Petitions;
 namespace Petitions.Api.Pages.Cases;
 
 /// <summary>The petitions within the user's reach, searched by what staff know of them (the list's filters, named as
-/// the API names them), by a role's work queue, sorted by a column, a page at a time, with how many there are and each
+/// the API names them), by a role's work queue or the user's own cases as officer, sorted by a column, a page at a time, with how many there are and each
 /// one's nearest deadline amber when near and red when past.</summary>
 public sealed class IndexModel(IMediator mediator) : PageModel
 {
     /// <summary>The query string's search fields, as <c>GET /api/petitions</c> names them; each link keeps them.</summary>
     public static readonly IReadOnlyList<string> Fields =
-        ["queue", "text", "name", "phone", "idNumber", "receivedFrom", "receivedTo", "unit", "category", "channel", "stage", "firstPetition", "due", "sort", "order"];
+        ["queue", "officer", "text", "name", "phone", "idNumber", "receivedFrom", "receivedTo", "unit", "category", "channel", "stage", "firstPetition", "due", "sort", "order"];
 
     public static string QueueName(string code) => code switch
     {
@@ -52,6 +52,12 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     public IEnumerable<Workbench.Queue> MyQueues => Workbench.Queues.Where(q => User.Actor().HasAny(q.Roles));
     public IReadOnlyList<ListOrganizationsBelow.Choice> Units { get; private set; } = [];
 
+    /// <summary>Handlers are officers (承办人): they have their own cases to list.</summary>
+    public bool HasOwnCases => User.Actor().HasAny([Role.Handler]);
+
+    /// <summary>Whether this is the list of the user's own cases (我承办的).</summary>
+    public bool Mine => Value("officer") == ListPetitions.Me;
+
     /// <summary>Messages beside the fields they are about, in the page's language.</summary>
     public Dictionary<string, string> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -73,6 +79,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             ReceivedFrom = Date("receivedFrom"),
             ReceivedTo = Date("receivedTo"),
             Unit = Given("unit"),
+            Officer = Given("officer"),
             Category = Given("category"),
             Channel = Given("channel"),
             FirstPetition = Given("firstPetition") switch { "true" => true, "false" => false, _ => null },

@@ -7,12 +7,13 @@ using Petitions.Workflows.Workflow;
 namespace Petitions.Workflows.Features.Actions;
 
 /// <summary>The actions the caller may take on a petition now: its stage and state, the caller's roles and organization;
-/// for each field that names one of our organizations, those it may name (<see cref="ChoosesAttribute"/>).</summary>
+/// for each field that names one of our organizations or officers, those it may name (<see cref="ChoosesAttribute"/>).</summary>
 public static class ListActions
 {
     public sealed record Query(string CaseNumber, Actor Actor) : IQuery<IReadOnlyList<AvailableAction>>;
 
-    /// <param name="Choices">By field name: the organizations the field may name, to choose by name and send by code.</param>
+    /// <param name="Choices">By field name: the organizations (or officers) the field may name, to choose by name and send
+    /// by code (or user name).</param>
     public sealed record AvailableAction(string Action, string Summary, IReadOnlyList<string> LeadsTo, IReadOnlyDictionary<string, IReadOnlyList<OrganizationOption>> Choices);
 
     public sealed class Validator : AbstractValidator<Query>
@@ -43,6 +44,11 @@ public static class ListActions
                 var choices = new Dictionary<string, IReadOnlyList<OrganizationOption>>();
                 foreach (var (field, choice) in OrganizationChoices.FieldsOf(action.Payload))
                 {
+                    if (choice == OrganizationChoice.UnitOfficer)
+                    {
+                        choices[field] = await OrganizationChoices.OfficersAsync(accounts, stored.Petition, ct);
+                        continue;
+                    }
                     subtree ??= await accounts.OrganizationsAsync(stored.BureauPath, ct);
                     choices[field] = OrganizationChoices.For(choice, stored.Petition, subtree.Single(o => o.Id == stored.BureauId), subtree);
                 }

@@ -12,7 +12,8 @@ namespace Petitions.Workflows.Features.Petitions;
 /// of it, both evaluations of each served reply, and the petitions it is linked to. The whole ID number shows only to the
 /// desk and the office, the whole phone and address also to the handling unit; others see them masked. Every view
 /// that shows any of them whole is written to the audit log with the fields it showed. Where it stands: the
-/// organization deciding it now, the unit it is assigned to and the leader in charge (包案), when there are.
+/// organization deciding it now, the unit it is assigned to, its officer (承办人) and the leader in charge (包案), when
+/// there are.
 /// </summary>
 public static class GetPetition
 {
@@ -90,6 +91,9 @@ public static class GetPetition
     /// <summary>An organization as a record names it.</summary>
     public sealed record OrganizationView(string Code, string Name);
 
+    /// <summary>A user as a record names them: the user name actions take, and the name people read.</summary>
+    public sealed record OfficerView(string UserName, string Name);
+
     /// <summary>Which of our organizations an accusation accuses: the one chosen or confirmed, or, while the office has to
     /// confirm, those the petitioner's words resemble.</summary>
     public sealed record AccusedUnitView(OrganizationView? Unit, bool ToConfirm, IReadOnlyList<OrganizationView> Resembling);
@@ -121,6 +125,9 @@ public static class GetPetition
     {
         /// <summary>The acceptance day (受理日) the handling period runs from.</summary>
         public DateOnly? AcceptedOn { get; init; }
+
+        /// <summary>The officer (承办人) of the handling unit the petition is assigned to, when one is.</summary>
+        public OfficerView? Officer { get; init; }
 
         /// <summary>The leader who received the petition on a leadership reception day (局长接待日).</summary>
         public string? ReceivingLeader { get; init; }
@@ -178,6 +185,8 @@ public static class GetPetition
             public string? AssignedUnitCode { get; init; }
             public string? AssignedUnitName { get; init; }
             public string? LeaderInCharge { get; init; }
+            public string? OfficerUserName { get; init; }
+            public string? OfficerName { get; init; }
             public DateOnly? AcceptedOn { get; init; }
             public string? ReceivingLeader { get; init; }
             public string? OpinionOutcome { get; init; }
@@ -217,6 +226,8 @@ public static class GetPetition
                        au.code            AS AssignedUnitCode,
                        au.name            AS AssignedUnitName,
                        lc.display_name    AS LeaderInCharge,
+                       oc.user_name       AS OfficerUserName,
+                       oc.display_name    AS OfficerName,
                        p.accepted_on      AS AcceptedOn,
                        l.display_name     AS ReceivingLeader,
                        p.opinion_outcome  AS OpinionOutcome,
@@ -229,6 +240,7 @@ public static class GetPetition
                 LEFT JOIN organizations iu ON iu.id = p.involved_unit_id
                 LEFT JOIN organizations au ON au.id = p.assigned_unit_id
                 LEFT JOIN users lc ON lc.id = p.leader_in_charge_id
+                LEFT JOIN users oc ON oc.id = p.officer_id
                 LEFT JOIN users l ON l.id = p.reception_leader_id
                 WHERE p.id = @Id
                 """,
@@ -347,6 +359,7 @@ public static class GetPetition
                 petition.LeaderInCharge)
             {
                 AcceptedOn = petition.AcceptedOn,
+                Officer = petition.OfficerUserName is { } officer ? new OfficerView(officer, petition.OfficerName!) : null,
                 ReceivingLeader = petition.ReceivingLeader,
                 Opinion = petition.OpinionOutcome is { } outcome ? new OpinionView(outcome, petition.OpinionText ?? "", petition.OpinionIssuedOn, versions) : null,
                 Evaluations = evaluations,

@@ -13,9 +13,9 @@ namespace Petitions.Workflows.Features.Petitions;
 
 /// <summary>
 /// The petitions the caller may see, found by what staff know of them (words of the case number, subject or content,
-/// a person's name, phone or ID number, dates, unit, category, channel, stage, first petition, deadlines), sorted by a
-/// column, with how many there are, in pages: each page ends with a cursor for the next (keyset paging: the cost of a
-/// page does not grow with how deep it is). Each row carries its nearest deadline and its colour.
+/// a person's name, phone or ID number, dates, unit, officer, category, channel, stage, first petition, deadlines),
+/// sorted by a column, with how many there are, in pages: each page ends with a cursor for the next (keyset paging: the
+/// cost of a page does not grow with how deep it is). Each row carries its nearest deadline and its colour.
 /// </summary>
 public static class ListPetitions
 {
@@ -33,6 +33,9 @@ public static class ListPetitions
 
     public const int DueSoonDays = 7;
 
+    /// <summary>The <see cref="Query.Officer"/> that means the caller (我的案件).</summary>
+    public const string Me = "me";
+
     /// <summary>Whether a column of <see cref="Sorts"/> sorts descending unless told: dates and case numbers newest first.</summary>
     public static bool DescendingByDefault(string sort) => Columns[sort].Descending;
 
@@ -44,6 +47,10 @@ public static class ListPetitions
         public bool ExtensionRequested { get; init; }
 
         public string? Unit { get; init; }
+
+        /// <summary>The officer (承办人) by user name, or <see cref="Me"/>: the caller's own cases.</summary>
+        public string? Officer { get; init; }
+
         public string? Category { get; init; }
         public string? Channel { get; init; }
         public DateOnly? ReceivedFrom { get; init; }
@@ -91,6 +98,9 @@ public static class ListPetitions
         public DateTimeOffset ReceivedAt { get; init; }
         public string? Unit { get; init; }
 
+        /// <summary>The officer's display name, when one is assigned.</summary>
+        public string? Officer { get; init; }
+
         /// <summary>The nearest due day of the petition's open clocks (running, overdue or paused); null when none is open.</summary>
         public DateOnly? DueOn { get; init; }
 
@@ -119,6 +129,7 @@ public static class ListPetitions
             RuleFor(q => q.Sort).IsOneOf(Sorts, "sort").When(q => q.Sort is not null);
             RuleFor(q => q.Order).IsOneOf(["asc", "desc"], "order").When(q => q.Order is not null);
             RuleFor(q => q.Unit).MaximumLength(32);
+            RuleFor(q => q.Officer).MaximumLength(64);
             RuleFor(q => q.Text).MaximumLength(100);
             RuleFor(q => q.Text).Must(t => Words(t).Length <= MaxWords).WithErrorCode("search-words").WithMessage($"At most {MaxWords} words.");
             RuleFor(q => q.Name).MaximumLength(100);
@@ -145,6 +156,8 @@ public static class ListPetitions
             if (query.Category is not null) where.Add("p.category = @Category");
             if (query.Channel is not null) where.Add("p.channel = @Channel");
             if (query.Unit is not null) where.Add("p.assigned_unit_id = (SELECT o.id FROM organizations o WHERE o.code = @Unit)");
+            if (query.Officer == Me) where.Add("p.officer_id = @OfficerId");
+            else if (query.Officer is not null) where.Add("p.officer_id = (SELECT ou.id FROM users ou WHERE ou.user_name = @Officer)");
             if (query.ReceivedFrom is not null) where.Add("p.received_at >= @ReceivedFrom");
             if (query.ReceivedTo is not null) where.Add("p.received_at < @ReceivedBefore");
             if (query.FirstPetition is not null) where.Add("p.first_petition = @FirstPetition");
@@ -162,6 +175,8 @@ public static class ListPetitions
                 query.Category,
                 query.Channel,
                 query.Unit,
+                query.Officer,
+                OfficerId = query.Actor.UserId,
                 // Instants are stored in UTC (SQLite compares them as text).
                 ReceivedFrom = query.ReceivedFrom is { } from ? ShanghaiTime.StartOf(from).ToUniversalTime() : default,
                 ReceivedBefore = query.ReceivedTo is { } to ? ShanghaiTime.EndOf(to).ToUniversalTime() : default,
@@ -294,6 +309,7 @@ public static class ListPetitions
                    p.subject        AS Subject,
                    p.received_at    AS ReceivedAt,
                    u.name           AS Unit,
+                   oc.display_name  AS Officer,
                    (SELECT MIN(c.due_on) FROM clocks c WHERE c.petition_id = p.id AND c.state <> 'stopped') AS DueOn,
                    CASE WHEN EXISTS (SELECT 1 FROM clocks c WHERE c.petition_id = p.id AND {RedClock}) THEN 'overdue'
                         WHEN EXISTS (SELECT 1 FROM clocks c WHERE c.petition_id = p.id AND {AmberClock}) THEN 'near-due'
@@ -302,6 +318,7 @@ public static class ListPetitions
             FROM ({session.Dialect.Limit(orderedIds, "@Take")}) page
             JOIN petitions p ON p.id = page.id
             LEFT JOIN organizations u ON u.id = p.assigned_unit_id
+            LEFT JOIN users oc ON oc.id = p.officer_id
             ORDER BY page.sort_key {direction}, page.id {direction}
             """,
             parameters, ct);

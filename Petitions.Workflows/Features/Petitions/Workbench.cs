@@ -10,7 +10,8 @@ namespace Petitions.Workflows.Features.Petitions;
 /// Where a user's day starts (工作台): each work queue of their roles with how many petitions wait in it and how many
 /// of those are amber and red; the petitions with a deadline in the next 7 days; for those who answer supervision
 /// orders (the unit, the office), the orders still waiting for an answer; for those who watch the boards, the boards'
-/// totals. Every number is counted in SQL within the caller's reach, as the lists behind it show.
+/// totals; for handlers, their own cases as officer. Every number is counted in SQL within the caller's reach, as the
+/// lists behind it show.
 /// </summary>
 public static class Workbench
 {
@@ -48,7 +49,14 @@ public static class Workbench
     /// <summary>The supervision boards' totals: clocks past due, clocks near due, orders not yet closed.</summary>
     public sealed record BoardTotals(long Overdue, long NearDue, long OpenOrders);
 
-    public sealed record Result(IReadOnlyList<QueueCount> Queues, ListPetitions.Page DueSoon, AwaitingOrders? AwaitingAnswer, BoardTotals? Boards);
+    public sealed record Result(IReadOnlyList<QueueCount> Queues, ListPetitions.Page DueSoon, AwaitingOrders? AwaitingAnswer, BoardTotals? Boards)
+    {
+        /// <summary>For handlers, the petitions still in progress that they handle as officer (我承办的): queue <c>mine</c>.</summary>
+        public QueueCount? Mine { get; init; }
+    }
+
+    /// <summary>The queue of the caller's own cases as officer.</summary>
+    public const string MineQueue = "mine";
 
     public sealed class Handler(DbSession session, AccountStore accounts, SupervisionStore orders, IMediator mediator, TimeProvider time)
         : IRequestHandler<Query, Result>
@@ -120,7 +128,27 @@ public static class Workbench
                     reach.With(new { Today = today }), ct);
                 boards = new BoardTotals(clocks!.Overdue, clocks.NearDue, orderCounts!.Unclosed);
             }
-            return new Result(queues, dueSoon, awaiting, boards);
+            QueueCount? mineCount = null;
+            if (actor.HasAny([Role.Handler]))
+            {
+                var own = await session.QuerySingleOrDefaultAsync<OwnCounts>(
+                    $"""
+                    SELECT COUNT(*)                  AS Count,
+                           COALESCE(SUM(w.red), 0)   AS Overdue,
+                           COALESCE(SUM(w.amber), 0) AS NearDue
+                    FROM (SELECT CASE WHEN p.id IN (SELECT c.petition_id FROM clocks c WHERE {ListPetitions.RedClock}) THEN 1 ELSE 0 END AS red,
+                                 CASE WHEN p.id IN (SELECT c.petition_id FROM clocks c WHERE {ListPetitions.RedClock}) THEN 0
+                                      WHEN p.id IN (SELECT c.petition_id FROM clocks c WHERE {ListPetitions.AmberClock}) THEN 1
+                                      ELSE 0 END AS amber
+                          FROM petitions p
+                          WHERE {reach.Condition}
+                            AND p.officer_id = @OfficerId
+                            AND p.stage NOT IN ('closed', 'final')) w
+                    """,
+                    reach.With(new { DueToday = today, OfficerId = actor.UserId }), ct);
+                mineCount = new QueueCount(MineQueue, own!.Count, own.NearDue, own.Overdue);
+            }
+            return new Result(queues, dueSoon, awaiting, boards) { Mine = mineCount };
         }
     }
 
@@ -137,6 +165,13 @@ public static class Workbench
     {
         public long Unclosed { get; init; } // OPEN is a keyword of SQL Server's
         public long Issued { get; init; }
+    }
+
+    private sealed class OwnCounts
+    {
+        public long Count { get; init; }
+        public long Overdue { get; init; }
+        public long NearDue { get; init; }
     }
 
     private sealed class ClockCounts

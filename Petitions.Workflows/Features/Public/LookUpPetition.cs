@@ -27,7 +27,8 @@ public static class LookUpPetition
     /// review, re-review) and when it was issued and served.</summary>
     public sealed record Reply(string Outcome, string Text, string Level, DateOnly? IssuedOn, DateOnly ServedOn);
 
-    /// <summary>Who handles the petition: the unit, the officer of that unit who acted on it last, and the office phone.</summary>
+    /// <summary>Who handles the petition: the unit, its officer (承办人; until one is assigned, the user of that unit who
+    /// acted on it last) by display name only, and the office phone.</summary>
     public sealed record ContactCard(string Unit, string? Officer, string? Phone);
 
     public sealed record Response(
@@ -149,14 +150,18 @@ public static class LookUpPetition
                    h.served_on,
                    h.petitioner_evaluated,
                    u.name,
-                   (SELECT officer.display_name
-                    FROM users officer
-                    WHERE officer.id = (SELECT last.actor_user_id
-                                        FROM petition_events last
-                                        WHERE last.id = (SELECT MAX(l.id)
-                                                         FROM petition_events l
-                                                         WHERE l.petition_id = h.id
-                                                           AND l.actor_organization_id = u.id))),
+                   COALESCE((SELECT assigned.display_name
+                             FROM users assigned
+                             WHERE assigned.id = h.officer_id
+                               AND u.id IS NOT NULL),
+                            (SELECT officer.display_name
+                             FROM users officer
+                             WHERE officer.id = (SELECT last.actor_user_id
+                                                 FROM petition_events last
+                                                 WHERE last.id = (SELECT MAX(l.id)
+                                                                  FROM petition_events l
+                                                                  WHERE l.petition_id = h.id
+                                                                    AND l.actor_organization_id = u.id)))),
                    COALESCE(u.contact_phone, b.contact_phone),
                    NULL,
                    h.id

@@ -61,6 +61,7 @@ public sealed class MaterialJourneyTests(DatabaseServers servers, BrowserServer 
         var material = handler.GetByTestId("material");
         Assert.Contains("举报信扫描件.png", await material.TextContentAsync(), StringComparison.Ordinal);
         Assert.Contains("来信原件扫描件", await material.TextContentAsync(), StringComparison.Ordinal);
+        await handler.Locator("img.preview").ScrollIntoViewIfNeededAsync(); // a lazy image loads once scrolled to, below the case's forms
         await handler.WaitForFunctionAsync("() => { const i = document.querySelector('img.preview'); return i && i.complete && i.naturalWidth > 0; }");
         Assert.Equal(await sheet.EvaluateAsync<int>("() => window.innerWidth"), await handler.Locator("img.preview").EvaluateAsync<int>("i => i.naturalWidth"));
         Assert.Contains("添加材料", await handler.Locator("ol.timeline").TextContentAsync(), StringComparison.Ordinal);

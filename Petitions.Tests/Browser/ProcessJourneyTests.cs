@@ -36,7 +36,7 @@ public sealed class ProcessJourneyTests(DatabaseServers servers, BrowserServer b
         Assert.Equal("in-handling", await current.GetAttributeAsync("data-stage"));
         Assert.Contains(inHandling, await current.TextContentAsync(), StringComparison.Ordinal);
         var available = await page.Locator("figure.process .transition.available").EvaluateAllAsync<string[]>("gs => gs.map(g => g.dataset.action).sort()");
-        Assert.Equal(["record-progress", "request-extension", "return-to-office", "submit-opinion"], available);
+        Assert.Equal(["assign-officer", "record-progress", "request-extension", "return-to-office", "submit-opinion"], available);
         Assert.Contains(caseNumber, await page.GetByTestId("process-case").TextContentAsync(), StringComparison.Ordinal);
         await BrowserServer.ShotAsync(page, $"process-case-{lang}");
     }

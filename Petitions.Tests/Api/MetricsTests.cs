@@ -20,6 +20,14 @@ public abstract class MetricsTests(StorageProvider provider, DatabaseServers ser
 
     private Task<HttpResponseMessage> ScrapeAsync(string? token) => SendAsync(HttpMethod.Get, "/metrics", token);
 
+    /// <summary>Waits until the one slot is free: a request's session lets go of it as the request's scope ends, which
+    /// may be just after its client has the answer.</summary>
+    private Task SlotFreeAsync()
+    {
+        var work = Api.Services.GetRequiredService<Database>().Work;
+        return Progress.UntilAsync(() => Task.FromResult((long)(work.Limit - work.InUse)), work.Limit, "the last request's session let go of its slot");
+    }
+
     [Fact]
     public async Task An_administrator_reads_the_services_and_the_workflows_metrics_without_personal_data()
     {
@@ -27,6 +35,7 @@ public abstract class MetricsTests(StorageProvider provider, DatabaseServers ser
         var registered = await JsonAsync(await RegisterAsync(reception, PetitionBody()));
         var caseNumber = registered.GetProperty("caseNumber").GetString()!;
         Api.Clock.Set(ManualClock.Shanghai(2026, 12, 31)); // its intake clock is overdue
+        await SlotFreeAsync();
         await using (var scope = Api.Services.CreateAsyncScope())
         {
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
@@ -98,6 +107,7 @@ public abstract class MetricsTests(StorageProvider provider, DatabaseServers ser
         var reception = await TokenAsync("reception");
         var database = Api.Services.GetRequiredService<Database>();
         HttpResponseMessage answer;
+        await SlotFreeAsync();
         // Every slot taken (MaxConcurrentWork is 1 here) and no queue: the registration is refused at once.
         await using (var holder = new DbSession(database))
         {

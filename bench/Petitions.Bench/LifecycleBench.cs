@@ -16,7 +16,7 @@ namespace Petitions.Bench;
 /// over HTTP; against the same lifecycle sent straight to the workflows in this process (mediator, validation,
 /// transaction, audit, rules; no HTTP, authentication or JSON), each on a fresh database.
 /// </summary>
-internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration)
+internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration, Profiler? profiler)
 {
     public sealed record Figures(double FloorPerSecond, double FloorCpuMsPerPetition, double HttpPerSecond, double ServiceCpuMsPerPetition, long Failures);
 
@@ -65,7 +65,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         // The whole service, on another fresh database.
         var serviceDatabase = await newDatabase();
         await using (var setup = BenchServices.Compose(provider, serviceDatabase, keys)) await BenchServices.PrepareAsync(setup);
-        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys);
+        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys, profiler is null ? null : Profiler.ServiceSettings);
         using var client = service.Client(workers);
         var tokens = new Dictionary<string, string>();
         foreach (var user in users) tokens[user] = await ServiceProcess.TokenAsync(client, user);
@@ -94,6 +94,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var cpuBefore = service.CpuTime();
         var http = await Load.RunAsync(workers, duration, OverHttp);
         var cpuPerPetition = (service.CpuTime() - cpuBefore).TotalMilliseconds / http.Completed;
+        if (profiler is not null) await profiler.TraceAsync(service, $"lifecycle-{Codes.Of(provider)}", duration, () => Load.RunAsync(workers, duration, OverHttp));
 
         return new Figures(floor.PerSecond, floorCpuPerPetition, (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, failures);
     }

@@ -7,7 +7,8 @@ using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
 // dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --rounds 5]
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --rounds 5
+//     --profile DIR]
 string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "search", "materials"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)
@@ -21,6 +22,7 @@ var petitions = Option("--petitions", 1_000_000);
 var deadlines = Option("--deadlines", 100_000);
 var pagePetitions = Option("--page-petitions", 100_000);
 var rounds = Option("--rounds", 5);
+var profiler = Argument("--profile") is { } profileDirectory ? new Profiler(Path.GetFullPath(profileDirectory)) : null;
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
 // A fresh service process keeps compiling its hot paths to optimized code for several seconds under load.
 var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds / 2));
@@ -43,12 +45,12 @@ await using (var databases = new BenchDatabases())
         if (suites.Contains("registration"))
         {
             Progress(provider, "registration");
-            r.Registration = await new RegistrationBench(workers, warmUp, duration).RunAsync(provider, NewDatabase);
+            r.Registration = await new RegistrationBench(workers, warmUp, duration, profiler).RunAsync(provider, NewDatabase);
         }
         if (suites.Contains("lifecycle"))
         {
             Progress(provider, "full lifecycle");
-            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration).RunAsync(provider, NewDatabase);
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, profiler).RunAsync(provider, NewDatabase);
         }
         if (suites.Contains("sweep") || suites.Contains("lookup"))
         {

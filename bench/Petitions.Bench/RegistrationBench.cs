@@ -12,7 +12,7 @@ namespace Petitions.Bench;
 /// straight through <see cref="PetitionStore"/> (counter, petition, people, first event, intake clock) with no
 /// HTTP, no pipeline, no validation, no audit and no idempotency record, on a database of the same provider.
 /// </summary>
-internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan duration)
+internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan duration, Profiler? profiler)
 {
     public sealed record Figures(
         string Provider, double FloorPerSecond, double HttpPerSecond, double ServiceCpuMsPerRegistration, double PeakMemoryMiB, long Failures)
@@ -34,7 +34,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         // The whole service, on another fresh database, over HTTP with keep-alive connections.
         var serviceDatabase = await newDatabase();
         await using (var setup = BenchServices.Compose(provider, serviceDatabase, keys)) await BenchServices.PrepareAsync(setup);
-        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys);
+        await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys, profiler is null ? null : Profiler.ServiceSettings);
         using var client = service.Client(workers);
         var token = await ServiceProcess.TokenAsync(client, "reception");
         var bodies = Registrations.Bodies(4096);
@@ -49,6 +49,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         var cpuBefore = service.CpuTime();
         var http = await Load.RunAsync(workers, duration, Register);
         var cpuPerRegistration = (service.CpuTime() - cpuBefore).TotalMilliseconds / http.Completed;
+        if (profiler is not null) await profiler.TraceAsync(service, $"registration-{Codes.Of(provider)}", duration, () => Load.RunAsync(workers, duration, Register));
 
         return new Figures(
             Codes.Of(provider), floor.PerSecond, (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerRegistration, service.PeakMemoryMiB(), failures);

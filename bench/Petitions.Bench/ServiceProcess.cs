@@ -24,7 +24,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts the service and waits for its health check. <paramref name="settings"/> are configuration keys
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts the service and waits for its health check. <paramref name="settings"/> are configuration keys or runtime variables
     /// (<c>RateLimits:LookupsPerMinute</c>) passed as environment variables.</summary>
     public static async Task<ServiceProcess> StartAsync(
         StorageProvider provider, string connectionString, PersonalDataKeys keys, IReadOnlyDictionary<string, string>? settings = null)

@@ -128,6 +128,24 @@ public abstract class ReferralTests(StorageProvider provider, DatabaseServers se
     }
 
     [Fact]
+    public async Task A_matter_referred_twice_is_followed_from_the_first_code_to_the_bureau_handling_it()
+    {
+        var journey = new Journey(Harness);
+        var registered = await Harness.SendAsync(TestData.Petition(await journey.ActorAsync("province"), "交通事故责任认定不公") with { Petitioner = TestData.AnotherPerson() });
+        await journey.DoAsync(registered.CaseNumber, "refer", "province", new { bureau = "330700" });
+        var atCity = await journey.ReferredCaseAsync(registered.CaseNumber);
+        await journey.DoAsync(atCity, "refer", "city", new { bureau = "330799" });
+        var atCounty = await journey.ReferredCaseAsync(atCity);
+        Harness.Clock.Advance(TimeSpan.FromDays(1));
+        await journey.DoAsync(atCounty, "accept", "office");
+
+        var progress = await LookUpAsync(registered.CaseNumber, registered.QueryCode);
+        Assert.Equal("in-handling", progress.Stage); // the county's case, two referrals down
+        Assert.Equal(["register", "refer", "refer", "accept"], progress.Timeline.Select(s => s.Event));
+        Assert.Equal(["referral", "referral", "acceptance"], progress.Notices.Select(n => n.Kind));
+    }
+
+    [Fact]
     public async Task A_referral_ended_at_triage_reports_the_triage_decision_back()
     {
         var journey = new Journey(Harness);

@@ -85,13 +85,7 @@ public sealed class CaseJourneyTests(DatabaseServers servers, BrowserServer brow
         await BrowserServer.ShotAsync(phone, $"case-phone-{lang}");
     }
 
-    private async Task<IPage> AsAsync(string user, string lang, bool phone = false)
-    {
-        var context = await browsers.NewContextAsync(Client.BaseAddress!.ToString(), phone: phone);
-        var page = await context.NewPageAsync();
-        await Pages.SignInAsync(page, user, lang);
-        return page;
-    }
+    private Task<IPage> AsAsync(string user, string lang, bool phone = false) => Pages.SignedInAsync(browsers, Client.BaseAddress!, user, lang, phone);
 
     private async Task ActAsync(string user, string caseNumber, string action, object body)
     {

@@ -16,12 +16,21 @@ internal static class Pages
         await page.GotoAsync($"/?lang={lang}");
     }
 
+    /// <summary>A new person at a new computer (a fresh browser context), signed in.</summary>
+    public static async Task<IPage> SignedInAsync(BrowserServer browsers, Uri service, string user, string lang = "zh-CN", bool phone = false)
+    {
+        var page = await (await browsers.NewContextAsync(service.ToString(), phone: phone)).NewPageAsync();
+        await SignInAsync(page, user, lang);
+        return page;
+    }
+
     /// <summary>The reception desk fills in a group petition with two representatives and checks it for duplicates
-    /// (by the fields' ids, so in either language).</summary>
-    public static async Task FillGroupPetitionAsync(IPage page)
+    /// (by the fields' ids, so in either language); <paramref name="receivedOn"/> for an entry made after the day it came.</summary>
+    public static async Task FillGroupPetitionAsync(IPage page, DateOnly? receivedOn = null)
     {
         await page.GotoAsync("/reception/register");
         await page.Locator("#channel").SelectOptionAsync("visit");
+        if (receivedOn is { } day) await page.Locator("#received-on").FillAsync(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.Locator("#petitioner-name").FillAsync(TestData.PetitionerName);
         await page.Locator("#petitioner-id").FillAsync(TestData.IdNumber);
         await page.Locator("#petitioner-phone").FillAsync(TestData.PetitionerPhone);

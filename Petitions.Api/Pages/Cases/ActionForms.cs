@@ -123,6 +123,8 @@ public static partial class ActionForms
         if (string.IsNullOrEmpty(note)) return note;
         var colon = note.IndexOf(": ", StringComparison.Ordinal);
         var (head, rest) = colon < 0 ? (note, null) : (note[..colon], note[(colon + 2)..]);
+        // The referring case records "← its case number: the outcome reported: the report".
+        if (action == "referral-reported" && rest is not null) return $"{head}: {Note("report-back", rest)}";
         var words = action switch
         {
             "overdue" => Text.Clock(head),
@@ -131,6 +133,7 @@ public static partial class ActionForms
             "confirm-accused-unit" when head == "—" => Text.T("不涉及本局单位", "None of ours"),
             "request-extension" or "approve-extension" when ExtensionDays().Match(head) is { Success: true } days =>
                 Text.T($"延长{days.Groups[1].Value}天", $"{days.Groups[1].Value} more days"),
+            "report-back" when head.Length > 0 => Text.OpinionOutcome(head) is var outcome && outcome != head ? outcome : Text.Triage(head),
             _ => RecordedChoice(action) is { } field ? Choices(action, field).FirstOrDefault(c => c.Item1 == head).Item2 : null,
         };
         return words is null ? note : rest is null ? words : words + Text.T("：", ": ") + rest;

@@ -94,6 +94,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
             o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
         // Chinese by default; ?lang=en switches, and a cookie remembers the choice.

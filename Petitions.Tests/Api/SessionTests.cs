@@ -48,7 +48,7 @@ public sealed class SessionTests(DatabaseServers servers) : ApiTest(StorageProvi
         Assert.Contains("<label for=\"userName\">用户名</label>", chinese, StringComparison.Ordinal);
         Assert.DoesNotContain("User name", chinese, StringComparison.Ordinal);
         Assert.Contains("name=\"returnUrl\" value=\"/cases?queue=triage\"", chinese, StringComparison.Ordinal);
-        Assert.Contains("href=\"?ReturnUrl=%2Fcases%3Fqueue%3Dtriage&amp;lang=en\"", chinese, StringComparison.Ordinal);
+        Assert.Contains("href=\"?returnUrl=%2Fcases%3Fqueue%3Dtriage&amp;lang=en\"", chinese, StringComparison.Ordinal);
         Assert.Contains("<label for=\"userName\">User name</label>", english, StringComparison.Ordinal);
         Assert.Contains("<html lang=\"en\">", english, StringComparison.Ordinal);
         Assert.DoesNotContain("用户名", english, StringComparison.Ordinal);

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using MediatR;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -15,22 +13,16 @@ using Petitions.Workflows.Features.Accounts;
 namespace Petitions.Api.Endpoints;
 
 /// <summary>
-/// Sign-in for the web pages: a cookie (HttpOnly, SameSite=Strict, <c>Auth:CookieLifetime</c>), issued by a form that
-/// carries an antiforgery token. The JSON API takes bearer tokens only, so a cookie can never act on it cross-site.
+/// Sign-in for the web pages: a cookie (HttpOnly, SameSite=Strict, <c>Auth:CookieLifetime</c>), issued by the form of
+/// the sign-in page (Pages/Login.cshtml), which carries an antiforgery token. The JSON API takes bearer tokens only, so
+/// a cookie can never act on it cross-site.
 /// </summary>
 public static class SessionEndpoints
 {
     public const string PagesPolicy = "pages";
 
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", (HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? failed) =>
-                TypedResults.Content(LoginPage(antiforgery.GetAndStoreTokens(http), returnUrl, failed is not null), "text/html; charset=utf-8"))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
-
         app.MapPost("/login", async ([Microsoft.AspNetCore.Mvc.FromForm] LoginForm form, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
                 var back = LocalOnly(form.ReturnUrl);
@@ -46,6 +38,7 @@ public static class SessionEndpoints
                 }
             })
             .AllowAnonymous()
+            .WithOrder(-1) // before the sign-in page (Pages/Login.cshtml), whose route takes every method
             .ExcludeFromDescription();
 
         app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery, IMediator mediator, CancellationToken ct) =>
@@ -92,31 +85,6 @@ public static class SessionEndpoints
         }
         return local.ToString();
     }
-
-    private static string Token(AntiforgeryTokenSet tokens) =>
-        $"<input type=\"hidden\" name=\"{Html.Encode(tokens.FormFieldName)}\" value=\"{Html.Encode(tokens.RequestToken ?? "")}\">";
-
-    private static string Page(string title, string body) => $$"""
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title>
-        <style>body{font-family:sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem} label{display:block;margin-top:1rem} input{width:100%;padding:.5rem;box-sizing:border-box} button{margin-top:1.5rem;padding:.6rem 1.2rem} .error{color:#b00020}</style>
-        </head>
-        <body>{{body}}</body>
-        </html>
-        """;
-
-    private static string LoginPage(AntiforgeryTokenSet tokens, string? returnUrl, bool failed) => Page("登录 Sign in", $"""
-        <h1>信访业务系统 登录</h1>
-        {(failed ? "<p class=\"error\" role=\"alert\">用户名或密码错误，或账户已锁定。 The user name or password is wrong, or the account is locked.</p>" : "")}
-        <form method="post" action="/login">
-          {Token(tokens)}
-          <input type="hidden" name="returnUrl" value="{Html.Encode(LocalOnly(returnUrl))}">
-          <label for="userName">用户名 User name</label><input id="userName" name="userName" autocomplete="username" required>
-          <label for="password">密码 Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-          <button type="submit">登录 Sign in</button>
-        </form>
-        """);
 }
 
 /// <summary>The authorization policies of the pages: the cookie scheme, any signed-in user, and the roles of a

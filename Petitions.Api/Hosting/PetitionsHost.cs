@@ -86,7 +86,12 @@ public static partial class PetitionsHost
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "petitions-antiforgery");
         builder.Services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/", SessionEndpoints.PagesPolicy);
+            // Every page but the sign-in form is for signed-in users. The form does not even read the cookie: its
+            // antiforgery token is then the anonymous one the sign-in endpoint checks, whoever is signed in already.
+            o.Conventions.AddFolderApplicationModelConvention("/", page =>
+            {
+                if (page.ViewEnginePath != "/Login") page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(SessionEndpoints.PagesPolicy));
+            });
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
             o.Conventions.AuthorizePage("/Supervision/Index", PagesAuthorization.Supervision);
             o.Conventions.AuthorizePage("/Supervision/Orders", PagesAuthorization.SupervisionOrders);
@@ -94,6 +99,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Cases", PagesAuthorization.Petitions);
             o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
         // Chinese by default; ?lang=en switches, and a cookie remembers the choice.

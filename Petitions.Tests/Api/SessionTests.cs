@@ -38,6 +38,24 @@ public sealed class SessionTests(DatabaseServers servers) : ApiTest(StorageProvi
     }
 
     [Fact]
+    public async Task The_sign_in_page_is_in_the_sites_layout_and_language_and_its_switch_keeps_where_sign_in_leads()
+    {
+        var failed = await (await Browser.GetAsync("/login?failed=1&returnUrl=%2F", Ct)).Content.ReadAsStringAsync(Ct);
+        var chinese = await (await Browser.GetAsync("/login?ReturnUrl=%2Fcases%3Fqueue%3Dtriage", Ct)).Content.ReadAsStringAsync(Ct);
+        var english = await (await Browser.GetAsync("/login?ReturnUrl=%2Fcases%3Fqueue%3Dtriage&lang=en", Ct)).Content.ReadAsStringAsync(Ct);
+
+        Assert.Contains("href=\"/site.css\"", chinese, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"userName\">用户名</label>", chinese, StringComparison.Ordinal);
+        Assert.DoesNotContain("User name", chinese, StringComparison.Ordinal);
+        Assert.Contains("name=\"returnUrl\" value=\"/cases?queue=triage\"", chinese, StringComparison.Ordinal);
+        Assert.Contains("href=\"?returnUrl=%2Fcases%3Fqueue%3Dtriage&amp;lang=en\"", chinese, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"userName\">User name</label>", english, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"en\">", english, StringComparison.Ordinal);
+        Assert.DoesNotContain("用户名", english, StringComparison.Ordinal);
+        Assert.Contains("用户名或密码错误", failed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_form_without_its_antiforgery_token_is_refused()
     {
         await FormTokenAsync();

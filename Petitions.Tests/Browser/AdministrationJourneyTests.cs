@@ -87,9 +87,9 @@ public sealed class AdministrationJourneyTests(DatabaseServers servers, BrowserS
         await BrowserServer.ShotAsync(page, $"admin-password-reset-{lang}");
 
         await other.GotoAsync("/login");
-        await other.GetByLabel("用户名 User name").FillAsync("traffic");
-        await other.GetByLabel("密码 Password").FillAsync("Handed-over-2026");
-        await other.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await other.Locator("#userName").FillAsync("traffic");
+        await other.Locator("#password").FillAsync("Handed-over-2026");
+        await other.Locator("form.sign-in button[type='submit']").ClickAsync();
         Assert.Equal("traffic", await other.Locator("nav.site span").TextContentAsync());
     }
 

@@ -10,9 +10,9 @@ internal static class Pages
     public static async Task SignInAsync(IPage page, string user, string lang = "zh-CN")
     {
         await page.GotoAsync("/login");
-        await page.GetByLabel("用户名 User name").FillAsync(user);
-        await page.GetByLabel("密码 Password").FillAsync(TestData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await page.Locator("#userName").FillAsync(user);
+        await page.Locator("#password").FillAsync(TestData.Password);
+        await page.Locator("form.sign-in button[type='submit']").ClickAsync();
         await page.GotoAsync($"/?lang={lang}");
     }
 

@@ -13,15 +13,15 @@ public sealed class SignInJourneyTests(DatabaseServers servers, BrowserServer br
 
         await page.GotoAsync("/");
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
-        await page.GetByLabel("用户名 User name").FillAsync("office");
-        await page.GetByLabel("密码 Password").FillAsync("wrong");
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await page.Locator("#userName").FillAsync("office");
+        await page.Locator("#password").FillAsync("wrong");
+        await page.Locator("form.sign-in button[type='submit']").ClickAsync();
         Assert.Contains("用户名或密码错误", await page.GetByRole(Microsoft.Playwright.AriaRole.Alert).TextContentAsync(), StringComparison.Ordinal);
         await BrowserServer.ShotAsync(page, "sign-in-failed");
 
-        await page.GetByLabel("用户名 User name").FillAsync("office");
-        await page.GetByLabel("密码 Password").FillAsync(TestData.Password);
-        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await page.Locator("#userName").FillAsync("office");
+        await page.Locator("#password").FillAsync(TestData.Password);
+        await page.Locator("form.sign-in button[type='submit']").ClickAsync();
         Assert.Contains("已登录：office", await page.Locator("body").TextContentAsync(), StringComparison.Ordinal);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "待受理审查" }).ClickAsync(); // the office's own queue
         Assert.EndsWith("/cases?queue=triage", page.Url, StringComparison.Ordinal);

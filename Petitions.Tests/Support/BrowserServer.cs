@@ -37,16 +37,38 @@ public sealed class BrowserServer : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
+    /// <summary>The screens a journey may be seen on: a desktop (1280 px, or a wide one of 1600 px), a phone, a tablet
+    /// upright and lying.</summary>
+    public enum Screen { Desktop, WideDesktop, Phone, TabletPortrait, TabletLandscape }
+
+    /// <summary>How long a step (a click, a navigation, a wait for an element) may go without the page making progress.
+    /// Each step waits for the page; it is never a budget for the test.</summary>
+    private const float NoProgress = 120_000;
+
     /// <summary>A fresh browser context (its own cookies), like a new person at a new computer.</summary>
-    public async Task<IBrowserContext> NewContextAsync(string baseUrl, string locale = "zh-CN", bool phone = false)
+    public Task<IBrowserContext> NewContextAsync(string baseUrl, string locale = "zh-CN", bool phone = false) =>
+        NewContextAsync(baseUrl, phone ? Screen.Phone : Screen.Desktop, locale);
+
+    /// <summary>A fresh browser context on the given screen.</summary>
+    public async Task<IBrowserContext> NewContextAsync(string baseUrl, Screen screen, string locale = "zh-CN")
     {
         if (_missing is not null) Assert.Skip(_missing);
-        return await _browser!.NewContextAsync(new BrowserNewContextOptions
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             Locale = locale,
-            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = screen switch
+            {
+                Screen.Phone => new ViewportSize { Width = 390, Height = 844 },
+                Screen.TabletPortrait => new ViewportSize { Width = 768, Height = 1024 },
+                Screen.TabletLandscape => new ViewportSize { Width = 1024, Height = 768 },
+                Screen.WideDesktop => new ViewportSize { Width = 1600, Height = 900 },
+                _ => new ViewportSize { Width = 1280, Height = 900 },
+            },
         });
+        context.SetDefaultTimeout(NoProgress);
+        context.SetDefaultNavigationTimeout(NoProgress);
+        return context;
     }
 
     public static Task ShotAsync(IPage page, string name) =>

@@ -50,6 +50,11 @@ public static partial class ActionForms
             : [.. options];
     }
 
+    /// <summary>Whether the form of an action offered now can be filled in: every field that names an organization or an
+    /// officer has something to choose (a unit whose only handler is already its officer has no one to assign).</summary>
+    public static bool CanBeFilled(ActionDefinition action, IReadOnlyDictionary<string, IReadOnlyList<OrganizationOption>> choices) =>
+        Fields(action).Where(f => f.Picks is not null).All(f => Options(f, choices).Count > 0);
+
     /// <summary>The code of the option whose name (or code) was typed, or null when none or several are meant.</summary>
     public static string? Resolve(IReadOnlyList<(string Code, string Label)> options, string typed)
     {

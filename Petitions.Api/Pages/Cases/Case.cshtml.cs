@@ -117,7 +117,7 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
     {
         var actor = User.Actor();
         Petition = await mediator.Send(new GetPetition.Query(caseNumber, actor), ct);
-        Actions = await mediator.Send(new ListActions.Query(caseNumber, actor), ct);
+        Actions = [.. (await mediator.Send(new ListActions.Query(caseNumber, actor), ct)).Where(a => ActionForms.CanBeFilled(Definition(a.Action), a.Choices))];
         Notices = await mediator.Send(new ListNotices.Query(caseNumber, actor), ct);
         Orders = await mediator.Send(new ListSupervisionOrders.Query(null, actor) { CaseNumber = caseNumber }, ct);
         // A returned draft comes back to its unit with its text, to revise rather than retype.

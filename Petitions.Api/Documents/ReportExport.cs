@@ -7,7 +7,7 @@ using MediatR;
 using Petitions.Domain;
 using Petitions.Workflows.Features.Petitions;
 using Petitions.Workflows.Features.Reports;
-using static Petitions.Api.Pages.Text;
+using Petitions.Api.Pages;
 
 namespace Petitions.Api.Documents;
 
@@ -29,49 +29,49 @@ public static class ReportExport
         string.Create(CultureInfo.InvariantCulture, $"{what}-{organization.Code}-{from:yyyyMMdd}-{to:yyyyMMdd}.{extension}");
 
     /// <summary>The summary as a table: what is counted, which value, the count, its base and their quotient.</summary>
-    public static IEnumerable<object?[]> SummaryRows(ReportSummary.Summary s)
+    public static IEnumerable<object?[]> SummaryRows(IStringLocalizer<Words> words, ReportSummary.Summary s)
     {
-        yield return [T("指标", "Measure"), T("项目", "Item"), T("数量", "Count"), T("基数", "Base"), T("比率", "Rate")];
-        yield return [T("机构", "Organization"), $"{s.Organization.Name} ({s.Organization.Code})", null, null, null];
-        yield return [T("登记日期", "Received"), string.Create(CultureInfo.InvariantCulture, $"{s.From:yyyy-MM-dd} – {s.To:yyyy-MM-dd}"), null, null, null];
-        yield return [T("信访总量", "Petitions received"), null, s.Received, null, null];
-        foreach (var t in s.ByMonth) yield return Share(T("按月", "By month"), t.Value, t);
-        foreach (var t in s.ByChannel) yield return Share(T("信访形式", "Channel"), Channel(t.Value), t);
-        foreach (var t in s.ByCategory) yield return Share(T("信访类别", "Category"), Category(t.Value), t);
-        foreach (var t in s.ByStage) yield return Share(T("办理阶段", "Stage"), StageName(t.Value), t);
-        foreach (var u in s.ByUnit) yield return [T("承办单位", "Handling unit"), u.Name ?? T("未交办", "Not assigned"), u.Count, s.Received, ReportSummary.Rate(u.Count, s.Received)];
-        foreach (var t in s.Triage) yield return Share(T("受理审查", "Triage"), Triage(t.Value), t);
+        yield return [words["Reports.Measure"].Value, words["Reports.Item"].Value, words["Reports.Count"].Value, words["Reports.Base"].Value, words["Reports.Rate"].Value];
+        yield return [words["Common.Organization"].Value, $"{s.Organization.Name} ({s.Organization.Code})", null, null, null];
+        yield return [words["Common.Received"].Value, string.Create(CultureInfo.InvariantCulture, $"{s.From:yyyy-MM-dd} – {s.To:yyyy-MM-dd}"), null, null, null];
+        yield return [words["Reports.PetitionsReceived"].Value, null, s.Received, null, null];
+        foreach (var t in s.ByMonth) yield return Share(words["Reports.ByMonth"].Value, t.Value, t);
+        foreach (var t in s.ByChannel) yield return Share(words["Common.Channel"].Value, words.Channel(t.Value), t);
+        foreach (var t in s.ByCategory) yield return Share(words["Common.Category"].Value, words.Category(t.Value), t);
+        foreach (var t in s.ByStage) yield return Share(words["Common.Stage"].Value, words.StageName(t.Value), t);
+        foreach (var u in s.ByUnit) yield return [words["Common.HandlingUnit"].Value, u.Name ?? words["Reports.NotAssigned"].Value, u.Count, s.Received, ReportSummary.Rate(u.Count, s.Received)];
+        foreach (var t in s.Triage) yield return Share(words["Reports.Triage"].Value, words.Triage(t.Value), t);
         foreach (var c in s.Clocks)
         {
-            yield return [T("按期办结率", "On time"), Clock(c.Kind), c.OnTime, c.Completed, c.OnTimeRate];
-            yield return [T("当前超期", "Overdue now"), Clock(c.Kind), c.OverdueNow, null, null];
+            yield return [words["Reports.OnTime"].Value, words.Clock(c.Kind), c.OnTime, c.Completed, c.OnTimeRate];
+            yield return [words["Reports.OverdueNow"].Value, words.Clock(c.Kind), c.OverdueNow, null, null];
         }
-        yield return [T("平均办理天数", "Average handling days"), T("合计天数 / 办结件数", "Total days / completed"), s.Handling.TotalDays, s.Handling.Completed, s.Handling.Average];
-        yield return [T("批准延期", "Extensions granted"), T("件数（延长天数合计）", "Count (days added)"), s.Extensions.Granted, s.Extensions.Days, null];
-        foreach (var t in s.Satisfaction.Distribution) yield return Share(T("满意度", "Satisfaction"), Satisfaction(t.Value), t);
-        yield return Ratio(T("满意率", "Satisfaction rate"), T("满意与基本满意 / 表态", "Satisfied or basically / evaluated"), s.Satisfaction.Rate);
-        yield return Ratio(T("重复信访率", "Repeat petitions"), T("重复信访 / 信访总量", "Repeat / received"), s.Repeat);
-        yield return [T("初信初访", "First petitions"), null, s.FirstPetitions.Count, s.Received, ReportSummary.Rate(s.FirstPetitions.Count, s.Received)];
-        yield return Ratio(T("初信初访化解率", "First-petition resolution"), T("未经复查办结 / 受理", "Concluded without review / accepted"), s.FirstPetitions.Resolution);
-        yield return Ratio(T("复查率", "Review rate"), T("申请复查 / 处理意见已送达", "Reviews / replies served"), s.Review.Rate);
-        foreach (var t in s.Review.Outcomes) yield return [T("复查结果", "Review outcomes"), ReviewOutcome(t.Value), t.Count, null, t.Share];
-        yield return Ratio(T("复核率", "Re-review rate"), T("申请复核 / 申请复查", "Re-reviews / reviews"), s.Rereview.Rate);
-        foreach (var t in s.Rereview.Outcomes) yield return [T("复核结果", "Re-review outcomes"), ReviewOutcome(t.Value), t.Count, null, t.Share];
-        yield return [T("督办单", "Supervision orders"), T("未办结", "Open"), s.SupervisionOrders.Open, null, null];
-        yield return [T("督办单", "Supervision orders"), T("已办结", "Closed"), s.SupervisionOrders.Closed, null, null];
-        yield return Ratio(T("局长接待日接待", "Leadership reception days"), T("接待件数 / 信访总量", "Received by a leader / received"), s.LeaderReception);
+        yield return [words["Reports.AverageHandlingDays"].Value, words["Reports.TotalDaysCompleted"].Value, s.Handling.TotalDays, s.Handling.Completed, s.Handling.Average];
+        yield return [words["Reports.ExtensionsGranted"].Value, words["Reports.CountDaysAdded"].Value, s.Extensions.Granted, s.Extensions.Days, null];
+        foreach (var t in s.Satisfaction.Distribution) yield return Share(words["Common.Satisfaction"].Value, words.Satisfaction(t.Value), t);
+        yield return Ratio(words["Reports.SatisfactionRate"].Value, words["Reports.SatisfiedOrBasicallyEvaluated"].Value, s.Satisfaction.Rate);
+        yield return Ratio(words["Reports.RepeatPetitions"].Value, words["Reports.RepeatReceived"].Value, s.Repeat);
+        yield return [words["Reports.FirstPetitions"].Value, null, s.FirstPetitions.Count, s.Received, ReportSummary.Rate(s.FirstPetitions.Count, s.Received)];
+        yield return Ratio(words["Reports.FirstPetitionResolution"].Value, words["Reports.ConcludedWithoutReviewAccepted"].Value, s.FirstPetitions.Resolution);
+        yield return Ratio(words["Reports.ReviewRate"].Value, words["Reports.ReviewsRepliesServed"].Value, s.Review.Rate);
+        foreach (var t in s.Review.Outcomes) yield return [words["Reports.ReviewOutcomes"].Value, words.ReviewOutcome(t.Value), t.Count, null, t.Share];
+        yield return Ratio(words["Reports.ReReviewRate"].Value, words["Reports.ReReviewsReviews"].Value, s.Rereview.Rate);
+        foreach (var t in s.Rereview.Outcomes) yield return [words["Reports.ReReviewOutcomes"].Value, words.ReviewOutcome(t.Value), t.Count, null, t.Share];
+        yield return [words["Common.SupervisionOrders"].Value, words["Reports.Open"].Value, s.SupervisionOrders.Open, null, null];
+        yield return [words["Common.SupervisionOrders"].Value, words["Common.Closed"].Value, s.SupervisionOrders.Closed, null, null];
+        yield return Ratio(words["Reports.LeadershipReceptionDays"].Value, words["Reports.ReceivedByLeaderReceived"].Value, s.LeaderReception);
 
         object?[] Share(string measure, string item, ReportSummary.Tally t) => [measure, item, t.Count, s.Received, t.Share];
         static object?[] Ratio(string measure, string item, ReportSummary.Ratio r) => [measure, item, r.Count, r.Of, r.Rate];
     }
 
-    public static object?[] CaseHeader() =>
-        [T("信访编号", "Case number"), T("登记日期", "Received"), T("信访形式", "Channel"), T("信访类别", "Category"), T("办理阶段", "Stage"),
-         T("承办单位", "Handling unit"), T("初信初访", "First petition"), T("最近期限", "Next deadline")];
+    public static object?[] CaseHeader(IStringLocalizer<Words> words) =>
+        [words["Common.CaseNumber"].Value, words["Common.Received"].Value, words["Common.Channel"].Value, words["Common.Category"].Value, words["Common.Stage"].Value,
+         words["Common.HandlingUnit"].Value, words["Common.FirstPetition"].Value, words["Reports.NextDeadline"].Value];
 
-    public static object?[] CaseRow(ListPetitions.Item c) =>
-        [c.CaseNumber, ShanghaiTime.DateOf(c.ReceivedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Channel(c.Channel), Category(c.Category),
-         StageName(c.Stage), c.Unit, c.FirstPetition ? T("是", "Yes") : T("否", "No"), c.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
+    public static object?[] CaseRow(IStringLocalizer<Words> words, ListPetitions.Item c) =>
+        [c.CaseNumber, ShanghaiTime.DateOf(c.ReceivedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), words.Channel(c.Channel), words.Category(c.Category),
+         words.StageName(c.Stage), c.Unit, c.FirstPetition ? words["Common.Yes"].Value : words["Common.No"].Value, c.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
 
     /// <summary>Every case behind the number, page after page after the first (already read, so a refusal comes
     /// before the file starts).</summary>

@@ -14,15 +14,15 @@ public static class ReportEndpoints
     {
         var reports = app.MapGroup("/api/reports").RequireAuthorization();
 
-        reports.MapGet("/summary", async (string? from, string? to, string? org, string? format, HttpContext http, IMediator mediator, CancellationToken ct) =>
+        reports.MapGet("/summary", async (string? from, string? to, string? org, string? format, HttpContext http, IMediator mediator, IStringLocalizer<Words> words, CancellationToken ct) =>
             {
                 CheckFormat(format);
                 var summary = await mediator.Send(new ReportSummary.Query(from, to, org, http.User.Actor()), ct);
                 return format switch
                 {
-                    "csv" => Results.File(ReportExport.Csv(ReportExport.SummaryRows(summary)), ReportExport.CsvType,
+                    "csv" => Results.File(ReportExport.Csv(ReportExport.SummaryRows(words, summary)), ReportExport.CsvType,
                         ReportExport.FileName("report", summary.Organization, summary.From, summary.To, "csv")),
-                    "xlsx" => Results.File(ReportExport.Xlsx("report", ReportExport.SummaryRows(summary)), ReportExport.XlsxType,
+                    "xlsx" => Results.File(ReportExport.Xlsx("report", ReportExport.SummaryRows(words, summary)), ReportExport.XlsxType,
                         ReportExport.FileName("report", summary.Organization, summary.From, summary.To, "xlsx")),
                     _ => Results.Ok(summary),
                 };
@@ -33,7 +33,7 @@ public static class ReportEndpoints
 
         reports.MapGet("/cases", async (
                 string? from, string? to, string? org, string? metric, string? value, string? after, int? limit, string? format,
-                HttpContext http, IMediator mediator, CancellationToken ct) =>
+                HttpContext http, IMediator mediator, IStringLocalizer<Words> words, CancellationToken ct) =>
             {
                 CheckFormat(format);
                 var query = new ReportCases.Query
@@ -44,7 +44,7 @@ public static class ReportEndpoints
                 var first = await mediator.Send(query, ct);
                 if (format is not ("csv" or "xlsx")) return Results.Ok(first);
                 var fileName = $"cases-{metric}{(value is null ? "" : "-" + value)}.{format}";
-                var rows = ReportExport.AllCasesAsync(mediator, query, first, ct).Select(ReportExport.CaseRow).Prepend(ReportExport.CaseHeader());
+                var rows = ReportExport.AllCasesAsync(mediator, query, first, ct).Select(c => ReportExport.CaseRow(words, c)).Prepend(ReportExport.CaseHeader(words));
                 return format == "csv"
                     ? Results.Stream(body => ReportExport.WriteCsvAsync(body, rows, ct), ReportExport.CsvType, fileName)
                     : Results.File(ReportExport.Xlsx("cases", await rows.ToListAsync(ct)), ReportExport.XlsxType, fileName);

@@ -102,6 +102,8 @@ public static partial class PetitionsHost
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
+        // The pages' words: Resources/Words.resx (Chinese, the neutral culture) and Words.en.resx.
+        builder.Services.AddLocalization();
         // Chinese by default; ?lang=en switches, and a cookie remembers the choice.
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FluentValidation;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Petitions.Api;
 using Petitions.Api.Pages;
 using Petitions.Domain;
 using Petitions.Tests.Support;
@@ -13,6 +17,9 @@ namespace Petitions.Tests.Api;
 /// <summary>The pages speak Chinese by default: every refusal a page can show must have its Chinese words.</summary>
 public sealed partial class PageMessagesTests : IDisposable
 {
+    private static readonly IStringLocalizer<Words> Words =
+        new StringLocalizer<Words>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+
     private readonly CultureInfo _before = CultureInfo.CurrentUICulture;
 
     public PageMessagesTests() => CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
@@ -31,7 +38,7 @@ public sealed partial class PageMessagesTests : IDisposable
             .ToList();
 
         Assert.True(rules.Count > 30, $"found only {rules.Count} rules: the scan is broken");
-        Assert.DoesNotContain(rules, code => Messages.ByCode(code) is null);
+        Assert.DoesNotContain(rules, code => Messages.ByCode(Words, code) is null);
     }
 
     public static TheoryData<string> Actions() => new(PetitionWorkflowV2.Definition.Actions.Select(a => a.Code));
@@ -76,8 +83,8 @@ public sealed partial class PageMessagesTests : IDisposable
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
         var failure = Assert.Single(new RegisterPetition.Validator(TimeProvider.System)
             .Validate(TestData.Petition(new Actor(1, 1, new HashSet<Role> { Role.Reception })) with { PeopleCount = 0 }).Errors);
-        Assert.Equal(failure.ErrorMessage, Messages.Of(failure));
-        Assert.Equal("An extension is 1 to 30 days.", Messages.Of(new RuleViolationException("extension-days", "An extension is 1 to 30 days.")));
+        Assert.Equal(failure.ErrorMessage, Messages.Of(Words, failure));
+        Assert.Equal("An extension is 1 to 30 days.", Messages.Of(Words, new RuleViolationException("extension-days", "An extension is 1 to 30 days.")));
     }
 
     private static void AssertChinese(FluentValidation.Results.ValidationResult result, bool some = true)
@@ -85,8 +92,8 @@ public sealed partial class PageMessagesTests : IDisposable
         if (some) Assert.NotEmpty(result.Errors);
         foreach (var failure in result.Errors)
         {
-            var text = Messages.Of(failure);
-            Assert.True(text != Messages.Generic && Han().IsMatch(text), $"{failure.PropertyName} ({failure.ErrorCode}): '{text}' for '{failure.ErrorMessage}'");
+            var text = Messages.Of(Words, failure);
+            Assert.True(text != Words["Messages.Generic"] && Han().IsMatch(text), $"{failure.PropertyName} ({failure.ErrorCode}): '{text}' for '{failure.ErrorMessage}'");
         }
     }
 

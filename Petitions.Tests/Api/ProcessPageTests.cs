@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Petitions.Api;
 using Petitions.Domain;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
@@ -30,6 +32,7 @@ public sealed partial class ProcessPageTests(DatabaseServers servers) : ApiTest(
     public async Task Every_stage_and_action_of_every_installed_definition_is_drawn_the_same_way_each_time()
     {
         var catalog = Api.Services.GetRequiredService<WorkflowCatalog>();
+        var words = Api.Services.GetRequiredService<IStringLocalizer<Words>>();
         var office = await SignedInAsync("office");
         System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN"); // the page's default
 
@@ -46,7 +49,7 @@ public sealed partial class ProcessPageTests(DatabaseServers servers) : ApiTest(
             var expected = definition.Actions.SelectMany(a => a.From.Select(from => (a.Code, Codes.Of(from), string.Join(" ", a.To.Select(Codes.Of))))).ToHashSet();
             Assert.Equal(expected, drawn);
             foreach (var action in definition.Actions)
-                Assert.Contains(WebUtility.HtmlEncode(Petitions.Api.Pages.Cases.ActionForms.Name(action.Code)), html, StringComparison.Ordinal);
+                Assert.Contains(WebUtility.HtmlEncode(Petitions.Api.Pages.Cases.ActionForms.Name(words, action.Code)), html, StringComparison.Ordinal);
             Assert.Equal(svg, Svg(await office.GetStringAsync($"/process?version={version}", Ct)));
         }
         Assert.Equal(HttpStatusCode.NotFound, (await office.GetAsync($"/process?version={catalog.Latest.Version + 1}", Ct)).StatusCode);

@@ -18,7 +18,7 @@ namespace Petitions.Api.Pages.Admin;
 internal static class AdminForms
 {
     /// <summary>Sends a form's command; false when it was refused and the page should show the form again.</summary>
-    public static async Task<bool> SendAsync<T>(this PageModel page, IMediator mediator, IRequest<T> command, CancellationToken ct, params (string Rule, string Field)[] ruleFields)
+    public static async Task<bool> SendAsync<T>(this PageModel page, IMediator mediator, IStringLocalizer<Words> words, IRequest<T> command, CancellationToken ct, params (string Rule, string Field)[] ruleFields)
     {
         try
         {
@@ -27,12 +27,12 @@ internal static class AdminForms
         }
         catch (ValidationException invalid)
         {
-            page.ModelState.Show(invalid);
+            page.ModelState.Show(words, invalid);
         }
         catch (RuleViolationException refused)
         {
             var field = ruleFields.FirstOrDefault(r => r.Rule == refused.Rule).Field;
-            page.ModelState.AddModelError(field is null ? "" : $"Input.{field}", Messages.Of(refused));
+            page.ModelState.AddModelError(field is null ? "" : $"Input.{field}", Messages.Of(words, refused));
         }
         return false;
     }
@@ -81,18 +81,18 @@ internal static class AdminForms
 
     /// <summary>A whole number typed in a form, or null with a message beside the field. The form takes text so the
     /// message is in the page's language (the model binder's would be English).</summary>
-    public static int? Number(this ModelStateDictionary state, string field, string? typed)
+    public static int? Number(this ModelStateDictionary state, IStringLocalizer<Words> words, string field, string? typed)
     {
         if (int.TryParse(typed, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)) return number;
-        state.AddModelError(field, Text.T("请填写整数。", "Enter a whole number."));
+        state.AddModelError(field, words["Admin.EnterWholeNumber"]);
         return null;
     }
 
     /// <summary>A date typed in a form (yyyy-mm-dd, as a date field sends it), or null with a message beside the field.</summary>
-    public static DateOnly? Date(this ModelStateDictionary state, string field, string? typed)
+    public static DateOnly? Date(this ModelStateDictionary state, IStringLocalizer<Words> words, string field, string? typed)
     {
         if (DateOnly.TryParseExact(typed, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)) return date;
-        state.AddModelError(field, Text.T("请填写正确的日期，例如 2026-10-01。", "Enter a date such as 2026-10-01."));
+        state.AddModelError(field, words["Admin.EnterDateSuchAs2026"]);
         return null;
     }
 }

@@ -10,7 +10,7 @@ namespace Petitions.Api.Pages.Admin;
 
 /// <summary>The audit log of the administrator's tree, newest first, a page at a time: by case number, user (chosen
 /// from the tree's users) and a range of Shanghai dates. Filters that cannot be read are shown beside their field.</summary>
-public sealed class AuditModel(IMediator mediator) : PageModel
+public sealed class AuditModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public const int PageSize = 50;
 
@@ -29,8 +29,8 @@ public sealed class AuditModel(IMediator mediator) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         Users = (await this.AccountsAsync(mediator, ct)).Users;
-        var from = string.IsNullOrWhiteSpace(From) ? null : ModelState.Date(nameof(From), From.Trim());
-        var to = string.IsNullOrWhiteSpace(To) ? null : ModelState.Date(nameof(To), To.Trim());
+        var from = string.IsNullOrWhiteSpace(From) ? null : ModelState.Date(words, nameof(From), From.Trim());
+        var to = string.IsNullOrWhiteSpace(To) ? null : ModelState.Date(words, nameof(To), To.Trim());
         if (!ModelState.IsValid) return;
         try
         {
@@ -38,7 +38,7 @@ public sealed class AuditModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            foreach (var failure in invalid.Errors) ModelState.AddModelError(failure.PropertyName == "User" ? nameof(UserName) : failure.PropertyName, Messages.Of(failure));
+            foreach (var failure in invalid.Errors) ModelState.AddModelError(failure.PropertyName == "User" ? nameof(UserName) : failure.PropertyName, Messages.Of(words, failure));
             return;
         }
         if (Entries.Count == PageSize)

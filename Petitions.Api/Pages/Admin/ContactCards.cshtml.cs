@@ -11,7 +11,7 @@ namespace Petitions.Api.Pages.Admin;
 /// <summary>Per organization of the administrator's tree: whether a bureau shows petitioners the handling officer's
 /// contact card, and the office phone shown on it (a unit's, or the bureau's). One form per organization; one from
 /// elsewhere (a form edited by hand) is not found.</summary>
-public sealed class ContactCardsModel(IMediator mediator) : PageModel
+public sealed class ContactCardsModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     [TempData] public string? Done { get; set; }
 
@@ -30,16 +30,16 @@ public sealed class ContactCardsModel(IMediator mediator) : PageModel
         try
         {
             await mediator.Send(new SetContactCard.Command(code, enabled, string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(), User.Actor()), ct);
-            Done = Text.T($"已保存：{code}", $"Saved {code}");
+            Done = words["Admin.ContactCards.Saved0", code];
             return RedirectToPage();
         }
         catch (ValidationException invalid)
         {
-            Problems.AddRange(invalid.Errors.Select(Messages.Of));
+            Problems.AddRange(invalid.Errors.Select(f => Messages.Of(words, f)));
         }
         catch (RuleViolationException rule)
         {
-            Problems.Add(Messages.Of(rule));
+            Problems.Add(Messages.Of(words, rule));
         }
         (Refused, PostedEnabled, PostedPhone) = (code, enabled, phone);
         Cards = await mediator.Send(new ListContactCards.Query(User.Actor()), ct);

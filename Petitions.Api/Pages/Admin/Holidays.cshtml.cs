@@ -14,7 +14,7 @@ namespace Petitions.Api.Pages.Admin;
 /// is national, edit it (rows with a date are the table; clearing a date removes its row). Anyone else posting the
 /// form is refused by the command, as on the API (403).
 /// </summary>
-public sealed partial class HolidaysModel(IMediator mediator, TimeProvider time) : PageModel
+public sealed partial class HolidaysModel(IMediator mediator, TimeProvider time, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class DayForm
     {
@@ -51,13 +51,13 @@ public sealed partial class HolidaysModel(IMediator mediator, TimeProvider time)
         var rows = Input.Days.Select((day, row) => (day, row)).Where(r => !string.IsNullOrWhiteSpace(r.day.Date)).ToList();
         var days = new List<HolidayDay>();
         foreach (var (day, row) in rows)
-            if (ModelState.Date($"Input.Days[{row}].Date", day.Date!.Trim()) is { } date) days.Add(new HolidayDay(date, day.IsOffDay, day.Name ?? ""));
+            if (ModelState.Date(words, $"Input.Days[{row}].Date", day.Date!.Trim()) is { } date) days.Add(new HolidayDay(date, day.IsOffDay, day.Name ?? ""));
         if (ModelState.IsValid)
         {
             try
             {
                 await mediator.Send(new PublishHolidayTable.Command(year, days, User.Actor()), ct);
-                Done = Text.T($"已发布 {year} 年节假日安排（{days.Count} 天）。", $"Published the {year} table ({days.Count} days).");
+                Done = words["Admin.Holidays.Published0Table1Days", year, days.Count];
                 return RedirectToPage(new { year });
             }
             catch (ValidationException invalid)
@@ -66,7 +66,7 @@ public sealed partial class HolidaysModel(IMediator mediator, TimeProvider time)
                 {
                     var match = DayIndex().Match(failure.PropertyName);
                     var field = match.Success ? $"Input.Days[{rows[int.Parse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)].row}]{match.Groups["rest"].Value}" : "";
-                    ModelState.AddModelError(field, Messages.Of(failure));
+                    ModelState.AddModelError(field, Messages.Of(words, failure));
                 }
             }
         }

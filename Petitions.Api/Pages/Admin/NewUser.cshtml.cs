@@ -12,7 +12,7 @@ namespace Petitions.Api.Pages.Admin;
 /// are offered (a handling unit's users are handlers, a bureau's take the other roles). An organization from
 /// elsewhere, in the address or the form, is not found.
 /// </summary>
-public sealed class NewUserModel(IMediator mediator) : PageModel
+public sealed class NewUserModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class UserForm
     {
@@ -44,9 +44,9 @@ public sealed class NewUserModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var command = new AddUser.Command(Input.UserName?.Trim(), Input.DisplayName, Input.Password, Input.Organization, Input.Roles, User.Actor());
-        if (await this.SendAsync(mediator, command, ct, ("user-name-taken", nameof(Input.UserName)), ("role-level", nameof(Input.Roles))))
+        if (await this.SendAsync(mediator, words, command, ct, ("user-name-taken", nameof(Input.UserName)), ("role-level", nameof(Input.Roles))))
         {
-            Done = Text.T($"已添加用户：{command.UserName}", $"Added the user {command.UserName}");
+            Done = words["Admin.NewUser.AddedUser0", command.UserName ?? ""];
             return Redirect("/admin/users");
         }
         await LoadAsync(Input.Organization, ct);

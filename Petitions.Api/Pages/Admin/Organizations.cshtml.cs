@@ -10,7 +10,7 @@ namespace Petitions.Api.Pages.Admin;
 
 /// <summary>The organization tree an administrator keeps, and a form to add a bureau or a handling unit under one of
 /// its bureaus. The parent is chosen from the tree; one from elsewhere (a form edited by hand) is not found.</summary>
-public sealed class OrganizationsModel(IMediator mediator) : PageModel
+public sealed class OrganizationsModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class OrganizationForm
     {
@@ -58,8 +58,8 @@ public sealed class OrganizationsModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var command = new AddOrganization.Command(Input.Parent, Input.Code?.Trim(), Input.Name, Input.Kind, User.Actor());
-        if (!await this.SendAsync(mediator, command, ct, ("code-taken", nameof(Input.Code)), ("organization-tree", nameof(Input.Kind)))) return Page();
-        Done = Text.T($"已增设：{Input.Name?.Trim()}（{command.Code}）", $"Added {Input.Name?.Trim()} ({command.Code})");
+        if (!await this.SendAsync(mediator, words, command, ct, ("code-taken", nameof(Input.Code)), ("organization-tree", nameof(Input.Kind)))) return Page();
+        Done = words["Admin.Organizations.Added01", Input.Name?.Trim() ?? "", command.Code ?? ""];
         return RedirectToPage();
     }
 }

@@ -13,7 +13,7 @@ namespace Petitions.Api.Pages.Admin;
 /// to publish the next version for a bureau of their tree, one rule per clock, filled in with what that bureau follows
 /// now. A bureau from elsewhere (a form edited by hand) is not found.
 /// </summary>
-public sealed class PoliciesModel(IMediator mediator) : PageModel
+public sealed class PoliciesModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class RuleForm
     {
@@ -41,7 +41,7 @@ public sealed class PoliciesModel(IMediator mediator) : PageModel
     public PolicyView? Basis { get; private set; }
 
     public string OrganizationName(string code) =>
-        code == "national" ? Text.T("全国规则（信访工作条例）", "National rules (TL2022)") : _all.TryGetValue(code, out var o) ? o.Name : code;
+        code == "national" ? words["Admin.Policies.NationalRulesTL2022"] : _all.TryGetValue(code, out var o) ? o.Name : code;
 
     public async Task OnGetAsync(string? organization, CancellationToken ct)
     {
@@ -61,11 +61,11 @@ public sealed class PoliciesModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var rules = Input.Rules.Select((r, i) => new ClockRuleInput(
-            r.Clock, ModelState.Number($"Input.Rules[{i}].Days", r.Days) ?? 0, r.Count, r.RollForward,
-            ModelState.Number($"Input.Rules[{i}].WarningLeadDays", r.WarningLeadDays) ?? 0)).ToList();
-        if (ModelState.IsValid && await this.SendAsync(mediator, new PublishDeadlinePolicy.Command(Input.Organization, rules, User.Actor()), ct))
+            r.Clock, ModelState.Number(words, $"Input.Rules[{i}].Days", r.Days) ?? 0, r.Count, r.RollForward,
+            ModelState.Number(words, $"Input.Rules[{i}].WarningLeadDays", r.WarningLeadDays) ?? 0)).ToList();
+        if (ModelState.IsValid && await this.SendAsync(mediator, words, new PublishDeadlinePolicy.Command(Input.Organization, rules, User.Actor()), ct))
         {
-            Done = Text.T($"已发布 {Input.Organization} 的新期限规则。", $"Published a new policy for {Input.Organization}.");
+            Done = words["Admin.Policies.PublishedNewPolicyFor0", Input.Organization ?? ""];
             return Redirect($"/admin/policies?organization={Uri.EscapeDataString(Input.Organization!)}");
         }
         await LoadAsync(ct);

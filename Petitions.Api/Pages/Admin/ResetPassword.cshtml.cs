@@ -9,7 +9,7 @@ namespace Petitions.Api.Pages.Admin;
 
 /// <summary>An administrator gives a user of their tree a new password, typed twice; the user's old sessions end. A
 /// user from elsewhere, in the address or the form, is not found.</summary>
-public sealed class ResetPasswordModel(IMediator mediator) : PageModel
+public sealed class ResetPasswordModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class PasswordForm
     {
@@ -31,10 +31,10 @@ public sealed class ResetPasswordModel(IMediator mediator) : PageModel
     {
         if (!await FindAsync(userName, ct)) return NotFound();
         if (!string.IsNullOrEmpty(Input.NewPassword) && Input.Confirmation != Input.NewPassword)
-            ModelState.AddModelError("Input.Confirmation", Text.T("两次输入的密码不一致。", "The two passwords differ."));
-        else if (await this.SendAsync(mediator, new ResetPassword.Command(userName, Input.NewPassword, User.Actor()), ct, ("own-password", nameof(Input.NewPassword))))
+            ModelState.AddModelError("Input.Confirmation", words["Admin.ResetPassword.TwoPasswordsDiffer"]);
+        else if (await this.SendAsync(mediator, words, new ResetPassword.Command(userName, Input.NewPassword, User.Actor()), ct, ("own-password", nameof(Input.NewPassword))))
         {
-            Done = Text.T($"已重置 {userName} 的密码；其原有登录已失效。", $"{userName} has a new password; their sessions have ended.");
+            Done = words["Admin.ResetPassword.0HasNewPasswordTheir", userName];
             return Redirect("/admin/users");
         }
         return Page();

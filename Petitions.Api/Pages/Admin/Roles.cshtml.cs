@@ -9,7 +9,7 @@ namespace Petitions.Api.Pages.Admin;
 
 /// <summary>An administrator gives a user of their tree other roles, chosen among those that fit the user's
 /// organization; the user's sessions end. A user from elsewhere, in the address, is not found.</summary>
-public sealed class RolesModel(IMediator mediator) : PageModel
+public sealed class RolesModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class RolesForm
     {
@@ -33,9 +33,9 @@ public sealed class RolesModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnPostAsync(string userName, CancellationToken ct)
     {
         if (!await FindAsync(userName, ct)) return NotFound();
-        if (await this.SendAsync(mediator, new SetUserRoles.Command(userName, Input.Roles, User.Actor()), ct, ("own-roles", nameof(Input.Roles)), ("role-level", nameof(Input.Roles))))
+        if (await this.SendAsync(mediator, words, new SetUserRoles.Command(userName, Input.Roles, User.Actor()), ct, ("own-roles", nameof(Input.Roles)), ("role-level", nameof(Input.Roles))))
         {
-            Done = Text.T($"已修改 {userName} 的角色；其原有登录已失效。", $"{userName} has new roles; their sessions have ended.");
+            Done = words["Admin.Roles.0HasNewRolesTheir", userName];
             return Redirect("/admin/users");
         }
         return Page();

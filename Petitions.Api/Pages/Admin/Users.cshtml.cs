@@ -10,7 +10,7 @@ namespace Petitions.Api.Pages.Admin;
 
 /// <summary>The users of the administrator's tree, with their roles and state; each can be disabled or enabled here,
 /// and given other roles or a new password on a page of its own. A user from elsewhere (a form edited by hand) is not found.</summary>
-public sealed class UsersModel(IMediator mediator, TimeProvider time) : PageModel
+public sealed class UsersModel(IMediator mediator, TimeProvider time, IStringLocalizer<Words> words) : PageModel
 {
     [TempData] public string? Done { get; set; }
     public string? Problem { get; private set; }
@@ -24,10 +24,10 @@ public sealed class UsersModel(IMediator mediator, TimeProvider time) : PageMode
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
     public Task<IActionResult> OnPostDisableAsync(string userName, CancellationToken ct) =>
-        SetDisabledAsync(userName, true, Text.T($"已停用：{userName}", $"Disabled {userName}"), ct);
+        SetDisabledAsync(userName, true, words["Admin.Users.Disabled0", userName], ct);
 
     public Task<IActionResult> OnPostEnableAsync(string userName, CancellationToken ct) =>
-        SetDisabledAsync(userName, false, Text.T($"已启用：{userName}", $"Enabled {userName}"), ct);
+        SetDisabledAsync(userName, false, words["Admin.Users.Enabled0", userName], ct);
 
     private async Task<IActionResult> SetDisabledAsync(string userName, bool disabled, string done, CancellationToken ct)
     {
@@ -39,7 +39,7 @@ public sealed class UsersModel(IMediator mediator, TimeProvider time) : PageMode
         }
         catch (RuleViolationException refused)
         {
-            Problem = Messages.Of(refused);
+            Problem = Messages.Of(words, refused);
         }
         await LoadAsync(ct);
         return Page();

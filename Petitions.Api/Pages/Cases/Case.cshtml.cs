@@ -18,7 +18,7 @@ namespace Petitions.Api.Pages.Cases;
 /// near due, red past due) beside the timeline, its notices, and a form for each action the workflow allows this user
 /// now, all in view. A refused action keeps what was entered in its form, with the messages beside its fields.
 /// </summary>
-public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, TimeProvider time) : PageModel
+public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, TimeProvider time, IStringLocalizer<Words> words) : PageModel
 {
     public GetPetition.Response Petition { get; private set; } = null!;
     public IReadOnlyList<ListActions.AvailableAction> Actions { get; private set; } = [];
@@ -52,29 +52,29 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         // An organization is chosen by name among those offered now; a name that matches none is refused beside its
         // field. An action no longer offered goes as typed, for the runtime to say why not.
         var offered = (await mediator.Send(new ListActions.Query(caseNumber, User.Actor()), ct)).FirstOrDefault(a => a.Action == action);
-        var organizations = ActionForms.Fields(definition).Where(f => f.Picks is not null).ToDictionary(f => f.Name, f => ActionForms.Options(f, offered?.Choices));
+        var organizations = ActionForms.Fields(words, definition).Where(f => f.Picks is not null).ToDictionary(f => f.Name, f => ActionForms.Options(words, f, offered?.Choices));
         foreach (var (field, options) in organizations)
             if (offered is not null && Request.Form[field].ToString().Trim() is { Length: > 0 } typed && ActionForms.Resolve(options, typed) is null)
-                Errors[field] = [Messages.NoSuchChoice(ActionForms.Label(action, field), typed, ActionForms.Fields(definition).Single(f => f.Name == field).Picks == OrganizationChoice.UnitOfficer)];
+                Errors[field] = [Messages.NoSuchChoice(words, ActionForms.Label(words, action, field), typed, ActionForms.Fields(words, definition).Single(f => f.Name == field).Picks == OrganizationChoice.UnitOfficer)];
         if (Errors.Count > 0)
         {
             OpenAction = action;
             await LoadAsync(caseNumber, ct);
             return Page();
         }
-        return await SendAsync(caseNumber, action, ActionForms.Name(action),
+        return await SendAsync(caseNumber, action, ActionForms.Name(words, action),
             new PerformAction.Command(caseNumber, action, ActionForms.Body(definition, Request.Form, organizations), User.Actor()), ct);
     }
 
     public Task<IActionResult> OnPostIssueOrderAsync(string caseNumber, string? problem, string? requirement, CancellationToken ct) =>
-        SendAsync(caseNumber, OrderForm, Text.T("发出督办单", "Supervision order issued"),
+        SendAsync(caseNumber, OrderForm, words["Case.SupervisionOrderIssued"],
             new IssueSupervisionOrder.Command(caseNumber, problem, requirement, User.Actor()), ct);
 
     public Task<IActionResult> OnPostRespondToOrderAsync(string caseNumber, long order, string? response, CancellationToken ct) =>
-        SendAsync(caseNumber, OrderForm, Text.T("督办回复", "Supervision order answered"), new RespondToSupervisionOrder.Command(order, response, User.Actor()), ct);
+        SendAsync(caseNumber, OrderForm, words["Case.SupervisionOrderAnswered"], new RespondToSupervisionOrder.Command(order, response, User.Actor()), ct);
 
     public Task<IActionResult> OnPostCloseOrderAsync(string caseNumber, long order, CancellationToken ct) =>
-        SendAsync(caseNumber, OrderForm, Text.T("督办办结", "Supervision order closed"), new CloseSupervisionOrder.Command(order, User.Actor()), ct);
+        SendAsync(caseNumber, OrderForm, words["Case.SupervisionOrderClosed"], new CloseSupervisionOrder.Command(order, User.Actor()), ct);
 
     /// <summary>Sends a form's command: done, back to the case; refused, the form stays open with its messages.</summary>
     private async Task<IActionResult> SendAsync<TResponse>(string caseNumber, string form, string done, IRequest<TResponse> command, CancellationToken ct)
@@ -88,11 +88,11 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
         catch (ValidationException invalid)
         {
             foreach (var group in invalid.Errors.GroupBy(e => ProblemMapping.FieldPath(e.PropertyName)))
-                Errors[group.Key] = group.Select(Messages.Of).ToArray();
+                Errors[group.Key] = group.Select(f => Messages.Of(words, f)).ToArray();
         }
         catch (Exception refused) when (refused is RuleViolationException or ConcurrencyConflictException or ForbiddenException)
         {
-            Problem = Messages.Of(refused);
+            Problem = Messages.Of(words, refused);
             if (refused is RuleViolationException { Rule: "repeat-in-handling" or "repeat-after-final", RelatedCaseNumber: { } earlier })
             {
                 // A repeat is offered as what it is: not accepted again, as a duplicate of the earlier case.
@@ -117,7 +117,7 @@ public sealed class CaseModel(IMediator mediator, WorkflowCatalog workflows, Tim
     {
         var actor = User.Actor();
         Petition = await mediator.Send(new GetPetition.Query(caseNumber, actor), ct);
-        Actions = [.. (await mediator.Send(new ListActions.Query(caseNumber, actor), ct)).Where(a => ActionForms.CanBeFilled(Definition(a.Action), a.Choices))];
+        Actions = [.. (await mediator.Send(new ListActions.Query(caseNumber, actor), ct)).Where(a => ActionForms.CanBeFilled(words, Definition(a.Action), a.Choices))];
         Notices = await mediator.Send(new ListNotices.Query(caseNumber, actor), ct);
         Orders = await mediator.Send(new ListSupervisionOrders.Query(null, actor) { CaseNumber = caseNumber }, ct);
         // A returned draft comes back to its unit with its text, to revise rather than retype.

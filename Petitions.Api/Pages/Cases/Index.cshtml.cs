@@ -12,32 +12,15 @@ namespace Petitions.Api.Pages.Cases;
 /// <summary>The petitions within the user's reach, searched by what staff know of them (the list's filters, named as
 /// the API names them), by a role's work queue or the user's own cases as officer, sorted by a column, a page at a time, with how many there are and each
 /// one's nearest deadline amber when near and red when past.</summary>
-public sealed class IndexModel(IMediator mediator) : PageModel
+public sealed class IndexModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     /// <summary>The query string's search fields, as <c>GET /api/petitions</c> names them; each link keeps them.</summary>
     public static readonly IReadOnlyList<string> Fields =
         ["queue", "officer", "text", "name", "phone", "idNumber", "receivedFrom", "receivedTo", "unit", "category", "channel", "stage", "firstPetition", "due", "sort", "order"];
 
-    public static string QueueName(string code) => code switch
-    {
-        "triage" => Text.T("待受理审查", "Triage"),
-        "handling" => Text.T("办理中", "In handling"),
-        "extensions" => Text.T("延期审批", "Extension requests"),
-        "opinions" => Text.T("待审核意见", "Opinions to review"),
-        "service" => Text.T("待送达", "To serve"),
-        "return-visits" => Text.T("待回访", "Return visits"),
-        "reviews" => Text.T("复查", "Reviews"),
-        "rereviews" => Text.T("复核", "Re-reviews"),
-        _ => code,
-    };
+    public static string QueueName(IStringLocalizer<Words> words, string code) => words.Code("Queue", code);
 
-    public static string DueName(string code) => code switch
-    {
-        "overdue" => Text.T("已超期（红）", "Overdue (red)"),
-        "near-due" => Text.T("临期（黄）", "Near due (amber)"),
-        "next-7-days" => Text.T("7日内到期", "Due in the next 7 days"),
-        _ => code,
-    };
+    public static string DueName(IStringLocalizer<Words> words, string code) => words.Code("DueFilter", code);
 
     /// <summary>The colour of a row's deadline.</summary>
     public static string Colour(string? warning) => warning switch
@@ -97,7 +80,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            foreach (var failure in invalid.Errors) Errors.TryAdd(failure.PropertyName, Messages.Of(failure));
+            foreach (var failure in invalid.Errors) Errors.TryAdd(failure.PropertyName, Messages.Of(words, failure));
         }
         return Page();
     }
@@ -142,7 +125,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     {
         if (Given(field) is not { } text) return null;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)) return date;
-        Errors[field] = Text.T("请按“年-月-日”填写日期。", "A date as year-month-day.");
+        Errors[field] = words["Cases.DateAsYearMonthDay"];
         return null;
     }
 }

@@ -14,7 +14,7 @@ namespace Petitions.Api.Pages.Cases;
 /// withdrawing one with a reason. A refused upload comes back here with its messages; nothing of it was stored.
 /// </summary>
 [MaterialUpload(Page = true)]
-public sealed class MaterialsModel(IMediator mediator) : PageModel
+public sealed class MaterialsModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public string CaseNumber { get; private set; } = "";
     public IReadOnlyList<ListMaterials.Item> Items { get; private set; } = [];
@@ -32,10 +32,10 @@ public sealed class MaterialsModel(IMediator mediator) : PageModel
     {
         var form = MaterialForm.Of(HttpContext);
         if (form is null || form.Refusals.Count > 0)
-            Problems.AddRange(form?.Refusals.Select(MaterialText.Refusal) ?? [Messages.ByCode("multipart")!]);
+            Problems.AddRange(form?.Refusals.Select(r => MaterialText.Refusal(words, r)) ?? [Messages.ByCode(words, "multipart")!]);
         else if (await TryAsync(new AttachMaterials.Command(caseNumber, form.Files, User.Actor()), ct))
         {
-            Done = Text.T($"已添加材料 {form.Files.Count} 件", $"{form.Files.Count} material(s) attached");
+            Done = words["Materials.0MaterialAttached", form.Files.Count];
             return Redirect($"/cases/{Uri.EscapeDataString(caseNumber)}#materials");
         }
         await LoadAsync(caseNumber, ct);
@@ -46,7 +46,7 @@ public sealed class MaterialsModel(IMediator mediator) : PageModel
     {
         if (await TryAsync(new WithdrawMaterial.Command(caseNumber, materialId, reason, User.Actor()), ct))
         {
-            Done = Text.T($"已撤回材料 #{materialId}", $"Material #{materialId} withdrawn");
+            Done = words["Materials.Material0Withdrawn", materialId];
             return RedirectToPage(new { caseNumber });
         }
         WithdrawingId = materialId;
@@ -64,11 +64,11 @@ public sealed class MaterialsModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            Problems.AddRange(invalid.Errors.Select(Messages.Of).Distinct());
+            Problems.AddRange(invalid.Errors.Select(f => Messages.Of(words, f)).Distinct());
         }
         catch (Exception refused) when (refused is RuleViolationException or ConcurrencyConflictException or ForbiddenException)
         {
-            Problems.Add(Messages.Of(refused));
+            Problems.Add(Messages.Of(words, refused));
         }
         return false;
     }

@@ -12,7 +12,7 @@ namespace Petitions.Api.Pages.Process;
 /// signed in. With <c>?case=</c> it draws the version that petition follows, highlights the stage it stands in and the
 /// actions this user may take on it now; a petition out of the user's reach is not found, as on its own page.
 /// </summary>
-public sealed class IndexModel(IMediator mediator, WorkflowCatalog workflows) : PageModel
+public sealed class IndexModel(IMediator mediator, WorkflowCatalog workflows, IStringLocalizer<Words> words) : PageModel
 {
     public IReadOnlyList<int> Versions => workflows.Versions;
     public int Latest => workflows.Latest.Version;
@@ -31,7 +31,7 @@ public sealed class IndexModel(IMediator mediator, WorkflowCatalog workflows) : 
         }
         if (version is { } asked && !Versions.Contains(asked)) return NotFound();
         Version = version ?? Latest;
-        Diagram = new ProcessDiagram(workflows.Get(Version), Petition?.Stage, Available.Select(a => a.Action).ToHashSet());
+        Diagram = new ProcessDiagram(words, workflows.Get(Version), Petition?.Stage, Available.Select(a => a.Action).ToHashSet());
         return Page();
     }
 }

@@ -48,7 +48,7 @@ public sealed class ProcessDiagram
 
     /// <param name="current">The stage a petition stands in, to highlight, or null.</param>
     /// <param name="available">The actions the user may take on that petition now: their lines are highlighted.</param>
-    public ProcessDiagram(WorkflowDefinition definition, string? current = null, IReadOnlySet<string>? available = null)
+    public ProcessDiagram(IStringLocalizer<Words> words, WorkflowDefinition definition, string? current = null, IReadOnlySet<string>? available = null)
     {
         available ??= new HashSet<string>();
         var used = definition.Actions.SelectMany(a => a.From.Concat(a.To)).ToHashSet();
@@ -65,14 +65,14 @@ public sealed class ProcessDiagram
             var cursor = y + HeaderHeight;
             foreach (var action in labels[stage])
             {
-                var title = Wrap(TitleOf(action, stage), TitleSize);
-                var detail = Wrap(DetailOf(action), DetailSize);
+                var title = Wrap(TitleOf(words, action), TitleSize);
+                var detail = Wrap(DetailOf(words, action), DetailSize);
                 placed.Add((action, stage, cursor + TitleSize, title, detail));
                 cursor += title.Count * TitleLine + detail.Count * DetailLine + LabelGap;
             }
             var height = Math.Max(MinimumRow, cursor - y);
             var code = Codes.Of(stage);
-            boxes.Add(new StageBox(code, Text.StageName(code), y, height, code == current));
+            boxes.Add(new StageBox(code, words.StageName(code), y, height, code == current));
             y += height + RowGap;
         }
 
@@ -108,46 +108,46 @@ public sealed class ProcessDiagram
     }
 
     /// <summary>The action's name and, when it changes the stage, the stages it may lead to.</summary>
-    private static string TitleOf(ActionDefinition action, Stage from) =>
+    private static string TitleOf(IStringLocalizer<Words> words, ActionDefinition action) =>
         action.To.Count == 0
-            ? ActionForms.Name(action.Code)
-            : $"{ActionForms.Name(action.Code)} → {string.Join(" / ", action.To.Select(t => Text.StageName(Codes.Of(t))))}";
+            ? ActionForms.Name(words, action.Code)
+            : $"{ActionForms.Name(words, action.Code)} → {string.Join(" / ", action.To.Select(t => words.StageName(Codes.Of(t))))}";
 
     /// <summary>Who takes it, what it does to the clocks, which notices it issues.</summary>
-    private static string DetailOf(ActionDefinition action)
+    private static string DetailOf(IStringLocalizer<Words> words, ActionDefinition action)
     {
         var parts = new List<string>
         {
             action.Roles.Count == 0
-                ? Text.T("自动：随关联信访件的操作发生", "automatic: follows an action on a linked petition")
-                : string.Join(Text.T("、", ", "), action.Roles.Select(r => Text.RoleName(Codes.Of(r)))),
+                ? words["Process.AutomaticFollowsActionOnLinked"]
+                : string.Join(words["Process.ListSeparator"], action.Roles.Select(r => words.RoleName(Codes.Of(r)))),
         };
-        if (action.Clocks.Count > 0) parts.Add(string.Join(Text.T("；", "; "), action.Clocks.Select(Clock)));
-        if (action.Notices.Count > 0) parts.Add(Text.T("出具", "issues ") + string.Join(Text.T("、", ", "), action.Notices.Select(n => Text.Notice(Codes.Of(n)))));
+        if (action.Clocks.Count > 0) parts.Add(string.Join(words["Process.ClockSeparator"], action.Clocks.Select(c => Clock(words, c))));
+        if (action.Notices.Count > 0) parts.Add(words["Process.Issues"] + string.Join(words["Process.ListSeparator"], action.Notices.Select(n => words.Notice(Codes.Of(n)))));
         return string.Join(" · ", parts);
     }
 
-    private static string Clock(ClockEffect effect)
+    private static string Clock(IStringLocalizer<Words> words, ClockEffect effect)
     {
-        var clock = Text.Clock(Codes.Of(effect.Kind));
+        var clock = words.Clock(Codes.Of(effect.Kind));
         var level = effect.AtLevel switch
         {
-            ReviewLevel.Handling => Text.T("（首次办理）", " (first handling)"),
-            ReviewLevel.Review => Text.T("（复查）", " (review)"),
-            ReviewLevel.Rereview => Text.T("（复核）", " (re-review)"),
+            ReviewLevel.Handling => words["Process.FirstHandling"],
+            ReviewLevel.Review => words["Process.Review"],
+            ReviewLevel.Rereview => words["Process.ReReview"],
             _ => "",
         };
         var operation = effect.Operation switch
         {
-            ClockOperation.Start => Text.T("开始", "starts"),
-            ClockOperation.StartOrContinue => Text.T("开始或接续", "starts or continues"),
-            ClockOperation.Stop => Text.T("停止", "stops"),
-            ClockOperation.Pause => Text.T("暂停", "pauses"),
-            ClockOperation.Resume => Text.T("恢复", "resumes"),
-            ClockOperation.Extend => Text.T("延长", "extends"),
+            ClockOperation.Start => words["Process.Starts"],
+            ClockOperation.StartOrContinue => words["Process.StartsOrContinues"],
+            ClockOperation.Stop => words["Process.Stops"],
+            ClockOperation.Pause => words["Process.Pauses"],
+            ClockOperation.Resume => words["Process.Resumes"],
+            ClockOperation.Extend => words["Process.Extends"],
             var other => Codes.Of(other),
         };
-        return Text.English ? $"{operation} {clock}{level}" : $"{operation}{clock}{level}";
+        return words["Process.ClockEffect", operation, clock, level];
     }
 
     /// <summary>Lines no wider than a label, by an estimate of the glyphs' widths: a CJK character is one em, other

@@ -11,7 +11,7 @@ namespace Petitions.Api.Pages.Public;
 /// <summary>The petitioner's progress page: case number and query code in, stage, timeline and notices out. The code is
 /// posted, never put in a URL; wrong attempts count towards the same limit as the API's. The case number may come in the
 /// address (the receipt's QR code), to be filled in already.</summary>
-public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageModel
+public sealed class ProgressModel(IMediator mediator, LookupGuard guard, IStringLocalizer<Words> words) : PageModel
 {
     [BindProperty(SupportsGet = true), Required] public string? CaseNumber { get; set; }
     [BindProperty, Required] public string? QueryCode { get; set; }
@@ -38,14 +38,14 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
     {
         if (!ModelState.IsValid)
         {
-            Problem = Text.T("请填写信访编号和查询码。", "Enter the case number and the query code.");
+            Problem = words["Progress.EnterCaseNumberAndQuery2"];
             return Page();
         }
         var caseNumber = CaseNumber!.Trim().ToUpperInvariant();
         using var attempt = await guard.BeginAsync(HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", caseNumber, ct);
         if (attempt is null)
         {
-            Problem = Text.T("查询失败次数过多，请稍后再试。", "Too many failed attempts; please try again later.");
+            Problem = words["Progress.TooManyFailedAttemptsPlease"];
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
@@ -57,7 +57,7 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
         catch (NotFoundException)
         {
             attempt.Failed();
-            Problem = Text.T("信访编号与查询码不匹配。", "The case number and query code do not match.");
+            Problem = words["Progress.CaseNumberAndQueryCode"];
         }
         return Page();
     }
@@ -67,19 +67,19 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard) : PageM
         try
         {
             await mediator.Send(new EvaluatePetition.Command(caseNumber, QueryCode, Satisfaction, Comment), ct);
-            Thanks = Text.T("感谢您的评价。", "Thank you for your evaluation.");
+            Thanks = words["Progress.ThankYouForYourEvaluation"];
         }
         catch (FluentValidation.ValidationException invalid)
         {
             Problem = invalid.Errors.Any(e => e.PropertyName == nameof(Comment))
-                ? Text.T("意见请不要超过2000字。", "Keep the comment within 2,000 characters.")
-                : Text.T("请选择满意度。", "Choose how satisfied you are.");
+                ? words["Progress.KeepCommentWithin2000"]
+                : words["Progress.ChooseHowSatisfiedYouAre"];
         }
         catch (Petitions.Domain.RuleViolationException refused)
         {
             Problem = refused.Rule == "already-evaluated"
-                ? Text.T("您已经评价过了。", "You have already evaluated this petition.")
-                : Text.T("文书送达后才能评价。", "The outcome can be evaluated once the reply has been delivered.");
+                ? words["Progress.YouHaveAlreadyEvaluatedThis"]
+                : words["Progress.OutcomeCanBeEvaluatedOnce"];
         }
     }
 }

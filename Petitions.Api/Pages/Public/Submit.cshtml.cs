@@ -16,7 +16,7 @@ namespace Petitions.Api.Pages.Public;
 /// <summary>A petitioner submits a petition online to a bureau, and gets the case number and query code once.</summary>
 [EnableRateLimiting(RateLimits.Submissions)]
 [MaterialUpload(Petitioner = true, Page = true)]
-public sealed class SubmitModel(IMediator mediator) : PageModel
+public sealed class SubmitModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class SubmissionForm
     {
@@ -39,7 +39,7 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
         try
         {
             if (MaterialForm.Of(HttpContext)?.Refusals is { Count: > 0 } refused)
-                foreach (var file in refused) ModelState.AddModelError("Files", MaterialText.Refusal(file));
+                foreach (var file in refused) ModelState.AddModelError("Files", MaterialText.Refusal(words, file));
             else Submitted = (await mediator.Send(new RegisterPetition.Command
             {
                 Channel = "online",
@@ -54,11 +54,11 @@ public sealed class SubmitModel(IMediator mediator) : PageModel
         }
         catch (ValidationException invalid)
         {
-            ModelState.Show(invalid);
+            ModelState.Show(words, invalid);
         }
         catch (RuleViolationException refused)
         {
-            ModelState.AddModelError("Files", Messages.Of(refused));
+            ModelState.AddModelError("Files", Messages.Of(words, refused));
         }
         Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
         return Page();

@@ -19,7 +19,7 @@ namespace Petitions.Api.Pages.Reception;
 /// afterwards, is registered as received on its day, so its deadlines count from then.
 /// </summary>
 [MaterialUpload(Page = true)]
-public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageModel
+public sealed class RegisterModel(IMediator mediator, TimeProvider time, IStringLocalizer<Words> words) : PageModel
 {
     public sealed class PersonForm
     {
@@ -74,7 +74,7 @@ public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageM
         }
         catch (ValidationException invalid)
         {
-            ModelState.Show(invalid, prefix: "Registration.");
+            ModelState.Show(words, invalid, prefix: "Registration.");
         }
         return Page();
     }
@@ -86,7 +86,7 @@ public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageM
         if (!ModelState.IsValid) return Page();
         if (MaterialForm.Of(HttpContext)?.Refusals is [var refusedFile, ..])
         {
-            Refusal = MaterialText.Refusal(refusedFile);
+            Refusal = MaterialText.Refusal(words, refusedFile);
             return Page();
         }
         try
@@ -95,11 +95,11 @@ public sealed class RegisterModel(IMediator mediator, TimeProvider time) : PageM
         }
         catch (ValidationException invalid)
         {
-            ModelState.Show(invalid);
+            ModelState.Show(words, invalid);
         }
         catch (RuleViolationException refused)
         {
-            Refusal = Messages.Of(refused);
+            Refusal = Messages.Of(words, refused);
         }
         return Page();
     }

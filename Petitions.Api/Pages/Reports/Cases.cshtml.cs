@@ -10,13 +10,13 @@ namespace Petitions.Api.Pages.Reports;
 
 /// <summary>The cases behind one number of a report, a page at a time, each leading to its record; all of them as CSV
 /// or Excel (without personal data or subjects).</summary>
-public sealed class CasesModel(IMediator mediator) : PageModel
+public sealed class CasesModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public ListPetitions.Page List { get; private set; } = new([], null);
     public ReportCases.Query Query { get; private set; } = new();
     public string? Problem { get; private set; }
 
-    public string Title => ReportLinks.Title(Query.Metric ?? "", Query.Value);
+    public string Title => ReportLinks.Title(words, Query.Metric ?? "", Query.Value);
 
     public async Task<IActionResult> OnGetAsync(string? from, string? to, string? org, string? metric, string? value, string? after, CancellationToken ct)
     {
@@ -45,7 +45,7 @@ public sealed class CasesModel(IMediator mediator) : PageModel
     {
         Query = Build(from, to, org, metric, value, after: null, limit: ReportCases.MaxLimit);
         if (await TryListAsync(ct) is not { } first) return BadRequest(Problem!);
-        var rows = ReportExport.AllCasesAsync(mediator, Query, first, ct).Select(ReportExport.CaseRow).Prepend(ReportExport.CaseHeader());
+        var rows = ReportExport.AllCasesAsync(mediator, Query, first, ct).Select(c => ReportExport.CaseRow(words, c)).Prepend(ReportExport.CaseHeader(words));
         var fileName = $"cases-{Query.Metric}{(Query.Value is null ? "" : "-" + Query.Value)}.{format}";
         if (format == "xlsx") return File(ReportExport.Xlsx("cases", await rows.ToListAsync(ct)), ReportExport.XlsxType, fileName);
         Response.ContentType = ReportExport.CsvType;
@@ -68,9 +68,9 @@ public sealed class CasesModel(IMediator mediator) : PageModel
 
     private async Task<ListPetitions.Page?> TryListAsync(CancellationToken ct)
     {
-        (var page, Problem) = await ReportRequest.TryAsync(
+        (var page, Problem) = await ReportRequest.TryAsync(words, 
             mediator.Send(Query, ct),
-            Text.T("这个链接不完整或已失效，请从统计报表重新进入。", "This link is incomplete or out of date; open it again from the report."));
+            words["Reports.ThisLinkIsIncompleteOr"]);
         return page;
     }
 }

@@ -9,7 +9,7 @@ namespace Petitions.Api.Pages.Reports;
 
 /// <summary>The report dashboard: a period and an organization in, the numbers, SVG charts and tables out, every
 /// number leading to its cases; the same report as CSV or Excel.</summary>
-public sealed class IndexModel(IMediator mediator) : PageModel
+public sealed class IndexModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public ReportSummary.Summary? Summary { get; private set; }
     public IReadOnlyList<ReportOrganizations.Item> Organizations { get; private set; } = [];
@@ -27,10 +27,10 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     }
 
     public Task<IActionResult> OnGetCsvAsync(string? from, string? to, string? org, CancellationToken ct) =>
-        FileAsync(from, to, org, "csv", s => ReportExport.Csv(ReportExport.SummaryRows(s)), ReportExport.CsvType, ct);
+        FileAsync(from, to, org, "csv", s => ReportExport.Csv(ReportExport.SummaryRows(words, s)), ReportExport.CsvType, ct);
 
     public Task<IActionResult> OnGetXlsxAsync(string? from, string? to, string? org, CancellationToken ct) =>
-        FileAsync(from, to, org, "xlsx", s => ReportExport.Xlsx("report", ReportExport.SummaryRows(s)), ReportExport.XlsxType, ct);
+        FileAsync(from, to, org, "xlsx", s => ReportExport.Xlsx("report", ReportExport.SummaryRows(words, s)), ReportExport.XlsxType, ct);
 
     /// <summary>The link to this report in another format.</summary>
     public string Download(string handler) => $"/reports?handler={handler}&{ReportLinks.Query(Org, Summary!.From, Summary.To)}";
@@ -47,9 +47,9 @@ public sealed class IndexModel(IMediator mediator) : PageModel
 
     private async Task<ReportSummary.Summary?> TrySummaryAsync(string? from, string? to, CancellationToken ct)
     {
-        (var summary, Problem) = await ReportRequest.TryAsync(
+        (var summary, Problem) = await ReportRequest.TryAsync(words, 
             mediator.Send(new ReportSummary.Query(ReportRequest.Given(from), ReportRequest.Given(to), Org, User.Actor()), ct),
-            Text.T("日期请按“年-月-日”填写，开始日期不能晚于结束日期。", "Write dates as year-month-day, the first not after the last."));
+            words["Reports.WriteDatesAsYearMonth"]);
         return summary;
     }
 }

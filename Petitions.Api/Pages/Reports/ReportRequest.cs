@@ -9,7 +9,7 @@ internal static class ReportRequest
 {
     public static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    public static async Task<(T? Answer, string? Problem)> TryAsync<T>(Task<T> request, string invalid) where T : class
+    public static async Task<(T? Answer, string? Problem)> TryAsync<T>(IStringLocalizer<Words> words, Task<T> request, string invalid) where T : class
     {
         try
         {
@@ -21,7 +21,7 @@ internal static class ReportRequest
         }
         catch (NotFoundException)
         {
-            return (null, Text.T("没有这个机构，或它不在您的范围内。", "There is no such organization within your reach."));
+            return (null, words["Reports.ThereIsNoSuchOrganization"]);
         }
     }
 }

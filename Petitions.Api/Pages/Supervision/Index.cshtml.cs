@@ -9,7 +9,7 @@ namespace Petitions.Api.Pages.Supervision;
 
 /// <summary>The supervision board: red (past due) or amber (near due) clocks within reach, sortable and filtered by
 /// unit and category, with the count per unit.</summary>
-public sealed class IndexModel(IMediator mediator) : PageModel
+public sealed class IndexModel(IMediator mediator, IStringLocalizer<Words> words) : PageModel
 {
     public IReadOnlyList<SupervisionBoard.Entry> Entries { get; private set; } = [];
     public WarningLevel Level { get; private set; }
@@ -18,7 +18,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     public string? Category { get; private set; }
 
     public IEnumerable<(string Unit, int Count)> PerUnit =>
-        Entries.GroupBy(e => e.Unit ?? Text.T("信访办（未交办）", "Office (not yet assigned)")).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2);
+        Entries.GroupBy(e => e.Unit ?? words["Supervision.OfficeNotYetAssigned"]).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2);
 
     public async Task<IActionResult> OnGetAsync(string? level, string? sort, string? unit, string? category, CancellationToken ct)
     {

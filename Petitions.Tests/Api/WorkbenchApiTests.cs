@@ -141,13 +141,18 @@ public abstract class WorkbenchApiTests(StorageProvider provider, DatabaseServer
     }
 
     [Fact]
-    public async Task An_administrator_who_reads_no_petitions_gets_a_403_and_a_home_page_without_numbers()
+    public async Task An_administrator_who_reads_no_petitions_gets_a_403_and_a_home_page_counting_only_what_they_administer()
     {
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/api/workbench", await TokenAsync("admin"))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/api/workbench", null)).StatusCode);
         await SignInAsync("admin");
         var home = await Browser.GetAsync("/", Ct);
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.DoesNotContain("data-testid=\"queues\"", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var page = await home.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain("data-testid=\"queues\"", page, StringComparison.Ordinal);
+        // The county's administrator counts the county's organizations, never the city's or the province's.
+        var county = await Database.CountAsync("organizations", "code LIKE '330799%'");
+        Assert.True(county < await Database.CountAsync("organizations", "1 = 1"));
+        Assert.Contains($"data-testid=\"count-organizations\">{county}<", page, StringComparison.Ordinal);
     }
 }

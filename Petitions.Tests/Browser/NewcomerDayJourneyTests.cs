@@ -55,8 +55,10 @@ public sealed partial class NewcomerDayJourneyTests(DatabaseServers servers, Bro
         foreach (var count in new[] { "board-overdue", "board-near-due", "board-orders", "count-return-visits" }) await NonZeroAsync(supervisor, count);
         await ShotAsync(supervisor, "supervisor", "workbench", lang);
 
-        // The administrator reads no petitions: the workbench leads to the administration, whose home counts what they run.
+        // The administrator reads no petitions: the workbench counts what they administer and leads to it.
         var admin = await AsAsync("admin", lang);
+        Assert.Equal((4, 6), (await NumberAsync(admin.GetByTestId("count-organizations")), await NumberAsync(admin.GetByTestId("count-users"))));
+        Assert.Equal(0, await NumberAsync(admin.GetByTestId("count-users-disabled")));
         await ShotAsync(admin, "admin", "workbench", lang);
         await admin.Locator("nav a[href='/admin']").First.ClickAsync();
         Assert.Matches(@"\b4\b\D+\b6\b", await admin.GetByTestId("administered-tree").TextContentAsync()); // 4 organizations, 6 users

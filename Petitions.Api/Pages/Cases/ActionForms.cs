@@ -115,7 +115,7 @@ public static partial class ActionForms
             "report-back" when head.Length > 0 => words.OpinionOutcome(head) is var outcome && outcome != head ? outcome : words.Triage(head),
             _ => RecordedChoice(action) is { } field ? Choices(words, action, field).FirstOrDefault(c => c.Item1 == head).Item2 : null,
         };
-        return said is null ? note : rest is null ? said : words["Action.NoteWithText", said, rest];
+        return said is null ? note : rest is null ? said : words["Common.Labelled", said, rest];
     }
 
     /// <summary>The field whose code an action records at the head of its note.</summary>

@@ -38,7 +38,7 @@ public sealed class ProgressModel(IMediator mediator, LookupGuard guard, IString
     {
         if (!ModelState.IsValid)
         {
-            Problem = words["Progress.EnterCaseNumberAndQuery2"];
+            Problem = words["Progress.CaseNumberAndCodeMissing"];
             return Page();
         }
         var caseNumber = CaseNumber!.Trim().ToUpperInvariant();

@@ -62,6 +62,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             if (!_systemClock) services.AddSingleton<TimeProvider>(Clock);
             services.Configure<PasswordHasherOptions>(o => o.IterationCount = TestData.PasswordIterations);
+            // Kestrel answers 408 when a request's headers are not read within 30 s: a guard against slow clients that,
+            // with two full test runs on two cores, a starved test process tripped itself (a GET of the scope matrix).
+            // The clients here are our own; a request is read when the machine gets to it.
+            services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.RequestHeadersTimeout = TimeSpan.FromHours(1));
             _services?.Invoke(services);
         });
     }

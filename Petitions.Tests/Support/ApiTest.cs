@@ -20,6 +20,8 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
     {
         Api = new ApiFactory(await servers.CreateAsync(provider), settings: Settings);
         Client = Api.CreateClient();
+        // HttpClient gives up after 100 s by default: a budget, which two full runs on two cores exceeded for a token.
+        Client.Timeout = Timeout.InfiniteTimeSpan;
     }
 
     public async ValueTask DisposeAsync()
@@ -36,6 +38,7 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
     protected HttpClient Browser => _browser ??= new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() })
     {
         BaseAddress = Client.BaseAddress,
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 
     private HttpClient? _browser;

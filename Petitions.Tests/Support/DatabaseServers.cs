@@ -71,7 +71,9 @@ public sealed class DatabaseServers : IAsyncLifetime
             }
             var name = $"t_{Guid.NewGuid():N}";
             await AdminAsync(migrated ? $"CREATE DATABASE {name} TEMPLATE {Template}" : $"CREATE DATABASE {name}");
-            return new TestDatabase(StorageProvider.Postgres, new NpgsqlConnectionStringBuilder(_postgresAdmin) { Database = name }.ConnectionString);
+            // Tests check what happens, not how fast: a statement waits for its locks however busy the machine (200 concurrent
+            // registrations queue on one counter row; PostgreSQL itself ends a deadlock), not Npgsql's default 30 s.
+            return new TestDatabase(StorageProvider.Postgres, new NpgsqlConnectionStringBuilder(_postgresAdmin) { Database = name, CommandTimeout = 0 }.ConnectionString);
         }
         finally
         {

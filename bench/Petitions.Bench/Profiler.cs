@@ -43,8 +43,10 @@ internal sealed class Profiler(string directory)
         }
     }
 
-    /// <summary>The service's environment while profiled: a perf map of its JIT-compiled code for <c>perf report</c>.</summary>
-    public static IReadOnlyDictionary<string, string> ServiceSettings { get; } = new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "3" };
+    /// <summary>The service's environment while profiled: a perf map of its JIT-compiled code for <c>perf report</c>, which
+    /// names that code only where it is not double-mapped for W^X (else it shows as <c>memfd:doublemapper</c>).</summary>
+    public static IReadOnlyDictionary<string, string> ServiceSettings { get; } =
+        new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "3", ["DOTNET_EnableWriteXorExecute"] = "0" };
 
     private async Task PerfAsync(string pid, TimeSpan duration, string name)
     {

@@ -46,6 +46,8 @@ public sealed class MaterialStore(DbSession session, PetitionStore petitions, Ac
     /// </summary>
     public async Task<IReadOnlyList<StoredContent>> StoreContentsAsync(IReadOnlyList<MaterialInput> files, CancellationToken ct)
     {
+        // Most registrations bring no file: the chunk buffer (a quarter of a megabyte, zeroed) is then not worth its cost.
+        if (files.Count == 0) return [];
         var stored = new List<StoredContent>();
         var chunk = new byte[MaterialChunks.SealedBytes];
         foreach (var input in files)

@@ -56,7 +56,7 @@ public sealed class JobsOptions
 /// Nothing here touches Hangfire's process-wide configuration but its serializer settings and log provider (the
 /// same for every host), so test hosts in one process do not share storages or filters.
 /// </summary>
-public static class Scheduling
+public static partial class Scheduling
 {
     public const string Sweep = "deadline-sweep";
     public const string Outbox = "outbox-dispatch";
@@ -210,16 +210,19 @@ public static class Scheduling
     /// Starts a Hangfire server and declares the recurring jobs (every instance that runs jobs declares the same ones;
     /// Hangfire enqueues each occurrence once for the whole deployment).
     /// </summary>
-    private sealed class JobServer(
+    private sealed partial class JobServer(
         JobStorage storage,
         IJobFilterProvider filters,
         ITimeZoneResolver timeZones,
         IRecurringJobManager recurring,
         IBackgroundJobClient client,
         IServiceScopeFactory scopes,
-        IOptions<JobsOptions> options) : IHostedService, IDisposable
+        IOptions<JobsOptions> options,
+        ILogger<JobServer> logger) : IHostedService, IDisposable
     {
         private BackgroundJobServer? _server;
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _declaring = Task.CompletedTask;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -228,14 +231,19 @@ public static class Scheduling
             var started = DateTimeOffset.UtcNow;
             if (storage is InMemoryStorage) client.Enqueue<PetitionJobs>(j => j.RequeueNotificationsAsync(started, CancellationToken.None));
             var jobs = options.Value;
-            // After downtime each recurring job runs once for the occurrences it missed (Hangfire's relaxed misfire
-            // handling), and the sweep catches up every clock that fell due meanwhile: they are rows.
-            var every = new RecurringJobOptions { TimeZone = ChinaStandardTime, MisfireHandling = MisfireHandlingMode.Relaxed };
-            recurring.AddOrUpdate<PetitionJobs>(Sweep, j => j.SweepAsync(CancellationToken.None), jobs.SweepCron, every);
-            recurring.AddOrUpdate<PetitionJobs>(Outbox, j => j.DispatchOutboxAsync(CancellationToken.None), jobs.OutboxCron, every);
-            recurring.AddOrUpdate<PetitionJobs>(Digest, j => j.RecordDigestAsync(CancellationToken.None), jobs.DigestCron, every);
-            recurring.AddOrUpdate<PetitionJobs>(Scheduling.Finalize, j => j.FinalizeMissedWindowsAsync(CancellationToken.None), jobs.FinalizeCron, every);
-            recurring.AddOrUpdate<PetitionJobs>(Purge, j => j.PurgeIdempotencyRecordsAsync(CancellationToken.None), jobs.PurgeCron, every);
+            // A process killed while it held a recurring job's lock (its scheduler takes it at every occurrence) leaves
+            // the lock behind until the storage's DistributedLockTimeout passes, longer than Hangfire waits to declare
+            // a job. The declarations then wait in the background: the service starts, and until they are made the
+            // jobs run as the deployment last declared them.
+            try
+            {
+                DeclareRecurringJobs(jobs);
+            }
+            catch (Hangfire.Storage.DistributedLockTimeoutException)
+            {
+                LogDeclarationWaits(logger);
+                _declaring = DeclareWhenUnlockedAsync(jobs, _stopping.Token);
+            }
             _server = new BackgroundJobServer(
                 new BackgroundJobServerOptions
                 {
@@ -251,12 +259,59 @@ public static class Scheduling
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            await _stopping.CancelAsync();
+            await _declaring;
             if (_server is null) return;
             _server.SendStop();
             await _server.WaitForShutdownAsync(cancellationToken);
         }
 
-        public void Dispose() => _server?.Dispose();
+        public void Dispose()
+        {
+            _server?.Dispose();
+            _stopping.Dispose();
+        }
+
+        private void DeclareRecurringJobs(JobsOptions jobs)
+        {
+            // After downtime each recurring job runs once for the occurrences it missed (Hangfire's relaxed misfire
+            // handling), and the sweep catches up every clock that fell due meanwhile: they are rows.
+            var every = new RecurringJobOptions { TimeZone = ChinaStandardTime, MisfireHandling = MisfireHandlingMode.Relaxed };
+            recurring.AddOrUpdate<PetitionJobs>(Sweep, j => j.SweepAsync(CancellationToken.None), jobs.SweepCron, every);
+            recurring.AddOrUpdate<PetitionJobs>(Outbox, j => j.DispatchOutboxAsync(CancellationToken.None), jobs.OutboxCron, every);
+            recurring.AddOrUpdate<PetitionJobs>(Digest, j => j.RecordDigestAsync(CancellationToken.None), jobs.DigestCron, every);
+            recurring.AddOrUpdate<PetitionJobs>(Scheduling.Finalize, j => j.FinalizeMissedWindowsAsync(CancellationToken.None), jobs.FinalizeCron, every);
+            recurring.AddOrUpdate<PetitionJobs>(Purge, j => j.PurgeIdempotencyRecordsAsync(CancellationToken.None), jobs.PurgeCron, every);
+        }
+
+        /// <summary>Tries again every few seconds (each try itself waits for the lock) until the jobs are declared or the service stops.</summary>
+        private async Task DeclareWhenUnlockedAsync(JobsOptions jobs, CancellationToken stopping)
+        {
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), stopping);
+                    await Task.Run(() => DeclareRecurringJobs(jobs), stopping);
+                    LogDeclared(logger);
+                    return;
+                }
+                catch (Hangfire.Storage.DistributedLockTimeoutException)
+                {
+                    // still held: try again
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A recurring job's lock is held (by a process that died holding it, or a busy one): the service starts, and declares its recurring jobs once the lock is free")]
+        private static partial void LogDeclarationWaits(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Declared the recurring jobs after waiting for their lock")]
+        private static partial void LogDeclared(ILogger logger);
     }
 
     /// <summary>Recurring jobs always in China Standard Time, whatever time-zone data the host has.</summary>

@@ -168,6 +168,7 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public override bool IsUniqueViolation(Exception exception) => inner.IsUniqueViolation(exception);
     public override IReadOnlyList<string> Batches(string script) => inner.Batches(script);
     public override int? PoolSize(string connectionString) => inner.PoolSize(connectionString);
+    public override string WithDefaults(string connectionString) => inner.WithDefaults(connectionString);
     public override bool IsOverloaded(Exception exception) => inner.IsOverloaded(exception);
     public override int MaxParameters => inner.MaxParameters;
 

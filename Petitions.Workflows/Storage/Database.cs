@@ -11,7 +11,6 @@ public sealed class Database
         var o = options.Value;
         if (string.IsNullOrWhiteSpace(o.ConnectionString))
             throw new InvalidOperationException("ConnectionStrings:Petitions is not set.");
-        ConnectionString = o.ConnectionString;
         SqlDialect dialect = o.Provider switch
         {
             StorageProvider.Sqlite => new SqliteDialect(o.SqliteSynchronous),
@@ -20,6 +19,7 @@ public sealed class Database
             _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
         };
         Dialect = DbSession.Observer?.Dialect(dialect) ?? dialect;
+        ConnectionString = Dialect.WithDefaults(o.ConnectionString);
         // On first use: the pool's size is read from the connection string, which only a connection needs to be valid.
         _work = new Lazy<DatabaseWork>(() => DatabaseWork.For(o, Dialect.PoolSize(ConnectionString)));
         DapperTypeHandlers.Register();

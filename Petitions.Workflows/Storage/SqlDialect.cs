@@ -17,6 +17,10 @@ public abstract class SqlDialect
     /// <summary>The connection pool's size the connection string sets (or the driver's default); null without a pool.</summary>
     public virtual int? PoolSize(string connectionString) => null;
 
+    /// <summary>The connection string the service connects with: the configured one, with this provider's defaults for
+    /// what it leaves unset.</summary>
+    public virtual string WithDefaults(string connectionString) => connectionString;
+
     /// <summary>Whether an error says the database can take no more work now (pool empty, too many clients, a lock wait
     /// timed out, busy), rather than that something is wrong: the request is answered 503 and may be retried.</summary>
     public abstract bool IsOverloaded(Exception exception);

@@ -67,3 +67,23 @@ public sealed class SqliteSettingsTests
         Assert.Equal("wal", mode);
     }
 }
+
+public sealed class PostgresSettingsTests(DatabaseServers servers)
+{
+    [Fact]
+    public async Task A_statement_run_often_is_prepared_on_its_connection_unless_the_connection_string_says_otherwise()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Postgres);
+
+        Assert.Equal(1, await PreparedAfterSixRunsAsync(database.Open()));
+        Assert.Equal(0, await PreparedAfterSixRunsAsync(new TestDatabase(StorageProvider.Postgres, database.ConnectionString + ";Max Auto Prepare=0").Open()));
+    }
+
+    private static async Task<long> PreparedAfterSixRunsAsync(Database database)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var session = new DbSession(database);
+        for (var i = 0; i < 6; i++) await session.ScalarAsync<int>("SELECT @I AS repeated", new { I = i }, ct);
+        return await session.ScalarAsync<long>("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%AS repeated'", null, ct);
+    }
+}

@@ -19,19 +19,21 @@ public sealed class Database
             _ => throw new InvalidOperationException($"Unknown storage provider {o.Provider}."),
         };
         Dialect = DbSession.Observer?.Dialect(dialect) ?? dialect;
-        ConnectionString = Dialect.WithDefaults(o.ConnectionString);
-        // On first use: the pool's size is read from the connection string, which only a connection needs to be valid.
+        // On first use: the provider's defaults and the pool's size are read from the connection string, which only a
+        // connection needs to be valid.
+        _connectionString = new Lazy<string>(() => Dialect.WithDefaults(o.ConnectionString));
         _work = new Lazy<DatabaseWork>(() => DatabaseWork.For(o, Dialect.PoolSize(ConnectionString)));
         DapperTypeHandlers.Register();
     }
 
+    private readonly Lazy<string> _connectionString;
     private readonly Lazy<DatabaseWork> _work;
 
     /// <summary>The limit on concurrent database work of this instance, which every session goes through.</summary>
     public DatabaseWork Work => _work.Value;
 
     public SqlDialect Dialect { get; }
-    public string ConnectionString { get; }
+    public string ConnectionString => _connectionString.Value;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct)
     {

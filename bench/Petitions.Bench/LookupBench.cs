@@ -30,7 +30,7 @@ internal sealed class LookupBench(int workers, TimeSpan duration)
         // The database's due clocks and their notifications (the sweep suite's, or this service's own sweep of them) would
         // have this process's Hangfire workers deliver ten thousand or more notifications while the lookups are timed:
         // that measured the backlog (PostgreSQL p99 6-6.5 ms, the floor's p99 1.5 ms beside it), not the lookup. So
-        // this instance runs no jobs, as a web-only instance beside a jobs instance does.
+        // this instance runs no jobs (on PostgreSQL or SQL Server, as a web-only instance beside a jobs instance does).
         var unlimited = int.MaxValue.ToString(CultureInfo.InvariantCulture);
         var settings = new Dictionary<string, string>
         {

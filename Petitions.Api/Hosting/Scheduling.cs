@@ -207,8 +207,8 @@ public static partial class Scheduling
     }
 
     /// <summary>
-    /// Starts a Hangfire server and declares the recurring jobs (every instance that runs jobs declares the same ones;
-    /// Hangfire enqueues each occurrence once for the whole deployment).
+    /// Declares the recurring jobs (every instance that runs jobs declares the same ones; Hangfire enqueues each
+    /// occurrence once for the whole deployment) and, once the service has started, starts a Hangfire server.
     /// </summary>
     private sealed partial class JobServer(
         JobStorage storage,
@@ -218,11 +218,13 @@ public static partial class Scheduling
         IBackgroundJobClient client,
         IServiceScopeFactory scopes,
         IOptions<JobsOptions> options,
+        IHostApplicationLifetime lifetime,
         ILogger<JobServer> logger) : IHostedService, IDisposable
     {
         private BackgroundJobServer? _server;
         private readonly CancellationTokenSource _stopping = new();
         private Task _declaring = Task.CompletedTask;
+        private Task _starting = Task.CompletedTask;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -244,7 +246,9 @@ public static partial class Scheduling
                 LogDeclarationWaits(logger);
                 _declaring = DeclareWhenUnlockedAsync(jobs, _stopping.Token);
             }
-            _server = new BackgroundJobServer(
+            // The server's dispatchers and workers start once the service listens, beside its first requests rather
+            // than before them: on two cores that took 0.2-0.4 s off the start on PostgreSQL (README, Benchmarks).
+            lifetime.ApplicationStarted.Register(() => _starting = Task.Run(() => _server = new BackgroundJobServer(
                 new BackgroundJobServerOptions
                 {
                     WorkerCount = jobs.Workers,
@@ -253,13 +257,14 @@ public static partial class Scheduling
                     Activator = new AspNetCoreJobActivator(scopes),
                     TimeZoneResolver = timeZones,
                 },
-                storage);
+                storage)));
             return Task.CompletedTask;
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             await _stopping.CancelAsync();
+            await _starting;
             await _declaring;
             if (_server is null) return;
             _server.SendStop();

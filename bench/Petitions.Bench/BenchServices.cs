@@ -1,6 +1,8 @@
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Petitions.Api.Hosting;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Accounts;
 using Petitions.Workflows.Features.Administration;
@@ -30,10 +32,14 @@ internal static class BenchServices
         return services.BuildServiceProvider();
     }
 
-    /// <summary>Migrates and seeds the demo tree and users (reception, office, handler, leader, … with <see cref="Password"/>).</summary>
+    /// <summary>Migrates as the <c>migrate</c> command does (our migrations, then Hangfire's schema) and seeds the demo tree
+    /// and users (reception, office, handler, leader, … with <see cref="Password"/>). A service started on the database
+    /// then starts as a deployed one restarts.</summary>
     public static async Task PrepareAsync(ServiceProvider services)
     {
-        await services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        var migrator = services.GetRequiredService<Migrator>();
+        await migrator.MigrateAsync(CancellationToken.None);
+        await Scheduling.InstallJobStorageAsync(migrator, services.GetRequiredService<IOptions<StorageOptions>>().Value, CancellationToken.None);
         await SendAsync(services, new SeedDemoData.Command(Password));
     }
 

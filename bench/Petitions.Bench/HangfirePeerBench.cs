@@ -92,9 +92,7 @@ internal sealed class HangfirePeerBench(int deadlines, int workers)
         var database = services.GetRequiredService<Database>();
         await BulkPetitions.IntakeClocksAsync(database, due: deadlines); // the state the jobs escalate; not counted
 
-        var storageOptions = new StorageOptions { Provider = provider, ConnectionString = connectionString };
-        await Scheduling.InstallJobStorageAsync(services.GetRequiredService<Migrator>(), storageOptions, CancellationToken.None);
-        var storage = Scheduling.NewStorage(storageOptions, new JobsOptions());
+        var storage = Scheduling.NewStorage(new StorageOptions { Provider = provider, ConnectionString = connectionString }, new JobsOptions());
         // A failed escalation is counted, not retried: the run must end.
         var filters = new JobFilterCollection { new AutomaticRetryAttribute { Attempts = 0 }, new StatisticsHistoryAttribute() };
         var client = new BackgroundJobClient(storage, filters);

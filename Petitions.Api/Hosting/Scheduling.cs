@@ -74,7 +74,11 @@ public static partial class Scheduling
     public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
     {
         RefuseRenamedKeys(builder.Configuration);
-        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection("Jobs"));
+        // The job server starts after the service listens (JobServer), so a setting Hangfire refuses must stop the start here.
+        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection("Jobs"))
+            .Validate(o => !o.Enabled || o.Workers >= 1, "Jobs:Workers must be at least 1 where Jobs:Enabled is true.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Jobs:PollInterval must be longer than zero, such as 00:00:01.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ITimeZoneResolver, ChinaTimeZoneResolver>();
         builder.Services.AddSingleton<PausedJobs>();
         builder.Services.AddSingleton<IJobFilterProvider, JobFilters>();

@@ -61,6 +61,20 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         Assert.Equal(0, await database.CountAsync("petitions"));
     }
 
+    [Theory]
+    [InlineData("Jobs:Workers", "0", "Jobs:Workers must be at least 1")]
+    [InlineData("Jobs:PollInterval", "00:00:00", "Jobs:PollInterval must be longer than zero")]
+    public async Task A_job_setting_Hangfire_refuses_stops_the_start_naming_the_key(string key, string value, string message)
+    {
+        // The job server itself starts only after the service listens, where its failure would go unseen.
+        await using var database = await servers.CreateAsync(StorageProvider.Sqlite);
+        await using var api = new ApiFactory(database, settings: new Dictionary<string, string> { ["Jobs:Enabled"] = "true", [key] = value });
+
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => api.CreateClient());
+
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_migrate_command_migrates_and_exits_and_says_when_nothing_was_pending()
     {

@@ -57,10 +57,10 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
             for (var i = 0; i < steps.Length; i++)
                 await BenchServices.SendAsync(floorServices, new PerformAction.Command(registered.CaseNumber, steps[i].Action, payloads[i], actors[steps[i].User]));
         }
-        await Load.RunAsync(workers, warmUp, InProcess);
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        await Load.WarmUpAsync(workers, warmUp, Load.OwnCpu, InProcess);
+        var ownCpuBefore = Load.OwnCpu();
         var floor = await Load.RunAsync(workers, duration, InProcess);
-        var floorCpuPerPetition = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalMilliseconds / floor.Completed;
+        var floorCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / floor.Completed;
 
         // The whole service, on another fresh database.
         var serviceDatabase = await newDatabase();
@@ -89,7 +89,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
                 return;
             }
         }
-        await Load.RunAsync(workers, warmUp, OverHttp);
+        await Load.WarmUpAsync(workers, warmUp, service.CpuTime, OverHttp);
         failures = 0;
         var cpuBefore = service.CpuTime();
         var http = await Load.RunAsync(workers, duration, OverHttp);

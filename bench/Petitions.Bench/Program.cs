@@ -30,7 +30,7 @@ var duration = TimeSpan.FromSeconds(seconds);
 var due = petitions / 100;
 
 Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
-Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up.");
+Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up (registration and lifecycle: more, until their CPU per operation settles).");
 Console.WriteLine($"Load average at the start: {LoadAverage()}");
 Console.WriteLine();
 

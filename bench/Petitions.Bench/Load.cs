@@ -31,7 +31,7 @@ internal static class Load
             var cpu = cpuTime();
             var run = await RunAsync(workers, slice, operation);
             var each = (cpuTime() - cpu).TotalMilliseconds / Math.Max(1, run.Completed);
-            if (each > before * 0.95) return;
+            if (before is { } previous && each > previous * 0.95) return;
             before = each;
         }
     }

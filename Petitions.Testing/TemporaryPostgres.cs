@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -62,6 +63,10 @@ public sealed class TemporaryPostgres : IAsyncDisposable
 
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, MaxPoolSize = 50 }.ConnectionString;
+
+    /// <summary>The CPU time the server has used so far: its postmaster, backends and workers (Linux).</summary>
+    public TimeSpan CpuTime() =>
+        ProcessCpu.OfTree(int.Parse(File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture));
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,10 @@ internal sealed class BenchDatabases : IAsyncDisposable
         return _postgres.ConnectionString(name);
     }
 
+    /// <summary>The CPU time the PostgreSQL server has used so far; zero before it starts (and for SQLite, which runs
+    /// inside the process that uses it).</summary>
+    public TimeSpan ServerCpu() => _postgres?.CpuTime() ?? TimeSpan.Zero;
+
     /// <summary>The connection string for seeding and set-based floors: on PostgreSQL without Npgsql's 30-second command
     /// timeout, which a million rows on a busy machine outlast.</summary>
     public static string WithoutCommandTimeout(StorageProvider provider, string connectionString) =>

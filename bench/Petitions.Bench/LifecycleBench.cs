@@ -17,7 +17,16 @@ namespace Petitions.Bench;
 /// </summary>
 internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration, Profiler? profiler)
 {
-    public sealed record Figures(double FloorPerSecond, double FloorCpuMsPerPetition, double HttpPerSecond, double ServiceCpuMsPerPetition, long Failures);
+    /// <summary>CPU per petition in ms: the in-process floor's (this process) and its database server's; the service's,
+    /// its database server's and the clients' (this process) over HTTP. SQLite's server is inside the service or this
+    /// process, so its own column is 0 there.</summary>
+    public sealed record Figures(
+        double FloorPerSecond, double FloorCpuMsPerPetition, double FloorDatabaseCpuMsPerPetition,
+        double HttpPerSecond, double ServiceCpuMsPerPetition, double DatabaseCpuMsPerPetition, double ClientCpuMsPerPetition, long Failures)
+    {
+        /// <summary>The petitions a second the measured CPU would allow if every core of this machine did nothing else.</summary>
+        public double CoresAllowPerSecond => Environment.ProcessorCount * 1000 / (ServiceCpuMsPerPetition + DatabaseCpuMsPerPetition + ClientCpuMsPerPetition);
+    }
 
     private sealed record Step(string Action, string User, object Payload);
 
@@ -37,7 +46,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
 
     private const int Petitioners = 4096;
 
-    public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase)
+    public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase, Func<TimeSpan> databaseServerCpu)
     {
         var keys = PersonalDataKeys.Generate();
         var steps = Steps();
@@ -56,10 +65,11 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
             for (var i = 0; i < steps.Length; i++)
                 await BenchServices.SendAsync(floorServices, new PerformAction.Command(registered.CaseNumber, steps[i].Action, payloads[i], actors[steps[i].User]));
         }
-        await Load.WarmUpAsync(workers, warmUp, Load.OwnCpu, InProcess);
-        var ownCpuBefore = Load.OwnCpu();
+        await Load.WarmUpAsync(workers, warmUp, Environment.ProcessId, InProcess);
+        var (ownCpuBefore, databaseCpuBefore) = (Load.OwnCpu(), databaseServerCpu());
         var floor = await Load.RunAsync(workers, duration, InProcess);
         var floorCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / floor.Completed;
+        var floorDatabaseCpuPerPetition = (databaseServerCpu() - databaseCpuBefore).TotalMilliseconds / floor.Completed;
 
         // The whole service, on another fresh database.
         var serviceDatabase = await newDatabase();
@@ -88,13 +98,17 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
                 return;
             }
         }
-        await Load.WarmUpAsync(workers, warmUp, service.CpuTime, OverHttp);
+        await Load.WarmUpAsync(workers, warmUp, service.ProcessId, OverHttp);
         failures = 0;
-        var cpuBefore = service.CpuTime();
+        (var cpuBefore, databaseCpuBefore, ownCpuBefore) = (service.CpuTime(), databaseServerCpu(), Load.OwnCpu());
         var http = await Load.RunAsync(workers, duration, OverHttp);
         var cpuPerPetition = (service.CpuTime() - cpuBefore).TotalMilliseconds / http.Completed;
+        var databaseCpuPerPetition = (databaseServerCpu() - databaseCpuBefore).TotalMilliseconds / http.Completed;
+        var clientCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / http.Completed;
         if (profiler is not null) await profiler.TraceAsync(service, $"lifecycle-{Codes.Of(provider)}", duration, () => Load.RunAsync(workers, duration, OverHttp));
 
-        return new Figures(floor.PerSecond, floorCpuPerPetition, (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, failures);
+        return new Figures(
+            floor.PerSecond, floorCpuPerPetition, floorDatabaseCpuPerPetition,
+            (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, databaseCpuPerPetition, clientCpuPerPetition, failures);
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Petitions.Testing;
 
 namespace Petitions.Bench;
 
@@ -17,24 +19,34 @@ internal static class Load
     }
 
     /// <summary>
-    /// Runs the load in slices of <paramref name="slice"/> until the CPU each operation costs (<paramref name="cpuTime"/>:
-    /// the service's, or this process's for an in-process floor) stops falling by more than 5 % from one slice to the
-    /// next, at most 12 slices. A published service starts on precompiled code and recompiles its hot methods for tens of
-    /// seconds after; a fixed 5 s warm-up measured some of that compiling (lifecycle on SQLite: 25 ms of service CPU a
-    /// petition after 5 s, 14 ms after 20 s).
+    /// Runs the load in slices of <paramref name="slice"/> until the runtime of process <paramref name="pid"/> (the
+    /// service, or this process for an in-process floor) has stopped recompiling: its tier-up thread used under 2 % of
+    /// the process's CPU in a slice, at most 24 slices. A published service starts on precompiled code and recompiles
+    /// its hot methods, with tiered PGO twice each, for tens of seconds after: a fixed 5 s warm-up measured some of
+    /// that compiling (lifecycle on SQLite: 25 ms of service CPU a petition after 5 s, 14 ms after 20 s), and a rule on
+    /// the CPU per operation alone stopped while it still went on (PostgreSQL: the tier-up thread at 15 % after 20 s).
     /// </summary>
-    public static async Task WarmUpAsync(int workers, TimeSpan slice, Func<TimeSpan> cpuTime, Func<int, Task> operation)
+    public static async Task WarmUpAsync(int workers, TimeSpan slice, int pid, Func<int, Task> operation)
     {
-        double? before = null;
-        for (var i = 0; i < 12; i++)
+        var process = pid.ToString(CultureInfo.InvariantCulture);
+        for (var i = 1; i <= 24; i++)
         {
-            var cpu = cpuTime();
-            var run = await RunAsync(workers, slice, operation);
-            var each = (cpuTime() - cpu).TotalMilliseconds / Math.Max(1, run.Completed);
-            if (before is { } previous && each > previous * 0.95) return;
-            before = each;
+            var cpu = ProcessCpu.Of(process);
+            var tierUp = ProcessCpu.Threads(pid, TierUpThread);
+            await RunAsync(workers, slice, operation);
+            var spent = ProcessCpu.Of(process) - cpu;
+            var compiling = ProcessCpu.Threads(pid, TierUpThread).Sum(t => (t.Value - tierUp.GetValueOrDefault(t.Key)).TotalSeconds);
+            if (compiling < spent.TotalSeconds * 0.02 || i == 24)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  warm-up: {i} × {slice.TotalSeconds:F0} s; the last slice's CPU {compiling / Math.Max(spent.TotalSeconds, 0.01):P1} tier-up compiling"));
+                return;
+            }
         }
     }
+
+    /// <summary>The runtime's background thread that recompiles hot methods at higher tiers (<c>comm</c> is cut to 15 characters).</summary>
+    private const string TierUpThread = ".NET Tiered Com";
 
     /// <summary>This process's CPU time: what an in-process floor costs.</summary>
     public static TimeSpan OwnCpu()

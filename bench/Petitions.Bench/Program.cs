@@ -30,7 +30,7 @@ var duration = TimeSpan.FromSeconds(seconds);
 var due = petitions / 100;
 
 Console.WriteLine($"Petitions benchmark: {Environment.ProcessorCount} cores, {Cpu()}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
-Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up (registration and lifecycle: more, until their CPU per operation settles).");
+Console.WriteLine($"Suites: {string.Join(", ", suites)}. Loads: {workers} concurrent clients, {seconds} s measured after {warmUp.TotalSeconds} s warm-up (registration and lifecycle: more, until the runtime stops recompiling their hot code).");
 Console.WriteLine($"Load average at the start: {LoadAverage()}");
 Console.WriteLine();
 
@@ -50,7 +50,7 @@ await using (var databases = new BenchDatabases())
         if (suites.Contains("lifecycle"))
         {
             Progress(provider, "full lifecycle");
-            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, profiler).RunAsync(provider, NewDatabase);
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, profiler).RunAsync(provider, NewDatabase, databases.ServerCpu);
         }
         if (suites.Contains("sweep") || suites.Contains("lookup"))
         {
@@ -163,9 +163,13 @@ static void Table(List<Results> results, int petitions, int due, int workers)
         ("registration, HTTP / floor", "≥ 40 %", r => r.Registration is { } g ? $"{g.Ratio * 100:F0} %" : null),
         ("registration: service CPU each, service peak memory", "", r => r.Registration is { } g ? $"{g.ServiceCpuMsPerRegistration:F2} ms, {g.PeakMemoryMiB:F0} MiB" : null),
         ("full lifecycle, workflows in-process (floor)", "", r => r.Lifecycle is { } l ? $"{l.FloorPerSecond:F0} petitions/s" : null),
-        ("full lifecycle in-process: CPU per petition", "", r => r.Lifecycle is { } l ? $"{l.FloorCpuMsPerPetition:F2} ms" : null),
+        ("full lifecycle in-process: CPU per petition, workflows / database server", "",
+            r => r.Lifecycle is { } l ? $"{l.FloorCpuMsPerPetition:F2} / {l.FloorDatabaseCpuMsPerPetition:F2} ms" : null),
         ("full lifecycle through HTTP", "≥ 300/s on SQLite", r => r.Lifecycle is { } l ? $"{l.HttpPerSecond:F0} petitions/s" : null),
-        ("full lifecycle: service CPU per petition", "", r => r.Lifecycle is { } l ? $"{l.ServiceCpuMsPerPetition:F2} ms" : null),
+        ("full lifecycle: CPU per petition, service / database server / clients", "",
+            r => r.Lifecycle is { } l ? $"{l.ServiceCpuMsPerPetition:F2} / {l.DatabaseCpuMsPerPetition:F2} / {l.ClientCpuMsPerPetition:F2} ms" : null),
+        ($"full lifecycle: what that CPU allows on {Environment.ProcessorCount} cores", "",
+            r => r.Lifecycle is { } l ? $"{l.CoresAllowPerSecond:F0} petitions/s" : null),
         ("public lookup p50 / p99, one client", "p99 ≤ 5 ms", r => r.Lookup is { } k ? $"{Ms(k.P50)} / {Ms(k.P99)}" : null),
         ($"public lookup, {workers} clients: lookups/s, p50 / p99", "", r => r.Lookup is { } k ? $"{k.LoadedPerSecond:F0}/s, {Ms(k.LoadedP50)} / {Ms(k.LoadedP99)}" : null),
         ($"sweep with nothing due ({petitions:N0} open clocks)", "≤ 10 ms", r => r.Sweep is { } s ? Ms(s.NoneDue) : null),

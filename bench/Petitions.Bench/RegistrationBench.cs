@@ -28,7 +28,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
         await using var floorServices = BenchServices.Compose(provider, await newDatabase(), keys);
         await BenchServices.PrepareAsync(floorServices);
         var actor = await BenchServices.ActorAsync(floorServices, "reception");
-        await Load.WarmUpAsync(workers, warmUp, Load.OwnCpu, _ => WriteStraightAsync(floorServices, actor));
+        await Load.WarmUpAsync(workers, warmUp, Environment.ProcessId, _ => WriteStraightAsync(floorServices, actor));
         var floor = await Load.RunAsync(workers, duration, _ => WriteStraightAsync(floorServices, actor));
 
         // The whole service, on another fresh database, over HTTP with keep-alive connections.
@@ -44,7 +44,7 @@ internal sealed class RegistrationBench(int workers, TimeSpan warmUp, TimeSpan d
             using var response = await ServiceProcess.PostAsync(client, "/api/petitions", token, bodies[n % bodies.Length], idempotent: true);
             if (response.StatusCode != HttpStatusCode.Created) Interlocked.Increment(ref failures);
         }
-        await Load.WarmUpAsync(workers, warmUp, service.CpuTime, Register);
+        await Load.WarmUpAsync(workers, warmUp, service.ProcessId, Register);
         failures = 0;
         var cpuBefore = service.CpuTime();
         var http = await Load.RunAsync(workers, duration, Register);

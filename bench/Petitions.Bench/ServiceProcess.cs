@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Petitions.Testing;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
@@ -99,12 +100,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>CPU time the process has used so far (user + system).</summary>
-    public TimeSpan CpuTime()
-    {
-        var fields = File.ReadAllText($"/proc/{_process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
-    }
+    public TimeSpan CpuTime() => ProcessCpu.Of(ProcessId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>The most resident memory the process has held (VmHWM), in MiB.</summary>
     public double PeakMemoryMiB()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Petitions.Tests.Support;
 using Petitions.Workflows.Storage;
 
@@ -77,6 +78,26 @@ public sealed class PostgresSettingsTests(DatabaseServers servers)
 
         Assert.Equal(1, await PreparedAfterSixRunsAsync(database.Open()));
         Assert.Equal(0, await PreparedAfterSixRunsAsync(new TestDatabase(StorageProvider.Postgres, database.ConnectionString + ";Max Auto Prepare=0").Open()));
+    }
+
+    [Fact]
+    public async Task A_connection_taken_from_the_pool_again_is_not_reset_unless_the_connection_string_says_so()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Postgres);
+        var onePooledConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+
+        // The reset is seven statements on the server before every unit of work; nothing of ours sets session state.
+        Assert.Equal("kept", await SettingOnReuseAsync(new TestDatabase(StorageProvider.Postgres, onePooledConnection).Open()));
+        Assert.Equal("", await SettingOnReuseAsync(new TestDatabase(StorageProvider.Postgres, onePooledConnection + ";No Reset On Close=false").Open()));
+    }
+
+    /// <summary>A session setting made by one unit of work, as the next one on the same pooled connection sees it.</summary>
+    private static async Task<string> SettingOnReuseAsync(Database database)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var first = new DbSession(database)) await first.ScalarAsync<string>("SELECT set_config('petitions.probe', 'kept', false)", null, ct);
+        await using var next = new DbSession(database);
+        return await next.ScalarAsync<string>("SELECT COALESCE(current_setting('petitions.probe', true), '')", null, ct) ?? "";
     }
 
     private static async Task<long> PreparedAfterSixRunsAsync(Database database)

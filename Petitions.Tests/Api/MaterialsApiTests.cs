@@ -30,6 +30,12 @@ public abstract class MaterialsApiTests(StorageProvider provider, DatabaseServer
         ["RateLimits:SubmissionsPerHour"] = "1000",
     };
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_staging, recursive: true);
+    }
+
     /// <summary>One file part of a form, after its kind and description.</summary>
     private sealed record Part(byte[] Content, string FileName, string Kind = "letter", string? Description = null, string ContentType = "application/octet-stream");
 

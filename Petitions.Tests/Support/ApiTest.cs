@@ -24,7 +24,7 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
         Client.Timeout = Timeout.InfiniteTimeSpan;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Api is null) return;
         _browser?.Dispose();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Petitions.Domain;
 using Petitions.Workflows;
 using Petitions.Workflows.Features.Actions;
@@ -13,9 +14,10 @@ namespace Petitions.Bench;
 /// Whole petitions per second: register → accept → submit-opinion → approve-opinion → record-service →
 /// record-return-visit, each petition by one client, each step by the user whose role it is, through the real service
 /// over HTTP; against the same lifecycle sent straight to the workflows in this process (mediator, validation,
-/// transaction, audit, rules; no HTTP, authentication or JSON), each on a fresh database.
+/// transaction, audit, rules; no HTTP, authentication or JSON), each on a fresh database, empty or holding
+/// <paramref name="population"/> petitions.
 /// </summary>
-internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration, Profiler? profiler)
+internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan duration, int population, Profiler? profiler)
 {
     /// <summary>CPU per petition in ms: the in-process floor's (this process) and its database server's; the service's,
     /// its database server's and the clients' (this process) over HTTP. SQLite's server is inside the service or this
@@ -52,9 +54,8 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var steps = Steps();
         var users = steps.Select(s => s.User).Append("reception").Distinct().ToArray();
 
-        // The floor: the workflows in this process, on a fresh database.
-        await using var floorServices = BenchServices.Compose(provider, await newDatabase(), keys);
-        await BenchServices.PrepareAsync(floorServices);
+        // The floor: the workflows in this process, on a database of its own.
+        await using var floorServices = BenchServices.Compose(provider, await PopulatedDatabaseAsync(provider, newDatabase, keys), keys);
         var actors = new Dictionary<string, Actor>();
         foreach (var user in users) actors[user] = await BenchServices.ActorAsync(floorServices, user);
         var payloads = steps.Select(s => JsonSerializer.SerializeToElement(s.Payload, JsonSerializerOptions.Web)).ToArray();
@@ -71,9 +72,8 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var floorCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / floor.Completed;
         var floorDatabaseCpuPerPetition = (databaseServerCpu() - databaseCpuBefore).TotalMilliseconds / floor.Completed;
 
-        // The whole service, on another fresh database.
-        var serviceDatabase = await newDatabase();
-        await using (var setup = BenchServices.Compose(provider, serviceDatabase, keys)) await BenchServices.PrepareAsync(setup);
+        // The whole service, on another.
+        var serviceDatabase = await PopulatedDatabaseAsync(provider, newDatabase, keys);
         await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys, profiler is null ? null : Profiler.ServiceSettings);
         using var client = service.Client(workers);
         var tokens = new Dictionary<string, string>();
@@ -110,5 +110,32 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         return new Figures(
             floor.PerSecond, floorCpuPerPetition, floorDatabaseCpuPerPetition,
             (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, databaseCpuPerPetition, clientCpuPerPetition, failures);
+    }
+
+    /// <summary>
+    /// A fresh database prepared as the <c>migrate</c> command prepares one; with a <paramref name="population"/>, holding
+    /// a year of the county's petitions (a <see cref="Population"/>) with this year's case counter past them, as a
+    /// county's database is after its first year.
+    /// </summary>
+    private async Task<string> PopulatedDatabaseAsync(StorageProvider provider, Func<Task<string>> newDatabase, PersonalDataKeys keys)
+    {
+        var connectionString = await newDatabase();
+        await using var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys);
+        await BenchServices.PrepareAsync(services);
+        if (population == 0) return connectionString;
+        var database = services.GetRequiredService<Database>();
+        var today = ShanghaiTime.DateOf(TimeProvider.System.GetUtcNow());
+        await new Population(population, today).SeedAsync(database);
+        await using var session = new DbSession(database);
+        // The population's case numbers end in its row ids.
+        await session.ExecuteAsync(
+            """
+            INSERT INTO case_number_counters (bureau_id, case_year, last_value)
+            SELECT id, @Year, (SELECT MAX(id) FROM petitions)
+            FROM organizations
+            WHERE code = @County
+            """,
+            new { today.Year, Population.County }, CancellationToken.None);
+        return connectionString;
     }
 }

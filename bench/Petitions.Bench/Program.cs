@@ -7,7 +7,7 @@ using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
 // dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --rounds 5
+//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --lifecycle-petitions 0 --rounds 5
 //     --profile DIR]
 string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "search", "materials"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
@@ -21,6 +21,7 @@ var workers = Option("--workers", 16);
 var petitions = Option("--petitions", 1_000_000);
 var deadlines = Option("--deadlines", 100_000);
 var pagePetitions = Option("--page-petitions", 100_000);
+var lifecyclePetitions = Option("--lifecycle-petitions", 0);
 var rounds = Option("--rounds", 5);
 var profiler = Argument("--profile") is { } profileDirectory ? new Profiler(Path.GetFullPath(profileDirectory)) : null;
 var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
@@ -49,8 +50,8 @@ await using (var databases = new BenchDatabases())
         }
         if (suites.Contains("lifecycle"))
         {
-            Progress(provider, "full lifecycle");
-            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, profiler).RunAsync(provider, NewDatabase, databases.ServerCpu);
+            Progress(provider, lifecyclePetitions == 0 ? "full lifecycle" : $"full lifecycle over {lifecyclePetitions:N0} petitions");
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, lifecyclePetitions, profiler).RunAsync(provider, NewDatabase, databases.ServerCpu);
         }
         if (suites.Contains("sweep") || suites.Contains("lookup"))
         {

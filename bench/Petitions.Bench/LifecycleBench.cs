@@ -55,7 +55,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var users = steps.Select(s => s.User).Append("reception").Distinct().ToArray();
 
         // The floor: the workflows in this process, on a database of its own.
-        await using var floorServices = BenchServices.Compose(provider, await PopulatedDatabaseAsync(provider, newDatabase, keys), keys);
+        await using var floorServices = BenchServices.Compose(provider, await PreparedDatabaseAsync(provider, newDatabase, keys), keys);
         var actors = new Dictionary<string, Actor>();
         foreach (var user in users) actors[user] = await BenchServices.ActorAsync(floorServices, user);
         var payloads = steps.Select(s => JsonSerializer.SerializeToElement(s.Payload, JsonSerializerOptions.Web)).ToArray();
@@ -73,7 +73,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var floorDatabaseCpuPerPetition = (databaseServerCpu() - databaseCpuBefore).TotalMilliseconds / floor.Completed;
 
         // The whole service, on another.
-        var serviceDatabase = await PopulatedDatabaseAsync(provider, newDatabase, keys);
+        var serviceDatabase = await PreparedDatabaseAsync(provider, newDatabase, keys);
         await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys, profiler is null ? null : Profiler.ServiceSettings);
         using var client = service.Client(workers);
         var tokens = new Dictionary<string, string>();
@@ -117,7 +117,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
     /// a year of the county's petitions (a <see cref="Population"/>) with this year's case counter past them, as a
     /// county's database is after its first year.
     /// </summary>
-    private async Task<string> PopulatedDatabaseAsync(StorageProvider provider, Func<Task<string>> newDatabase, PersonalDataKeys keys)
+    private async Task<string> PreparedDatabaseAsync(StorageProvider provider, Func<Task<string>> newDatabase, PersonalDataKeys keys)
     {
         var connectionString = await newDatabase();
         await using var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys);

@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OrganizationCache>();
         services.AddScoped<SupervisionStore>();
         services.AddScoped<ReportCounters>();
+        services.AddSingleton<CommittedFacts>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<SecurityStamps>();
         services.AddSingleton(keys);

@@ -484,7 +484,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// as a conflict and nothing of it is written.</summary>
     public async Task SaveAsync(Stored stored, CancellationToken ct)
     {
-        await reports.BeforeChangeAsync(stored.Id, ct);
+        await reports.BeforeChangeAsync(stored.Id, stored.Version, ct);
         var petition = stored.Petition;
         var updated = await session.ExecuteAsync(
             """

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Caching.Memory;
 using Petitions.Domain;
 
 namespace Petitions.Workflows.Storage;
@@ -11,9 +12,10 @@ namespace Petitions.Workflows.Storage;
 /// just before the commit; the difference goes into the counters in one statement. A petition's facts change only
 /// together with its row's version, so what was read before the change is what the counters hold. The statement's rows
 /// are in key order: transactions sharing counter rows lock them in the same order, and do so last, so they wait for
-/// each other briefly instead of deadlocking.
+/// each other briefly instead of deadlocking. The facts a petition had before the change are taken from
+/// <see cref="CommittedFacts"/> when this instance committed the version just loaded.
 /// </summary>
-public sealed class ReportCounters(DbSession session)
+public sealed class ReportCounters(DbSession session, CommittedFacts committed)
 {
     private readonly Dictionary<long, IReadOnlyList<Fact>> _before = [];
     private DbTransaction? _transaction;
@@ -32,11 +34,13 @@ public sealed class ReportCounters(DbSession session)
 
     private readonly record struct Key(long BureauId, DateOnly ReceivedOn, long UnitId, string Metric, string Value);
 
-    /// <summary>Reads the petition's facts before the transaction first changes it.</summary>
-    public async Task BeforeChangeAsync(long petitionId, CancellationToken ct)
+    /// <summary>The petition's facts before the transaction first changes it, at <paramref name="version"/>, the
+    /// version the change was loaded at (it writes only if the row still has it).</summary>
+    public async Task BeforeChangeAsync(long petitionId, int version, CancellationToken ct)
     {
         Join();
-        if (!_before.ContainsKey(petitionId)) _before[petitionId] = await FactsAsync(petitionId, ct);
+        if (_before.ContainsKey(petitionId)) return;
+        _before[petitionId] = committed.TryGet(petitionId, version, out var facts) ? facts : (await FactsAsync(petitionId, ct)).Facts;
     }
 
     /// <summary>A petition this transaction inserted: it had no facts before.</summary>
@@ -47,7 +51,7 @@ public sealed class ReportCounters(DbSession session)
     }
 
     /// <summary>Recounts everything from the facts, for rows written without the service (bulk loads).</summary>
-    public async Task RebuildAsync(CancellationToken ct)
+    public static async Task RebuildAsync(DbSession session, CancellationToken ct)
     {
         await session.ExecuteAsync("DELETE FROM report_counts", null, ct);
         await session.ExecuteAsync(
@@ -71,6 +75,7 @@ public sealed class ReportCounters(DbSession session)
 
     private sealed record PetitionRow
     {
+        public int Version { get; init; }
         public long BureauId { get; init; }
         public long UnitId { get; init; }
         public DateTimeOffset ReceivedAt { get; init; }
@@ -83,75 +88,88 @@ public sealed class ReportCounters(DbSession session)
         public long? ReceptionLeaderId { get; init; }
     }
 
-    private sealed record EventRow
+    /// <summary>A row of a petition's history, clocks or supervision orders, as the one read returns them (see
+    /// <see cref="FactsAsync"/>): an event's action and comment, a clock's kind and state, an order's state.</summary>
+    private sealed record PartRow
     {
-        public string Action { get; init; } = "";
-        public string? Comment { get; init; }
+        public int Part { get; init; }
+        public string Code { get; init; } = "";
+        public string? Detail { get; init; }
         public long? OrganizationId { get; init; }
-    }
-
-    private sealed record ClockRow
-    {
-        public string Kind { get; init; } = "";
-        public string State { get; init; } = "";
-        public DateOnly StartedOn { get; init; }
-        public DateOnly DueOn { get; init; }
+        public DateOnly? StartedOn { get; init; }
+        public DateOnly? DueOn { get; init; }
         public DateOnly? StoppedOn { get; init; }
         public int ExtraDays { get; init; }
-        public long? OrganizationId { get; init; }
     }
+
+    private const int EventPart = 1, ClockPart = 2, OrderPart = 3;
+
+    private sealed record EventRow(string Action, string? Comment, long? OrganizationId);
+
+    private sealed record ClockRow(string Kind, string State, DateOnly StartedOn, DateOnly DueOn, DateOnly? StoppedOn, int ExtraDays, long? OrganizationId);
 
     private static readonly string[] TriageActions = ["accept", "decline", "divert", "forward", "refer", "mark-duplicate", "object-to-referral"];
     private static readonly string[] RequestWindows = ["review-request", "rereview-request"];
 
     /// <summary>
-    /// A petition's facts, as the view defines them, from four small reads in one round trip. Reading the view itself
-    /// for one petition cost ~1 ms of CPU on SQLite (compiling its twenty branches every time) and ~3 ms of planning on
-    /// PostgreSQL; these reads cost ~0.1 ms. The recount test holds the two definitions equal. The history is read
-    /// whole and its actions picked here: with the view's list of actions in the statement, PostgreSQL planned it
-    /// afresh on most calls (1.3 ms of the server's CPU a lifecycle, 0.45 ms without the list).
+    /// A petition's facts, as the view defines them, from one statement: the petition's row beside each row of its
+    /// history, clocks and supervision orders. Reading the view itself for one petition cost ~1 ms of CPU on SQLite
+    /// (compiling its twenty branches every time) and ~3 ms of planning on PostgreSQL; this read costs ~0.1 ms, one
+    /// statement where there were four. The recount test holds the two definitions equal. The history is read whole and its actions picked here: with the
+    /// view's list of actions in the statement, PostgreSQL planned it afresh on most calls.
     /// </summary>
-    private async Task<IReadOnlyList<Fact>> FactsAsync(long petitionId, CancellationToken ct)
+    private async Task<(int Version, IReadOnlyList<Fact> Facts)> FactsAsync(long petitionId, CancellationToken ct)
     {
-        using var reads = await session.QueryMultipleAsync(
+        var rows = await session.QueryAsync<PetitionRow, PartRow?, (PetitionRow Petition, PartRow? Part)>(
             """
-            SELECT bureau_id                       AS BureauId,
-                   COALESCE(assigned_unit_id, 0)   AS UnitId,
-                   received_at                     AS ReceivedAt,
-                   channel                         AS Channel,
-                   category                        AS Category,
-                   stage                           AS Stage,
-                   first_petition                  AS FirstPetition,
-                   satisfaction                    AS Satisfaction,
-                   served_on                       AS ServedOn,
-                   reception_leader_id             AS ReceptionLeaderId
-            FROM petitions
-            WHERE id = @PetitionId;
-            SELECT action          AS Action,
-                   comment         AS Comment,
-                   organization_id AS OrganizationId
-            FROM petition_events
-            WHERE petition_id = @PetitionId
-            ORDER BY id;
-            SELECT kind            AS Kind,
-                   state           AS State,
-                   started_on      AS StartedOn,
-                   due_on          AS DueOn,
-                   stopped_on      AS StoppedOn,
-                   extra_days      AS ExtraDays,
-                   organization_id AS OrganizationId
-            FROM clocks
-            WHERE petition_id = @PetitionId;
-            SELECT state
-            FROM supervision_orders
-            WHERE petition_id = @PetitionId;
+            SELECT p.version                     AS Version,
+                   p.bureau_id                   AS BureauId,
+                   COALESCE(p.assigned_unit_id, 0) AS UnitId,
+                   p.received_at                 AS ReceivedAt,
+                   p.channel                     AS Channel,
+                   p.category                    AS Category,
+                   p.stage                       AS Stage,
+                   p.first_petition              AS FirstPetition,
+                   p.satisfaction                AS Satisfaction,
+                   p.served_on                   AS ServedOn,
+                   p.reception_leader_id         AS ReceptionLeaderId,
+                   r.part                        AS Part,
+                   r.code                        AS Code,
+                   r.detail                      AS Detail,
+                   r.organization_id             AS OrganizationId,
+                   r.started_on                  AS StartedOn,
+                   r.due_on                      AS DueOn,
+                   r.stopped_on                  AS StoppedOn,
+                   r.extra_days                  AS ExtraDays
+            FROM petitions p
+            LEFT JOIN (
+                SELECT 1 AS part, id, action AS code, comment AS detail, organization_id,
+                       NULL AS started_on, NULL AS due_on, NULL AS stopped_on, 0 AS extra_days
+                FROM petition_events
+                WHERE petition_id = @PetitionId
+                UNION ALL
+                SELECT 2, id, kind, state, organization_id, started_on, due_on, stopped_on, extra_days
+                FROM clocks
+                WHERE petition_id = @PetitionId
+                UNION ALL
+                SELECT 3, id, state, NULL, NULL, NULL, NULL, NULL, 0
+                FROM supervision_orders
+                WHERE petition_id = @PetitionId
+            ) r ON 1 = 1
+            WHERE p.id = @PetitionId
+            ORDER BY r.part, r.id
             """,
-            new { PetitionId = petitionId }, ct);
-        var petition = await reads.ReadSingleAsync<PetitionRow>();
-        var events = (await reads.ReadAsync<EventRow>()).AsList();
-        var clocks = (await reads.ReadAsync<ClockRow>()).AsList();
-        var orders = (await reads.ReadAsync<string>()).AsList();
-        return Facts(petition, events, clocks, orders).ToList();
+            new { PetitionId = petitionId },
+            (petition, part) => (petition, part),
+            splitOn: "Part",
+            ct);
+        var petition = rows.Count > 0 ? rows[0].Petition : throw new InvalidOperationException($"Petition {petitionId} is missing.");
+        var parts = rows.Select(r => r.Part).OfType<PartRow>().ToList();
+        var events = parts.Where(r => r.Part == EventPart).Select(r => new EventRow(r.Code, r.Detail, r.OrganizationId)).ToList();
+        var clocks = parts.Where(r => r.Part == ClockPart)
+            .Select(r => new ClockRow(r.Code, r.Detail!, r.StartedOn!.Value, r.DueOn!.Value, r.StoppedOn, r.ExtraDays, r.OrganizationId)).ToList();
+        var orders = parts.Where(r => r.Part == OrderPart).Select(r => r.Code).ToList();
+        return (petition.Version, Facts(petition, events, clocks, orders).ToList());
     }
 
     /// <summary>The <c>report_facts</c> view of db/*/0015, written again for one petition.</summary>
@@ -220,7 +238,10 @@ public sealed class ReportCounters(DbSession session)
         foreach (var (petitionId, before) in _before)
         {
             foreach (var fact in before) Add(fact, -1);
-            foreach (var fact in await FactsAsync(petitionId, ct)) Add(fact, +1);
+            var (version, after) = await FactsAsync(petitionId, ct);
+            foreach (var fact in after) Add(fact, +1);
+            // Read after the transaction's last change, under its lock of the petition's row: what commits.
+            session.AfterCommit(() => committed.Keep(petitionId, version, after));
         }
         _before.Clear();
 
@@ -234,4 +255,32 @@ public sealed class ReportCounters(DbSession session)
             changed.Select(d => new object?[] { d.Key.BureauId, d.Key.ReceivedOn, d.Key.UnitId, d.Key.Metric, d.Key.Value, d.Value.N, d.Value.Amount }).ToList());
         await session.ExecuteAsync(session.Dialect.AddReportCounts(rows), parameters, ct);
     }
+}
+
+/// <summary>
+/// The report facts of petitions as this instance last committed them, by petition and row version, so that the next
+/// change of a petition here need not read them again (four statements of each action). A petition's facts change only
+/// with its version, and every version is committed once, so facts kept for the version an action loaded are the
+/// facts it replaces; a petition changed meanwhile by another instance (or the sweep) has moved on to another version
+/// and is read. The most recently used <see cref="Capacity"/> petitions are kept.
+/// </summary>
+public sealed class CommittedFacts : IDisposable
+{
+    public const int Capacity = 20_000;
+
+    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = Capacity });
+
+    private sealed record Entry(int Version, IReadOnlyList<ReportCounters.Fact> Facts);
+
+    public bool TryGet(long petitionId, int version, out IReadOnlyList<ReportCounters.Fact> facts)
+    {
+        var found = _entries.TryGetValue(petitionId, out Entry? entry) && entry!.Version == version;
+        facts = found ? entry!.Facts : [];
+        return found;
+    }
+
+    public void Keep(long petitionId, int version, IReadOnlyList<ReportCounters.Fact> facts) =>
+        _entries.Set(petitionId, new Entry(version, facts), new MemoryCacheEntryOptions { Size = 1 });
+
+    public void Dispose() => _entries.Dispose();
 }

@@ -44,8 +44,10 @@ public sealed class TemporaryPostgres : IAsyncDisposable
     /// <summary>
     /// Starts a cluster. <paramref name="durable"/> keeps PostgreSQL's default fsync and synchronous commit, as a
     /// benchmark needs; without it the cluster trades durability for speed, which tests may.
+    /// <paramref name="countStatements"/> loads <c>pg_stat_statements</c> (Debian's server package has it) for
+    /// <see cref="StatementsAsync"/>.
     /// </summary>
-    public static async Task<TemporaryPostgres> StartAsync(string binaries, bool durable, int maxConnections = 300)
+    public static async Task<TemporaryPostgres> StartAsync(string binaries, bool durable, int maxConnections = 300, bool countStatements = false)
     {
         var directory = Directory.CreateTempSubdirectory("petitions-pg-").FullName;
         var port = FreePort();
@@ -56,13 +58,33 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         var data = Path.Combine(directory, "data");
         await server.RunToolAsync("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
         var settings = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections={maxConnections}"
-            + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+            // Room for every statement text a benchmark sends (each length of a multi-row VALUES list is one), so that
+            // none is evicted and its count lost.
+            + (countStatements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=20000" : "");
         await server.RunToolAsync("pg_ctl", ["-D", data, "-l", Path.Combine(directory, "server.log"), "-o", settings, "-w", "-t", "60", "start"]);
         return server;
     }
 
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, MaxPoolSize = 50 }.ConnectionString;
+
+    /// <summary>The statements clients have had the server run so far, in every database (not the foreign-key checks
+    /// and other statements the server runs inside them); a cluster started with <c>countStatements</c> only.</summary>
+    public async Task<long> StatementsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+            SELECT (SELECT COALESCE(SUM(calls), 0)::bigint FROM pg_stat_statements)
+                   + CASE WHEN (SELECT dealloc FROM pg_stat_statements_info) = 0 THEN 0 ELSE NULL END
+            """, connection);
+        return await command.ExecuteScalarAsync() is long count
+            ? count
+            : throw new InvalidOperationException("pg_stat_statements evicted statements: their counts are lost (raise pg_stat_statements.max).");
+    }
 
     /// <summary>The CPU time the server has used so far: its postmaster, backends and workers (Linux).</summary>
     public TimeSpan CpuTime() =>

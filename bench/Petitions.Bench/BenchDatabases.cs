@@ -24,7 +24,7 @@ internal sealed class BenchDatabases : IAsyncDisposable
 
         _postgres ??= await TemporaryPostgres.StartAsync(
             TemporaryPostgres.FindBinaries() ?? throw new InvalidOperationException("PostgreSQL binaries not found (Debian package 'postgresql')."),
-            durable: true);
+            durable: true, countStatements: true);
         await using var admin = new NpgsqlConnection(_postgres.ConnectionString("postgres"));
         await admin.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
@@ -35,6 +35,9 @@ internal sealed class BenchDatabases : IAsyncDisposable
     /// <summary>The CPU time the PostgreSQL server has used so far; zero before it starts (and for SQLite, which runs
     /// inside the process that uses it).</summary>
     public TimeSpan ServerCpu() => _postgres?.CpuTime() ?? TimeSpan.Zero;
+
+    /// <summary>The statements the PostgreSQL server has run for its clients so far; null for SQLite.</summary>
+    public async Task<long?> ServerStatementsAsync() => _postgres is null ? null : await _postgres.StatementsAsync();
 
     /// <summary>The connection string for seeding and set-based floors: on PostgreSQL without Npgsql's 30-second command
     /// timeout, which a million rows on a busy machine outlast.</summary>

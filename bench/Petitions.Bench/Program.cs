@@ -51,7 +51,7 @@ await using (var databases = new BenchDatabases())
         if (suites.Contains("lifecycle"))
         {
             Progress(provider, lifecyclePetitions == 0 ? "full lifecycle" : $"full lifecycle over {lifecyclePetitions:N0} petitions");
-            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, lifecyclePetitions, profiler).RunAsync(provider, NewDatabase, databases.ServerCpu);
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, lifecyclePetitions, profiler).RunAsync(provider, NewDatabase, databases);
         }
         if (suites.Contains("sweep") || suites.Contains("lookup"))
         {
@@ -171,6 +171,8 @@ static void Table(List<Results> results, int petitions, int due, int workers)
             r => r.Lifecycle is { } l ? $"{l.ServiceCpuMsPerPetition:F2} / {l.DatabaseCpuMsPerPetition:F2} / {l.ClientCpuMsPerPetition:F2} ms" : null),
         ($"full lifecycle: what that CPU allows on {Environment.ProcessorCount} cores", "",
             r => r.Lifecycle is { } l ? $"{l.CoresAllowPerSecond:F0} petitions/s" : null),
+        ("full lifecycle: statements a petition cost the database server, in-process / through HTTP", "",
+            r => r.Lifecycle is { StatementsPerPetition: { } http, FloorStatementsPerPetition: { } floor } ? $"{floor:F1} / {http:F1}" : null),
         ("public lookup p50 / p99, one client", "p99 ≤ 5 ms", r => r.Lookup is { } k ? $"{Ms(k.P50)} / {Ms(k.P99)}" : null),
         ($"public lookup, {workers} clients: lookups/s, p50 / p99", "", r => r.Lookup is { } k ? $"{k.LoadedPerSecond:F0}/s, {Ms(k.LoadedP50)} / {Ms(k.LoadedP99)}" : null),
         ($"sweep with nothing due ({petitions:N0} open clocks)", "≤ 10 ms", r => r.Sweep is { } s ? Ms(s.NoneDue) : null),

@@ -259,7 +259,7 @@ public sealed class ReportCounters(DbSession session, CommittedFacts committed)
 
 /// <summary>
 /// The report facts of petitions as this instance last committed them, by petition and row version, so that the next
-/// change of a petition here need not read them again (four statements of each action). A petition's facts change only
+/// change of a petition here need not read them before it (a statement of each action). A petition's facts change only
 /// with its version, and every version is committed once, so facts kept for the version an action loaded are the
 /// facts it replaces; a petition changed meanwhile by another instance (or the sweep) has moved on to another version
 /// and is read. The most recently used <see cref="Capacity"/> petitions are kept.

@@ -115,8 +115,9 @@ public sealed class ReportCounters(DbSession session, CommittedFacts committed)
     /// A petition's facts, as the view defines them, from one statement: the petition's row beside each row of its
     /// history, clocks and supervision orders. Reading the view itself for one petition cost ~1 ms of CPU on SQLite
     /// (compiling its twenty branches every time) and ~3 ms of planning on PostgreSQL; this read costs ~0.1 ms, one
-    /// statement where there were four. The recount test holds the two definitions equal. The history is read whole and its actions picked here: with the
-    /// view's list of actions in the statement, PostgreSQL planned it afresh on most calls.
+    /// statement where there were four. The recount test holds the two definitions equal. The history is read whole
+    /// and its actions picked here: with the view's list of actions in the statement, PostgreSQL planned it afresh on
+    /// most calls.
     /// </summary>
     private async Task<(int Version, IReadOnlyList<Fact> Facts)> FactsAsync(long petitionId, CancellationToken ct)
     {

@@ -70,14 +70,14 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
 
     private const int Petitioners = 4096;
 
-    public async Task<Figures> RunAsync(StorageProvider provider, Func<Task<string>> newDatabase, BenchDatabases databases)
+    public async Task<Figures> RunAsync(StorageProvider provider, BenchDatabases databases)
     {
         var keys = PersonalDataKeys.Generate();
         var steps = _today.Steps;
         var users = steps.Select(s => s.User).Append("reception").Distinct().ToArray();
 
         // The floor: the workflows in this process, on a database of its own.
-        await using var floorServices = BenchServices.Compose(provider, await PreparedDatabaseAsync(provider, newDatabase, keys), keys);
+        await using var floorServices = BenchServices.Compose(provider, await PreparedDatabaseAsync(provider, databases, keys), keys);
         var actors = new Dictionary<string, Actor>();
         foreach (var user in users) actors[user] = await BenchServices.ActorAsync(floorServices, user);
         async Task InProcess(int n)
@@ -95,7 +95,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         var floorStatementsPerPetition = (double?)(await databases.ServerStatementsAsync() - statementsBefore) / floor.Completed;
 
         // The whole service, on another.
-        var serviceDatabase = await PreparedDatabaseAsync(provider, newDatabase, keys);
+        var serviceDatabase = await PreparedDatabaseAsync(provider, databases, keys);
         await using var service = await ServiceProcess.StartAsync(provider, serviceDatabase, keys, profiler is null ? null : Profiler.ServiceSettings);
         using var client = service.Client(workers);
         var tokens = new Dictionary<string, string>();
@@ -141,9 +141,9 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
     /// a year of the county's petitions (a <see cref="Population"/>) with this year's case counter past them, as a
     /// county's database is after its first year.
     /// </summary>
-    private async Task<string> PreparedDatabaseAsync(StorageProvider provider, Func<Task<string>> newDatabase, PersonalDataKeys keys)
+    private async Task<string> PreparedDatabaseAsync(StorageProvider provider, BenchDatabases databases, PersonalDataKeys keys)
     {
-        var connectionString = await newDatabase();
+        var connectionString = await databases.NewAsync(provider);
         await using var services = BenchServices.Compose(provider, BenchDatabases.WithoutCommandTimeout(provider, connectionString), keys);
         await BenchServices.PrepareAsync(services);
         if (population == 0) return connectionString;

@@ -51,7 +51,7 @@ await using (var databases = new BenchDatabases())
         if (suites.Contains("lifecycle"))
         {
             Progress(provider, lifecyclePetitions == 0 ? "full lifecycle" : $"full lifecycle over {lifecyclePetitions:N0} petitions");
-            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, lifecyclePetitions, profiler).RunAsync(provider, NewDatabase, databases);
+            r.Lifecycle = await new LifecycleBench(workers, warmUp, duration, lifecyclePetitions, profiler).RunAsync(provider, databases);
         }
         if (suites.Contains("sweep") || suites.Contains("lookup"))
         {

@@ -21,12 +21,13 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
 {
     /// <summary>CPU per petition in ms: the in-process floor's (this process) and its database server's; the service's,
     /// its database server's and the clients' (this process) over HTTP. SQLite's server is inside the service or this
-    /// process, so its own column is 0 there. The statements a petition cost the PostgreSQL server (in-process and over
-    /// HTTP) are counted, not timed, so they compare across runs on a busy machine; null on SQLite.</summary>
+    /// process, so its own column is 0 there. The statements a petition cost the PostgreSQL server and the round trips
+    /// they took (in-process and over HTTP) are counted, not timed, so they compare across runs on a busy machine; null
+    /// on SQLite.</summary>
     public sealed record Figures(
         double FloorPerSecond, double FloorCpuMsPerPetition, double FloorDatabaseCpuMsPerPetition,
         double HttpPerSecond, double ServiceCpuMsPerPetition, double DatabaseCpuMsPerPetition, double ClientCpuMsPerPetition, long Failures,
-        double? FloorStatementsPerPetition, double? StatementsPerPetition)
+        double? FloorStatementsPerPetition, double? StatementsPerPetition, double? FloorRoundTripsPerPetition, double? RoundTripsPerPetition)
     {
         /// <summary>The petitions a second the measured CPU would allow if every core of this machine did nothing else.</summary>
         public double CoresAllowPerSecond => Environment.ProcessorCount * 1000 / (ServiceCpuMsPerPetition + DatabaseCpuMsPerPetition + ClientCpuMsPerPetition);
@@ -89,7 +90,10 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         }
         await Load.WarmUpAsync(workers, warmUp, Environment.ProcessId, InProcess);
         var (ownCpuBefore, databaseCpuBefore, statementsBefore) = (Load.OwnCpu(), databases.ServerCpu(), await databases.ServerStatementsAsync());
+        var floorTrips = RoundTrips.InProcess();
         var floor = await Load.RunAsync(workers, duration, InProcess);
+        var floorRoundTripsPerPetition = provider == StorageProvider.Postgres ? (double?)floorTrips.Count / floor.Completed : null;
+        floorTrips.Dispose();
         var floorCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / floor.Completed;
         var floorDatabaseCpuPerPetition = (databases.ServerCpu() - databaseCpuBefore).TotalMilliseconds / floor.Completed;
         var floorStatementsPerPetition = (double?)(await databases.ServerStatementsAsync() - statementsBefore) / floor.Completed;
@@ -121,9 +125,12 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         }
         await Load.WarmUpAsync(workers, warmUp, service.ProcessId, OverHttp);
         failures = 0;
+        var postgres = provider == StorageProvider.Postgres;
+        var tripsBefore = postgres ? await RoundTrips.OfServiceAsync(client) : 0;
         (var cpuBefore, databaseCpuBefore, ownCpuBefore, statementsBefore) =
             (service.CpuTime(), databases.ServerCpu(), Load.OwnCpu(), await databases.ServerStatementsAsync());
         var http = await Load.RunAsync(workers, duration, OverHttp);
+        var roundTripsPerPetition = postgres ? (double?)(await RoundTrips.OfServiceAsync(client) - tripsBefore) / http.Completed : null;
         var cpuPerPetition = (service.CpuTime() - cpuBefore).TotalMilliseconds / http.Completed;
         var databaseCpuPerPetition = (databases.ServerCpu() - databaseCpuBefore).TotalMilliseconds / http.Completed;
         var statementsPerPetition = (double?)(await databases.ServerStatementsAsync() - statementsBefore) / http.Completed;
@@ -133,7 +140,7 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         return new Figures(
             floor.PerSecond, floorCpuPerPetition, floorDatabaseCpuPerPetition,
             (http.Completed - failures) / http.Elapsed.TotalSeconds, cpuPerPetition, databaseCpuPerPetition, clientCpuPerPetition, failures,
-            floorStatementsPerPetition, statementsPerPetition);
+            floorStatementsPerPetition, statementsPerPetition, floorRoundTripsPerPetition, roundTripsPerPetition);
     }
 
     /// <summary>

@@ -173,6 +173,8 @@ static void Table(List<Results> results, int petitions, int due, int workers)
             r => r.Lifecycle is { } l ? $"{l.CoresAllowPerSecond:F0} petitions/s" : null),
         ("full lifecycle: statements a petition cost the database server, in-process / through HTTP", "",
             r => r.Lifecycle is { StatementsPerPetition: { } http, FloorStatementsPerPetition: { } floor } ? $"{floor:F1} / {http:F1}" : null),
+        ("full lifecycle: round trips a petition cost, in-process / through HTTP", "",
+            r => r.Lifecycle is { RoundTripsPerPetition: { } http, FloorRoundTripsPerPetition: { } floor } ? $"{floor:F1} / {http:F1}" : null),
         ("public lookup p50 / p99, one client", "p99 ≤ 5 ms", r => r.Lookup is { } k ? $"{Ms(k.P50)} / {Ms(k.P99)}" : null),
         ($"public lookup, {workers} clients: lookups/s, p50 / p99", "", r => r.Lookup is { } k ? $"{k.LoadedPerSecond:F0}/s, {Ms(k.LoadedP50)} / {Ms(k.LoadedP99)}" : null),
         ($"sweep with nothing due ({petitions:N0} open clocks)", "≤ 10 ms", r => r.Sweep is { } s ? Ms(s.NoneDue) : null),

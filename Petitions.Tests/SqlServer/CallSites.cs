@@ -40,7 +40,8 @@ public static partial class CallSites
 
     /// <summary>Every string literal of the service's code (a piece of an interpolated string included) that reads as
     /// SQL: an upper-case SQL keyword or a parameter. Each is a piece some statement is built from, perhaps in only one
-    /// branch of an optional filter. SQLite's connection pragmas are SQLite's alone.</summary>
+    /// branch of an optional filter. SQLite's connection pragmas are SQLite's alone; code a source generator wrote (a
+    /// regular expression's matcher) holds none.</summary>
     public static IReadOnlyList<(string Literal, Site Site)> SqlLiterals()
     {
         var found = new List<(string, Site)>();
@@ -49,7 +50,8 @@ public static partial class CallSites
             foreach (var (offset, token) in Operands(il, OperandType.InlineString))
             {
                 var literal = method.Module.ResolveString(token);
-                if (SqlLike().IsMatch(literal)) found.Add((literal, Locate(pdb, method, offset)));
+                if (SqlLike().IsMatch(literal) && Locate(pdb, method, offset) is var site && !site.File.EndsWith(".g.cs", StringComparison.Ordinal))
+                    found.Add((literal, site));
             }
         });
         return found;

@@ -171,6 +171,7 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public override string WithDefaults(string connectionString) => inner.WithDefaults(connectionString);
     public override bool IsOverloaded(Exception exception) => inner.IsOverloaded(exception);
     public override int MaxParameters => inner.MaxParameters;
+    public override bool BatchesWrites => inner.BatchesWrites;
 
     public override string InsertReturningId(string insertInto, string values) => Mark(nameof(InsertReturningId), insertInto, values);
     public override string NextCaseSequence => Mark(nameof(NextCaseSequence));

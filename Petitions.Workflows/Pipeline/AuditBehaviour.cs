@@ -24,18 +24,24 @@ public sealed class AuditBehaviour<TRequest, TResponse>(DbSession session, Audit
         // A refusal for lack of capacity did nothing, and writing its entry would be more of the work refused.
         catch (Exception failure) when (failure is not (OperationCanceledException or DatabaseBusyException))
         {
-            // A malformed case number names no petition and may be any length (a refused public evaluation of one failed
-            // with a 500 on PostgreSQL, whose column holds 40): the entry names no case then.
-            var caseNumber = CaseNumber.IsWellFormed(command.AuditCaseNumber) ? command.AuditCaseNumber : null;
-            session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, caseNumber, Outcome(failure), null, ct));
+            session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, FailedCase(command), Outcome(failure), null, ct));
             throw;
         }
+        // The command's writes held back for one round trip (DbSession.WriteAsync) can still fail when they are sent at
+        // its commit, which then rolls back: the entry says so.
+        session.AfterRollback(ct => audit.AppendAsync(command.Actor, action, FailedCase(command), "error", null, ct));
         if (response is IActsOnCases batch)
             await audit.AppendEachAsync(command.Actor, action, batch.PetitionIds, "ok", cancellationToken);
         else
             await audit.AppendAsync(command.Actor, action, command.AuditCaseNumber ?? (response as ICreatesCase)?.CaseNumber, "ok", null, cancellationToken);
         return response;
     }
+
+    /// <summary>The case a failed command names: a case it created rolled back with it, and a malformed case number
+    /// names no petition and may be any length (a refused public evaluation of one failed with a 500 on PostgreSQL, whose
+    /// column holds 40).</summary>
+    private static string? FailedCase(ICommandRequest command) =>
+        CaseNumber.IsWellFormed(command.AuditCaseNumber) ? command.AuditCaseNumber : null;
 
     private static string Outcome(Exception failure) => failure switch
     {

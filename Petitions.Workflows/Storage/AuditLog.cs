@@ -4,7 +4,7 @@ namespace Petitions.Workflows.Storage;
 public sealed class AuditLog(DbSession session, TimeProvider time)
 {
     public Task AppendAsync(Actor actor, string action, string? caseNumber, string outcome, string? detail, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome, detail)
             VALUES (@OccurredAt, @UserId, @OrganizationId, @Action, @CaseNumber, @Outcome, @Detail)
@@ -16,7 +16,7 @@ public sealed class AuditLog(DbSession session, TimeProvider time)
     public Task AppendEachAsync(Actor actor, string action, IReadOnlyCollection<long> petitionIds, string outcome, CancellationToken ct) =>
         petitionIds.Count == 0
             ? Task.CompletedTask
-            : session.ExecuteAsync(
+            : session.WriteAsync(
                 $"""
                 INSERT INTO audit_log (occurred_at, user_id, organization_id, action, case_number, outcome, detail)
                 SELECT @OccurredAt, @UserId, @OrganizationId, @Action, case_number, @Outcome, NULL

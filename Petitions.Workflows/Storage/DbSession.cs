@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
@@ -18,6 +19,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
     private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
     private readonly List<Action> _afterCommit = [];
+    private readonly PendingWrites _pending = new();
 
     public SqlDialect Dialect => database.Dialect;
     public bool InTransaction => _transaction is not null;
@@ -43,6 +45,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
         // Still inside the transaction: a failure here leaves it open for the caller's rollback.
         foreach (var work in _beforeCommit) await work(ct);
+        await FlushAsync(ct);
         try
         {
             // Not cancellable: once the work is done, a commit must not be abandoned half way.
@@ -115,27 +118,49 @@ public sealed class DbSession(Database database) : IAsyncDisposable
     /// <summary>Work to do in a transaction of its own if the current one rolls back (a failure's audit entry).</summary>
     public void AfterRollback(Func<CancellationToken, Task> work) => _afterRollback.Add(work);
 
+    /// <summary>A statement whose count of rows changed the caller reads; writes held back are sent before it, apart.</summary>
     public async Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct, file, line));
+        await (await ConnectionAsync(ct)).ExecuteAsync(await CommandAsync(sql, parameters, joinsPending: false, ct, file, line));
+
+    /// <summary>
+    /// A write whose result nothing reads (a history entry, a clock, an audit entry, the report counters). Inside a
+    /// transaction on a database that takes several statements in one round trip (<see cref="SqlDialect.BatchesWrites"/>)
+    /// it is held back and sent with the session's next query, or before the commit: where it fails, that statement
+    /// fails, and with it the transaction. Otherwise it runs at once. A list runs the statement once for each item.
+    /// </summary>
+    public async Task WriteAsync(string sql, object? parameters, CancellationToken ct,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (_transaction is null || !Dialect.BatchesWrites)
+        {
+            await ExecuteAsync(sql, parameters, ct, file, line);
+            return;
+        }
+        foreach (var item in PendingWrites.IsList(parameters) ? ((IEnumerable)parameters!).Cast<object?>() : [parameters])
+        {
+            if (_pending.ParameterCount + PendingWrites.Count(item) > Dialect.MaxParameters) await FlushAsync(ct);
+            _pending.Add(Observer?.Issuing(database.Dialect, sql, item, InTransaction, file, line) ?? sql, item);
+        }
+    }
 
     public async Task<T?> ScalarAsync<T>(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, parameters, ct, file, line));
+        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(await CommandAsync(sql, parameters, joinsPending: true, ct, file, line));
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, parameters, ct, file, line))).AsList();
+        (await (await ConnectionAsync(ct)).QueryAsync<T>(await CommandAsync(sql, parameters, joinsPending: true, ct, file, line))).AsList();
 
     /// <summary>Rows mapped to two objects split at a column (a petition and each of its clocks).</summary>
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(string sql, object? parameters, Func<T1, T2, TResult> map, string splitOn, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        (await (await ConnectionAsync(ct)).QueryAsync(Command(sql, parameters, ct, file, line), map, splitOn)).AsList();
+        (await (await ConnectionAsync(ct)).QueryAsync(await CommandAsync(sql, parameters, joinsPending: true, ct, file, line), map, splitOn)).AsList();
 
     /// <summary>Several result sets of one round trip; the caller reads and disposes them.</summary>
     public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        await (await ConnectionAsync(ct)).QueryMultipleAsync(Command(sql, parameters, ct, file, line));
+        await (await ConnectionAsync(ct)).QueryMultipleAsync(await CommandAsync(sql, parameters, joinsPending: false, ct, file, line));
 
     /// <summary>
     /// Inserts rows with multi-row <c>INSERT … VALUES</c> statements: one round trip per
@@ -156,13 +181,13 @@ public sealed class DbSession(Database database) : IAsyncDisposable
 
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct, file, line));
+        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(await CommandAsync(sql, parameters, joinsPending: true, ct, file, line));
 
     /// <summary>A reader over the rows, for columns read as streams (a material's chunk into the caller's buffer); the
     /// caller disposes it.</summary>
     public async Task<DbDataReader> ExecuteReaderAsync(string sql, object? parameters, CommandBehavior behavior, CancellationToken ct,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        await (await ConnectionAsync(ct)).ExecuteReaderAsync(Command(sql, parameters, ct, file, line), behavior);
+        await (await ConnectionAsync(ct)).ExecuteReaderAsync(await CommandAsync(sql, parameters, joinsPending: false, ct, file, line), behavior);
 
     /// <summary>The open transaction: which unit of work a change belongs to (the report counters).</summary>
     public DbTransaction? Transaction => _transaction;
@@ -188,8 +213,31 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         }
     }
 
-    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct, string file, int line) =>
-        new(Observer?.Issuing(database.Dialect, sql, parameters, InTransaction, file, line) ?? sql, parameters, _transaction, cancellationToken: ct);
+    /// <summary>The command for a statement: after the writes held back when it <paramref name="joinsPending"/> (a query,
+    /// whose rows the readers find past the writes', which return none) and their parameters fit; else alone, once those
+    /// writes are sent.</summary>
+    private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, bool joinsPending, CancellationToken ct, string file, int line)
+    {
+        var text = Observer?.Issuing(database.Dialect, sql, parameters, InTransaction, file, line) ?? sql;
+        if (!_pending.IsEmpty)
+        {
+            if (joinsPending && !PendingWrites.IsList(parameters) && _pending.ParameterCount + PendingWrites.Count(parameters) <= Dialect.MaxParameters)
+            {
+                var (joined, all) = _pending.Before(text, parameters);
+                return new CommandDefinition(joined, all, _transaction, cancellationToken: ct);
+            }
+            await FlushAsync(ct);
+        }
+        return new CommandDefinition(text, parameters, _transaction, cancellationToken: ct);
+    }
+
+    /// <summary>Sends the writes held back, if any, in one command.</summary>
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pending.IsEmpty) return;
+        var (text, parameters) = _pending.Alone();
+        await (await ConnectionAsync(ct)).ExecuteAsync(new CommandDefinition(text, parameters, _transaction, cancellationToken: ct));
+    }
 
     /// <summary>The session's connection, opened on first use once the session has a slot of <see cref="DatabaseWork"/>.
     /// A database that refuses for lack of capacity is reported as <see cref="DatabaseBusyException"/>.</summary>
@@ -212,6 +260,7 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         if (_transaction is not null) await _transaction.DisposeAsync();
         _transaction = null;
         _beforeCommit.Clear();
+        _pending.Clear();
         ReleaseWriteLock();
     }
 

@@ -300,7 +300,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         var people = intake.Representatives
             .Select((person, i) => PersonRow(petitionId, i + 1, "representative", person))
             .Prepend(PersonRow(petitionId, 0, "petitioner", intake.Petitioner));
-        await session.ExecuteAsync(
+        await session.WriteAsync(
             """
             INSERT INTO petition_people (petition_id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address)
             VALUES (@PetitionId, @Ordinal, @Role, @Name, @IdNumberCipher, @IdNumberHash, @Phone, @Address)
@@ -320,7 +320,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     public Task AppendEventAsync(
         long petitionId, DateTimeOffset at, string action, Stage stage, Actor actor, string? comment, bool isPublic, CancellationToken ct,
         DateOnly? happenedOn = null, long? organizationId = null) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO petition_events (petition_id, occurred_at, action, stage, actor_user_id, actor_organization_id, comment, is_public, happened_on, organization_id)
             VALUES (@PetitionId, @OccurredAt, @Action, @Stage, @ActorUserId, @ActorOrganizationId, @Comment, @IsPublic, @HappenedOn, @OrganizationId)
@@ -551,7 +551,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     }
 
     private Task InsertClockAsync(long petitionId, Clock clock, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO clocks (petition_id, kind, started_on, due_on, provisional, state, next_check_on, organization_id)
             VALUES (@PetitionId, @Kind, @StartedOn, @DueOn, @Provisional, @State, @NextCheckOn, @OrganizationId)
@@ -568,7 +568,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
         foreach (var clock in petition.Clocks.Where(c => c.Id is null)) await InsertClockAsync(petitionId, clock, ct);
         foreach (var clock in petition.Clocks.Where(c => c.Id is not null && c.Changed))
         {
-            await session.ExecuteAsync(
+            await session.WriteAsync(
                 """
                 UPDATE clocks
                 SET due_on        = @DueOn,
@@ -647,7 +647,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             },
             ct);
         reports.Inserted(id);
-        await session.ExecuteAsync(
+        await session.WriteAsync(
             """
             INSERT INTO petition_people (petition_id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address)
             SELECT @Id, ordinal, role, name, id_number_cipher, id_number_hash, phone, address
@@ -693,7 +693,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>One satisfaction given about one served reply, with the comment that came with it.</summary>
     public Task AddEvaluationAsync(long petitionId, Evaluation evaluation, string? comment, DateTimeOffset at, Actor actor, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO evaluations (petition_id, reply, level, source, satisfaction, comment, recorded_at, recorded_by)
             VALUES (@PetitionId, @Reply, @Level, @Source, @Satisfaction, @Comment, @RecordedAt, @RecordedBy)
@@ -714,7 +714,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     /// <summary>A version of an opinion as it was submitted: a handling unit's draft awaiting review (no decision), or a
     /// review's or re-review's decision (<paramref name="decision"/> "decided").</summary>
     public Task AddOpinionVersionAsync(long petitionId, ReviewLevel level, Opinion opinion, DateTimeOffset at, Actor actor, string? decision, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO opinion_versions (petition_id, level, outcome, body, submitted_at, submitted_by, decision, decided_at, decided_by)
             VALUES (@PetitionId, @Level, @Outcome, @Text, @At, @UserId, @Decision, @DecidedAt, @DecidedBy)
@@ -735,7 +735,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>The reviewer's decision on the draft awaiting review: "approved", or "returned" with the reason.</summary>
     public Task DecideOpinionVersionAsync(long petitionId, string decision, string? reason, DateTimeOffset at, Actor actor, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             UPDATE opinion_versions
             SET decision   = @Decision,
@@ -749,7 +749,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
 
     /// <summary>A notification for a unit or office, sent after the transaction by the outbox dispatcher.</summary>
     public Task AddOutboxAsync(long petitionId, long recipientOrgId, string kind, DateTimeOffset at, string details, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO outbox (created_at, kind, petition_id, recipient_org_id, details)
             VALUES (@CreatedAt, @Kind, @PetitionId, @RecipientOrgId, @Details)
@@ -757,7 +757,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
             new { CreatedAt = at, Kind = kind, PetitionId = petitionId, RecipientOrgId = recipientOrgId, Details = details }, ct);
 
     public Task LinkAsync(long petitionId, long linkedPetitionId, string kind, CancellationToken ct) =>
-        session.ExecuteAsync(
+        session.WriteAsync(
             """
             INSERT INTO petition_links (petition_id, linked_petition_id, kind)
             VALUES (@PetitionId, @LinkedPetitionId, @Kind)

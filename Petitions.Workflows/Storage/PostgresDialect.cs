@@ -48,4 +48,7 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    // Npgsql sends a command's statements in one round trip and keeps each prepared on its own (Max Auto Prepare).
+    public override bool BatchesWrites => true;
 }

@@ -254,7 +254,7 @@ public sealed class ReportCounters(DbSession session, CommittedFacts committed)
         if (changed.Count == 0) return;
         var (rows, parameters) = SqlValues.Of(
             changed.Select(d => new object?[] { d.Key.BureauId, d.Key.ReceivedOn, d.Key.UnitId, d.Key.Metric, d.Key.Value, d.Value.N, d.Value.Amount }).ToList());
-        await session.ExecuteAsync(session.Dialect.AddReportCounts(rows), parameters, ct);
+        await session.WriteAsync(session.Dialect.AddReportCounts(rows), parameters, ct);
     }
 }
 

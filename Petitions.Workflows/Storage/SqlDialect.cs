@@ -76,6 +76,13 @@ public abstract class SqlDialect
     /// </summary>
     public virtual int MaxParameters => 1000;
 
+    /// <summary>
+    /// Whether a transaction's writes whose results nothing reads are held back and sent in one command with its next
+    /// statement (<see cref="DbSession.WriteAsync"/>): worth it where each command is a round trip to a server. Not on
+    /// SQLite (no round trips) nor, until a server proves it, on SQL Server.
+    /// </summary>
+    public virtual bool BatchesWrites => false;
+
     /// <summary>Two strings joined: <c>||</c> in standard SQL, <c>+</c> on SQL Server.</summary>
     public virtual string Concat(string left, string right) => $"{left} || {right}";
 

@@ -1,0 +1,89 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapper;
+
+namespace Petitions.Workflows.Storage;
+
+/// <summary>
+/// Writes a transaction holds back to send in one command with its next statement (<see cref="DbSession.WriteAsync"/>):
+/// their texts one after the other, each parameter renamed <c>@w{n}_{name}</c> so that two writes' parameters of one name
+/// stay apart. The database runs them in order, so the statement after them sees them.
+/// </summary>
+internal sealed partial class PendingWrites
+{
+    private readonly StringBuilder _text = new();
+    private DynamicParameters _parameters = new();
+    private int _written;
+
+    public bool IsEmpty => _written == 0;
+
+    /// <summary>The parameters held so far.</summary>
+    public int ParameterCount { get; private set; }
+
+    public void Add(string sql, object? parameters)
+    {
+        var values = Values(parameters).ToList();
+        var names = values.Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var prefix = $"w{_written++}_";
+        _text.Append(Parameter().Replace(sql, m => names.Contains(m.Groups[1].Value) ? "@" + prefix + m.Groups[1].Value : m.Value));
+        _text.Append(";\n");
+        foreach (var (name, value) in values) _parameters.Add(prefix + name, value);
+        ParameterCount += values.Count;
+    }
+
+    /// <summary>The held writes followed by <paramref name="sql"/>, with all their parameters; nothing is held after.</summary>
+    public (string Sql, DynamicParameters Parameters) Before(string sql, object? parameters)
+    {
+        var all = new DynamicParameters(parameters);
+        all.AddDynamicParams(_parameters);
+        var text = _text.Append(sql).ToString();
+        Clear();
+        return (text, all);
+    }
+
+    /// <summary>The held writes alone; nothing is held after.</summary>
+    public (string Sql, DynamicParameters Parameters) Alone()
+    {
+        var (text, all) = (_text.ToString(), _parameters);
+        Clear();
+        return (text, all);
+    }
+
+    public void Clear()
+    {
+        _text.Clear();
+        _parameters = new DynamicParameters();
+        _written = 0;
+        ParameterCount = 0;
+    }
+
+    /// <summary>How many values <paramref name="parameters"/> binds, as far as it can be told.</summary>
+    public static int Count(object? parameters) => parameters switch
+    {
+        null => 0,
+        DynamicParameters dynamic => dynamic.ParameterNames.Count(),
+        _ => Properties(parameters.GetType()).Length,
+    };
+
+    /// <summary>Whether Dapper runs the statement once for each item of <paramref name="parameters"/>.</summary>
+    public static bool IsList(object? parameters) =>
+        parameters is IEnumerable and not (string or DynamicParameters or IEnumerable<KeyValuePair<string, object?>>);
+
+    private static IEnumerable<(string Name, object? Value)> Values(object? parameters) => parameters switch
+    {
+        null => [],
+        DynamicParameters dynamic => dynamic.ParameterNames.Select(name => (name, dynamic.Get<object?>(name))),
+        _ => Properties(parameters.GetType()).Select(p => (p.Name, p.GetValue(parameters))),
+    };
+
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
+
+    private static PropertyInfo[] Properties(Type type) =>
+        PropertiesByType.GetOrAdd(type, t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public));
+
+    [GeneratedRegex(@"(?<![@\w])@(\w+)")]
+    private static partial Regex Parameter();
+}

@@ -174,6 +174,7 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public override bool BatchesWrites => inner.BatchesWrites;
 
     public override string InsertReturningId(string insertInto, string values) => Mark(nameof(InsertReturningId), insertInto, values);
+    public override string UpdateReturning(string updateSet, string where, string column) => Mark(nameof(UpdateReturning), updateSet, where, column);
     public override string NextCaseSequence => Mark(nameof(NextCaseSequence));
     public override string AddReportCounts(string rows) => Mark(nameof(AddReportCounts), rows);
     public override string CreateMigrationsTable => Mark(nameof(CreateMigrationsTable));
@@ -186,6 +187,7 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public static string Call(SqlDialect dialect, string name, IReadOnlyList<string> a) => name switch
     {
         nameof(InsertReturningId) => dialect.InsertReturningId(a[0], a[1]),
+        nameof(UpdateReturning) => dialect.UpdateReturning(a[0], a[1], a[2]),
         nameof(NextCaseSequence) => dialect.NextCaseSequence,
         nameof(AddReportCounts) => dialect.AddReportCounts(a[0]),
         nameof(CreateMigrationsTable) => dialect.CreateMigrationsTable,

@@ -486,7 +486,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
     {
         await reports.BeforeChangeAsync(stored.Id, stored.Version, ct);
         var petition = stored.Petition;
-        var updated = await session.ExecuteAsync(
+        var saved = await session.ScalarAsync<int?>(session.Dialect.UpdateReturning(
             """
             UPDATE petitions
             SET stage                    = @Stage,
@@ -513,9 +513,12 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 involved_unit_id         = @InvolvedUnitId,
                 accused_unit_to_confirm  = @AccusedUnitToConfirm,
                 version                  = version + 1
+            """,
+            """
             WHERE id = @Id
               AND version = @Version
             """,
+            "version"),
             new
             {
                 Stage = Codes.Of(petition.Stage),
@@ -545,7 +548,7 @@ public sealed class PetitionStore(DbSession session, PersonalDataProtector prote
                 stored.Version,
             },
             ct);
-        if (updated == 0)
+        if (saved is null)
             throw new ConcurrencyConflictException($"Petition {petition.CaseNumber} was changed by someone else meanwhile; reload it and try again.");
         await SaveClocksAsync(stored.Id, petition, ct);
     }

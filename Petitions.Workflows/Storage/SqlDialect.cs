@@ -34,6 +34,10 @@ public abstract class SqlDialect
     /// <summary>An INSERT of one row that returns its generated <c>id</c>.</summary>
     public virtual string InsertReturningId(string insertInto, string values) => $"{insertInto}\n{values}\nRETURNING id";
 
+    /// <summary>An UPDATE that returns a column of the rows it changed: a query, so the writes held back go with it
+    /// (<see cref="DbSession.WriteAsync"/>), where a count of rows would be read from a command of its own.</summary>
+    public virtual string UpdateReturning(string updateSet, string where, string column) => $"{updateSet}\n{where}\nRETURNING {column}";
+
     /// <summary>Takes the next value of a per-bureau, per-year counter; inside the caller's transaction, so a
     /// rollback returns the number and the sequence has no gaps.</summary>
     public virtual string NextCaseSequence => """

@@ -11,6 +11,8 @@ public sealed partial class SqlServerDialect : SqlDialect
 
     public override string InsertReturningId(string insertInto, string values) => $"{insertInto}\nOUTPUT INSERTED.id\n{values}";
 
+    public override string UpdateReturning(string updateSet, string where, string column) => $"{updateSet}\nOUTPUT INSERTED.{column}\n{where}";
+
     // HOLDLOCK makes the MERGE's read-then-write atomic against concurrent first inserts.
     public override string NextCaseSequence => """
         MERGE case_number_counters WITH (HOLDLOCK) AS counter

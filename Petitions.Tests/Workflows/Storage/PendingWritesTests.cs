@@ -48,6 +48,26 @@ public abstract class PendingWritesTests(StorageProvider provider, DatabaseServe
     }
 
     [Fact]
+    public async Task Every_kind_of_query_finds_its_rows_past_the_writes_sent_with_it()
+    {
+        await using var session = new DbSession(_database.Open());
+        await session.BeginAsync(Ct);
+
+        await session.WriteAsync(Insert, new { Id = 1, Note = "one", Day = (DateOnly?)null }, Ct);
+        var scalar = await session.ScalarAsync<long>("SELECT COUNT(*) FROM probe", null, Ct);
+        await session.WriteAsync(Insert, new { Id = 2, Note = "two", Day = (DateOnly?)null }, Ct);
+        var single = await session.QuerySingleOrDefaultAsync<string>("SELECT note FROM probe WHERE id = @Id", new { Id = 2 }, Ct);
+        await session.WriteAsync(Insert, new { Id = 3, Note = "three", Day = (DateOnly?)null }, Ct);
+        var pairs = await session.QueryAsync<long, string, (long, string)>(
+            "SELECT CAST(a.id AS BIGINT) AS id, b.note FROM probe a JOIN probe b ON b.id = a.id ORDER BY a.id", null, (id, note) => (id, note), "note", Ct);
+        await session.CommitAsync(Ct);
+
+        Assert.Equal(1, scalar);
+        Assert.Equal("two", single);
+        Assert.Equal([(1L, "one"), (2L, "two"), (3L, "three")], pairs);
+    }
+
+    [Fact]
     public async Task Writes_still_held_at_the_commit_are_sent_before_it()
     {
         await using (var session = new DbSession(_database.Open()))

@@ -65,6 +65,7 @@ internal sealed partial class PendingWrites
     {
         null => 0,
         DynamicParameters dynamic => dynamic.ParameterNames.Count(),
+        IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Count(),
         _ => Properties(parameters.GetType()).Length,
     };
 
@@ -76,6 +77,7 @@ internal sealed partial class PendingWrites
     {
         null => [],
         DynamicParameters dynamic => dynamic.ParameterNames.Select(name => (name, dynamic.Get<object?>(name))),
+        IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Select(pair => (pair.Key, pair.Value)),
         _ => Properties(parameters.GetType()).Select(p => (p.Name, p.GetValue(parameters))),
     };
 

@@ -90,10 +90,13 @@ internal sealed class LifecycleBench(int workers, TimeSpan warmUp, TimeSpan dura
         }
         await Load.WarmUpAsync(workers, warmUp, Environment.ProcessId, InProcess);
         var (ownCpuBefore, databaseCpuBefore, statementsBefore) = (Load.OwnCpu(), databases.ServerCpu(), await databases.ServerStatementsAsync());
-        var floorTrips = RoundTrips.InProcess();
-        var floor = await Load.RunAsync(workers, duration, InProcess);
-        var floorRoundTripsPerPetition = provider == StorageProvider.Postgres ? (double?)floorTrips.Count / floor.Completed : null;
-        floorTrips.Dispose();
+        Load.Result floor;
+        double? floorRoundTripsPerPetition;
+        using (var floorTrips = RoundTrips.InProcess())
+        {
+            floor = await Load.RunAsync(workers, duration, InProcess);
+            floorRoundTripsPerPetition = provider == StorageProvider.Postgres ? (double?)floorTrips.Count / floor.Completed : null;
+        }
         var floorCpuPerPetition = (Load.OwnCpu() - ownCpuBefore).TotalMilliseconds / floor.Completed;
         var floorDatabaseCpuPerPetition = (databases.ServerCpu() - databaseCpuBefore).TotalMilliseconds / floor.Completed;
         var floorStatementsPerPetition = (double?)(await databases.ServerStatementsAsync() - statementsBefore) / floor.Completed;

@@ -114,6 +114,25 @@ public abstract class PendingWritesTests(StorageProvider provider, DatabaseServe
     }
 
     [Fact]
+    public async Task A_write_binds_its_values_from_an_object_from_DynamicParameters_or_from_a_dictionary()
+    {
+        var dynamic = new Dapper.DynamicParameters();
+        dynamic.Add("Id", 2);
+        dynamic.Add("Note", "dynamic");
+        dynamic.Add("Day", null);
+        await using (var session = new DbSession(_database.Open()))
+        {
+            await session.BeginAsync(Ct);
+            await session.WriteAsync(Insert, new { Id = 1, Note = "object", Day = (DateOnly?)null }, Ct);
+            await session.WriteAsync(Insert, dynamic, Ct);
+            await session.WriteAsync(Insert, new Dictionary<string, object?> { ["Id"] = 3, ["Note"] = "dictionary", ["Day"] = null }, Ct);
+            await session.CommitAsync(Ct);
+        }
+
+        Assert.Equal(["object", "dynamic", "dictionary"], await _database.QueryAsync<string>("SELECT note FROM probe ORDER BY id"));
+    }
+
+    [Fact]
     public async Task Outside_a_transaction_a_write_runs_at_once()
     {
         await using var session = new DbSession(_database.Open());

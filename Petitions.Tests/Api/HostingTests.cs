@@ -62,30 +62,64 @@ public sealed class EnvironmentTests(DatabaseServers servers)
     }
 
     [Theory]
-    [InlineData("Jobs:Workers", "0", "Jobs:Workers must be at least 1")]
-    [InlineData("Jobs:PollInterval", "00:00:00", "Jobs:PollInterval must be longer than zero")]
+    [InlineData("Jobs__Workers", "0", "Jobs:Workers must be at least 1")]
+    [InlineData("Jobs__PollInterval", "00:00:00", "Jobs:PollInterval must be longer than zero")]
     public async Task A_job_setting_Hangfire_refuses_stops_the_start_naming_the_key(string key, string value, string message)
     {
-        // The job server itself starts only after the service listens, where its failure would go unseen.
-        await using var database = await servers.CreateAsync(StorageProvider.Sqlite);
-        await using var api = new ApiFactory(database, settings: new Dictionary<string, string> { ["Jobs:Enabled"] = "true", [key] = value });
+        // The job server itself starts only after the service listens, where its failure would go unseen. A real
+        // process: inside WebApplicationFactory the failed start races the factory's own port setting, which then
+        // reports a disposed host instead of the refusal.
+        var path = Path.Combine(Path.GetTempPath(), $"petitions-jobs-{Guid.NewGuid():N}.db");
+        var start = ServiceProcess(path);
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        start.Environment["Jobs__Enabled"] = "true";
+        start.Environment[key] = value;
+        try
+        {
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            // Read line by line so that a service that starts anyway fails the test when it says so, instead of running on.
+            var output = new System.Text.StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+            {
+                output.AppendLine(line);
+                if (line.Contains("Now listening", StringComparison.Ordinal))
+                {
+                    process.Kill(entireProcessTree: true);
+                    Assert.Fail($"The service started with {key}={value}:\n{output}");
+                }
+            }
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
 
-        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => api.CreateClient());
+            Assert.NotEqual(0, process.ExitCode);
+            Assert.Contains(message, output + await error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(path);
+            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+        }
+    }
 
-        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    /// <summary>The service as its own process in Production on a SQLite file, with keys of zeros; its data-protection keys beside the file.</summary>
+    private static ProcessStartInfo ServiceProcess(string databasePath, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll") }.Concat(arguments)) start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Petitions"] = $"Data Source={databasePath}";
+        start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["DataProtection__KeysPath"] = databasePath + ".keys";
+        return start;
     }
 
     [Fact]
     public async Task The_migrate_command_migrates_and_exits_and_says_when_nothing_was_pending()
     {
         var path = Path.Combine(Path.GetTempPath(), $"petitions-migrate-{Guid.NewGuid():N}.db");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Petitions.Api.dll"), "migrate" }) start.ArgumentList.Add(argument);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Petitions"] = $"Data Source={path}";
-        start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(new byte[32]);
-        start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(new byte[32]);
-        start.Environment["DataProtection__KeysPath"] = Path.Combine(Path.GetTempPath(), $"petitions-migrate-keys-{Guid.NewGuid():N}");
+        var start = ServiceProcess(path, "migrate");
         async Task<string> MigrateAsync()
         {
             using var process = Process.Start(start)!;
@@ -110,6 +144,7 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         {
             SqliteConnection.ClearAllPools();
             File.Delete(path);
+            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
         }
     }
 

@@ -6,9 +6,32 @@ using Petitions.Domain;
 using Petitions.Workflows.Privacy;
 using Petitions.Workflows.Storage;
 
-// dotnet run -c Release --project bench/Petitions.Bench [-- --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
-//     --providers sqlite,postgres --seconds 10 --workers 16 --petitions 1000000 --deadlines 100000 --page-petitions 100000 --lifecycle-petitions 0 --rounds 5
-//     --profile DIR]
+const string Usage = """
+    dotnet run -c Release --project bench/Petitions.Bench [-- OPTIONS]    (every suite on both databases: 45–85 minutes here)
+      --suite all|registration,lifecycle,lookup,sweep,report,peer,pages,search,materials
+      --providers sqlite,postgres   --seconds 10   --workers 16   --petitions 1000000   --deadlines 100000
+      --page-petitions 100000   --lifecycle-petitions 0   --rounds 5   --profile DIR
+    """;
+string[] options = ["--suite", "--providers", "--profile"];
+string[] counts = ["--seconds", "--workers", "--petitions", "--deadlines", "--page-petitions", "--lifecycle-petitions", "--rounds"];
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+// Every option takes a value; anything else stops here rather than start a run of an hour without it.
+for (var i = 0; i < args.Length; i += 2)
+{
+    var problem = !options.Contains(args[i]) && !counts.Contains(args[i]) ? $"Unknown argument {args[i]}"
+        : i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal) ? $"{args[i]} needs a value"
+        : counts.Contains(args[i]) && !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out _) ? $"{args[i]} takes a whole number, not {args[i + 1]}"
+        : null;
+    if (problem is not null)
+    {
+        Console.Error.WriteLine($"{problem}.\n{Usage}");
+        return 2;
+    }
+}
 string[] allSuites = ["registration", "lifecycle", "lookup", "sweep", "report", "peer", "pages", "search", "materials"];
 var suites = (Argument("--suite") ?? "all") is "all" ? allSuites : Argument("--suite")!.Split(',');
 if (suites.Except(allSuites).ToList() is [_, ..] unknown)

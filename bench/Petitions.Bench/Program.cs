@@ -47,7 +47,13 @@ var pagePetitions = Option("--page-petitions", 100_000);
 var lifecyclePetitions = Option("--lifecycle-petitions", 0);
 var rounds = Option("--rounds", 5);
 var profiler = Argument("--profile") is { } profileDirectory ? new Profiler(Path.GetFullPath(profileDirectory)) : null;
-var providers = (Argument("--providers") ?? "sqlite,postgres").Split(',').Select(Codes.Parse<StorageProvider>).ToArray();
+var providerCodes = (Argument("--providers") ?? "sqlite,postgres").Split(',');
+if (providerCodes.Except(["sqlite", "postgres"]).ToList() is [_, ..] unknownProviders)
+{
+    Console.Error.WriteLine($"Unknown provider {string.Join(", ", unknownProviders)}; the benchmark runs on sqlite and postgres.");
+    return 2;
+}
+var providers = providerCodes.Select(Codes.Parse<StorageProvider>).ToArray();
 // A fresh service process keeps compiling its hot paths to optimized code for several seconds under load.
 var warmUp = TimeSpan.FromSeconds(Math.Max(3, seconds / 2));
 var duration = TimeSpan.FromSeconds(seconds);

@@ -96,9 +96,7 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            File.Delete(path);
-            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+            DeleteServiceFiles(path);
         }
     }
 
@@ -113,6 +111,14 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(new byte[32]);
         start.Environment["DataProtection__KeysPath"] = databasePath + ".keys";
         return start;
+    }
+
+    /// <summary>What <see cref="ServiceProcess"/> left: the SQLite file and the keys beside it.</summary>
+    private static void DeleteServiceFiles(string databasePath)
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(databasePath);
+        if (Directory.Exists(databasePath + ".keys")) Directory.Delete(databasePath + ".keys", recursive: true);
     }
 
     [Fact]
@@ -142,9 +148,7 @@ public sealed class EnvironmentTests(DatabaseServers servers)
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            File.Delete(path);
-            if (Directory.Exists(path + ".keys")) Directory.Delete(path + ".keys", recursive: true);
+            DeleteServiceFiles(path);
         }
     }
 

@@ -19,6 +19,10 @@ internal static class DapperTypeHandlers
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         SqlMapper.AddTypeHandler(new InstantHandler());
         SqlMapper.AddTypeHandler(new DateHandler());
+        // Dapper leaves a date parameter's type to the provider, which cannot tell it when the date is null: Npgsql then
+        // runs a statement prepared with a date unprepared, parsed and planned afresh, each time a null takes its place.
+        SqlMapper.AddTypeMap(typeof(DateOnly), DbType.Date);
+        SqlMapper.AddTypeMap(typeof(DateOnly?), DbType.Date);
     }
 
     private sealed class InstantHandler : SqlMapper.TypeHandler<DateTimeOffset>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Data;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -30,7 +31,7 @@ internal sealed partial class PendingWrites
         var prefix = $"w{_written++}_";
         _text.Append(Parameter().Replace(sql, m => names.Contains(m.Groups[1].Value) ? "@" + prefix + m.Groups[1].Value : m.Value));
         _text.Append(";\n");
-        foreach (var (name, value) in values) _parameters.Add(prefix + name, value);
+        foreach (var (name, value, type) in values) _parameters.Add(prefix + name, value, value is null ? NullType(type) : null);
         ParameterCount += values.Count;
     }
 
@@ -73,12 +74,32 @@ internal sealed partial class PendingWrites
     public static bool IsList(object? parameters) =>
         parameters is IEnumerable and not (string or DynamicParameters or IEnumerable<KeyValuePair<string, object?>>);
 
-    private static IEnumerable<(string Name, object? Value)> Values(object? parameters) => parameters switch
+    /// <summary>Each value with the type it was declared as, where that is known.</summary>
+    private static IEnumerable<(string Name, object? Value, Type? Type)> Values(object? parameters) => parameters switch
     {
         null => [],
-        DynamicParameters dynamic => dynamic.ParameterNames.Select(name => (name, dynamic.Get<object?>(name))),
-        IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Select(pair => (pair.Key, pair.Value)),
-        _ => Properties(parameters.GetType()).Select(p => (p.Name, p.GetValue(parameters))),
+        DynamicParameters dynamic => dynamic.ParameterNames.Select(name => (name, dynamic.Get<object?>(name), (Type?)null)),
+        IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Select(pair => (pair.Key, pair.Value, (Type?)null)),
+        _ => Properties(parameters.GetType()).Select(p => (p.Name, p.GetValue(parameters), (Type?)p.PropertyType)),
+    };
+
+    /// <summary>
+    /// The type a null of <paramref name="declared"/> is sent as: the one Dapper gives a value of it. Npgsql keeps a
+    /// statement prepared for one list of parameter types and runs it unprepared, parsed and planned afresh, whenever a
+    /// null arrives untyped where a value was typed.
+    /// </summary>
+    private static DbType? NullType(Type? declared) =>
+        declared is not null && NullTypes.TryGetValue(Nullable.GetUnderlyingType(declared) ?? declared, out var type) ? type : null;
+
+    private static readonly Dictionary<Type, DbType> NullTypes = new()
+    {
+        [typeof(string)] = DbType.String,
+        [typeof(long)] = DbType.Int64,
+        [typeof(int)] = DbType.Int32,
+        [typeof(bool)] = DbType.Boolean,
+        [typeof(DateOnly)] = DbType.Date,
+        [typeof(DateTimeOffset)] = DbType.DateTimeOffset,
+        [typeof(byte[])] = DbType.Binary,
     };
 
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();

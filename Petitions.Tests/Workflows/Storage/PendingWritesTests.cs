@@ -228,4 +228,47 @@ public sealed class PendingWritesPreparedTests(DatabaseServers servers)
         await using var check = new DbSession(onOneConnection);
         Assert.Equal(1, await check.ScalarAsync<long>("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%/* held */%'", null, ct));
     }
+
+    /// <summary>Npgsql runs a prepared statement unprepared, parsed and planned afresh, when a parameter's type differs
+    /// from the one it was prepared with; a null must be sent as the type its values are.</summary>
+    [Fact]
+    public async Task A_statement_stays_prepared_when_its_values_turn_null_held_back_or_not()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Postgres, migrated: false);
+        await database.ExecuteAsync("CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40), day DATE, at TIMESTAMPTZ, n BIGINT)");
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 };
+        var ct = TestContext.Current.CancellationToken;
+        var onOneConnection = new TestDatabase(StorageProvider.Postgres, builder.ConnectionString).Open();
+
+        async Task RunAsync(int id, bool nulls)
+        {
+            await using var session = new DbSession(onOneConnection);
+            var values = new
+            {
+                Id = id,
+                Note = nulls ? null : "n",
+                Day = nulls ? null : (DateOnly?)new DateOnly(2026, 12, 3),
+                At = nulls ? null : (DateTimeOffset?)DateTimeOffset.UnixEpoch,
+                N = nulls ? null : (long?)1,
+            };
+            await session.ExecuteAsync("INSERT INTO probe (id, note, day, at, n) VALUES (@Id, @Note, @Day, @At, @N) /* direct */", values, ct);
+            await session.BeginAsync(ct);
+            await session.WriteAsync("UPDATE probe SET note = @Note, day = @Day, at = @At, n = @N WHERE id = @Id /* held */", values, ct);
+            await session.ScalarAsync<long>("SELECT COUNT(*) FROM probe", null, ct);
+            await session.CommitAsync(ct);
+        }
+        async Task<long> PreparedRunsAsync(string mark)
+        {
+            await using var check = new DbSession(onOneConnection);
+            return await check.ScalarAsync<long>(
+                $"SELECT COALESCE(SUM(generic_plans + custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE '%/* {mark} */%'", null, ct);
+        }
+
+        for (var i = 0; i < 10; i++) await RunAsync(i, nulls: false);
+        var (direct, held) = (await PreparedRunsAsync("direct"), await PreparedRunsAsync("held"));
+        for (var i = 10; i < 20; i++) await RunAsync(i, nulls: true);
+
+        Assert.Equal(direct + 10, await PreparedRunsAsync("direct"));
+        Assert.Equal(held + 10, await PreparedRunsAsync("held"));
+    }
 }

@@ -209,10 +209,8 @@ public sealed class PendingWritesPreparedTests(DatabaseServers servers)
     public async Task A_write_held_back_is_prepared_once_however_it_was_batched()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Postgres, migrated: false);
-        await database.ExecuteAsync("CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40))");
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 };
+        var onOneConnection = await OneConnectionAsync(database, "CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40))");
         var ct = TestContext.Current.CancellationToken;
-        var onOneConnection = new TestDatabase(StorageProvider.Postgres, builder.ConnectionString).Open();
 
         for (var i = 0; i < 8; i++)
         {
@@ -235,10 +233,8 @@ public sealed class PendingWritesPreparedTests(DatabaseServers servers)
     public async Task A_statement_stays_prepared_when_its_values_turn_null_held_back_or_not()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Postgres, migrated: false);
-        await database.ExecuteAsync("CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40), day DATE, at TIMESTAMPTZ, n BIGINT)");
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 };
+        var onOneConnection = await OneConnectionAsync(database, "CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40), day DATE, at TIMESTAMPTZ, n BIGINT)");
         var ct = TestContext.Current.CancellationToken;
-        var onOneConnection = new TestDatabase(StorageProvider.Postgres, builder.ConnectionString).Open();
 
         async Task RunAsync(int id, bool nulls)
         {
@@ -270,5 +266,14 @@ public sealed class PendingWritesPreparedTests(DatabaseServers servers)
 
         Assert.Equal(direct + 10, await PreparedRunsAsync("direct"));
         Assert.Equal(held + 10, await PreparedRunsAsync("held"));
+    }
+
+    /// <summary>The database with its probe table, reached through a pool of one connection, so that what the server
+    /// prepared on it can be counted.</summary>
+    private static async Task<Database> OneConnectionAsync(TestDatabase database, string createTable)
+    {
+        await database.ExecuteAsync(createTable);
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 };
+        return new TestDatabase(StorageProvider.Postgres, builder.ConnectionString).Open();
     }
 }

@@ -2,6 +2,7 @@ using MediatR;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.Extensions.Options;
+using Petitions.Api.Hosting;
 using Petitions.Api.Http;
 using Petitions.Workflows.Features.Accounts;
 
@@ -35,6 +36,7 @@ public static class AuthEndpoints
                     options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds, "Bearer"));
             })
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIns)
             .WithName("IssueToken")
             .WithSummary("Exchanges a user name and password for a bearer token.");
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Petitions.Api.Hosting;
 using Petitions.Api.Http;
 using Petitions.Domain;
 using Petitions.Workflows;
@@ -38,6 +39,7 @@ public static class SessionEndpoints
                 }
             })
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIns)
             .WithOrder(-1) // before the sign-in page (Pages/Login.cshtml), whose route takes every method
             .ExcludeFromDescription();
 

@@ -1,27 +1,35 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Petitions.Api.Hosting;
 
 /// <summary>
-/// Limits on the anonymous endpoints, per client address, in fixed windows: online submissions
-/// (<c>RateLimits:SubmissionsPerHour</c>, default 10) and lookups and evaluations (<c>RateLimits:LookupsPerMinute</c>,
-/// default 30). Past a limit the answer is a 429 problem.
+/// Limits per client address, in fixed windows: online submissions (<c>RateLimits:SubmissionsPerHour</c>, default 10),
+/// lookups and evaluations (<c>RateLimits:LookupsPerMinute</c>, default 30) and sign-ins by token or form
+/// (<c>RateLimits:SignInsPerMinute</c>, default 30; each checks a password, 100,000 rounds of PBKDF2 paid by the
+/// service and not the guesser, and the lock of one account does not stop guesses spread over many). A limit counts
+/// the requests that do its work: looking at the submission form is not a submission. Past a limit the answer is a
+/// 429 problem with <c>Retry-After</c>; the sign-in form comes back with a message instead.
 /// </summary>
 public static class RateLimits
 {
     public const string Submissions = "public-submissions";
     public const string Lookups = "public-lookups";
+    public const string SignIns = "sign-ins";
 
     public static IServiceCollection AddPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var submissions = configuration.GetValue("RateLimits:SubmissionsPerHour", 10);
         var lookups = configuration.GetValue("RateLimits:LookupsPerMinute", 30);
+        var signIns = configuration.GetValue("RateLimits:SignInsPerMinute", 30);
         return services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(Submissions, http => PerAddress(http, submissions, TimeSpan.FromHours(1)));
+            limiter.OnRejected = RejectedAsync;
+            limiter.AddPolicy(Submissions, http => PostsPerAddress(http, submissions, TimeSpan.FromHours(1)));
             limiter.AddPolicy(Lookups, http => PerAddress(http, lookups, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(SignIns, http => PostsPerAddress(http, signIns, TimeSpan.FromMinutes(1)));
         });
     }
 
@@ -29,4 +37,19 @@ public static class RateLimits
         RateLimitPartition.GetFixedWindowLimiter(
             http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
+
+    /// <summary>The page that shows a form answers its GET without counting it.</summary>
+    private static RateLimitPartition<string> PostsPerAddress(HttpContext http, int permits, TimeSpan window) =>
+        HttpMethods.IsPost(http.Request.Method) ? PerAddress(http, permits, window) : RateLimitPartition.GetNoLimiter("not-a-post");
+
+    private static ValueTask RejectedAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        // A person at the sign-in form gets the form back, saying why, rather than a problem document. Where sign-in
+        // would have led is left behind: reading the refused form would be more of the work refused.
+        if (http.Request.Path == "/login") http.Response.Redirect("/login?limited=1");
+        return ValueTask.CompletedTask;
+    }
 }

@@ -60,7 +60,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Password", TestData.Password);
         builder.UseSetting("Jobs:Enabled", "false"); // tests sweep when they choose; the scheduler and dashboard tests run Hangfire
         builder.UseSetting("Demo:SeedPetitions", "false"); // tests start from the demo's users alone; one test seeds its petitions
-        foreach (var (key, value) in TestDatabase.QueueWithoutLimitSettings.Concat(_settings)) builder.UseSetting(key, value);
+        foreach (var (key, value) in TestDatabase.HostSettings.Concat(_settings)) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services =>
         {

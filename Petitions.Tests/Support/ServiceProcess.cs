@@ -35,7 +35,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         start.Environment["PersonalData__EncryptionKey"] = Convert.ToBase64String(keys.EncryptionKey);
         start.Environment["PersonalData__HashKey"] = Convert.ToBase64String(keys.HashKey);
         start.Environment["DataProtection__KeysPath"] = keysDirectory;
-        foreach (var (key, value) in TestDatabase.QueueWithoutLimitSettings.Concat(settings)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in TestDatabase.HostSettings.Concat(settings)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
         var service = new ServiceProcess(process);
         process.OutputDataReceived += (_, e) => service.Read(e.Data);

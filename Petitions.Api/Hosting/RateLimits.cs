@@ -10,7 +10,7 @@ namespace Petitions.Api.Hosting;
 /// (<c>RateLimits:SignInsPerMinute</c>, default 30; each checks a password, 100,000 rounds of PBKDF2 paid by the
 /// service and not the guesser, and the lock of one account does not stop guesses spread over many). A limit counts
 /// the requests that do its work: looking at the submission form is not a submission. Past a limit the answer is a
-/// 429 problem with <c>Retry-After</c>; the sign-in form comes back with a message instead.
+/// 429 problem with <c>Retry-After</c>; the sign-in and submission forms come back with a message instead.
 /// </summary>
 public static class RateLimits
 {
@@ -47,9 +47,11 @@ public static class RateLimits
         var http = context.HttpContext;
         if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        // A person at the sign-in form gets the form back, saying why, rather than a problem document. Where sign-in
-        // would have led is left behind: reading the refused form would be more of the work refused.
-        if (http.Request.Path == "/login") http.Response.Redirect("/login?limited=1");
+        // A person at a form (sign-in, online submission) gets the form back, saying why, rather than a problem
+        // document. What was typed is left behind: reading the refused form would be more of the work refused.
+        if (FormPages.FirstOrDefault(page => http.Request.Path == page) is { } form) http.Response.Redirect(form + "?limited=1");
         return ValueTask.CompletedTask;
     }
+
+    private static readonly string[] FormPages = ["/login", "/submit"];
 }

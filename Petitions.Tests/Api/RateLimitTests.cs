@@ -7,8 +7,8 @@ namespace Petitions.Tests.Api;
 
 /// <summary>
 /// The per-address limits (Hosting/RateLimits.cs) count the requests that do their work: a submission or a sign-in,
-/// not a look at its form. Past one, an API caller gets a 429 problem with Retry-After and a person at the sign-in form
-/// gets the form back with a message; a refused request changes nothing.
+/// not a look at its form. Past one, an API caller gets a 429 problem with Retry-After and a person at the sign-in or
+/// submission form gets the form back with a message; a refused request changes nothing.
 /// </summary>
 public sealed class RateLimitTests(DatabaseServers servers) : ApiTest(StorageProvider.Sqlite, servers)
 {
@@ -31,6 +31,29 @@ public sealed class RateLimitTests(DatabaseServers servers) : ApiTest(StoragePro
 
         Assert.All(forms, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], submissions);
+        Assert.Equal(2, await Database.CountAsync("petitions"));
+    }
+
+    [Fact]
+    public async Task The_submission_form_past_the_limit_comes_back_saying_so_and_where_else_to_go()
+    {
+        var form = await FormTokenAsync("/submit");
+        var petition = PetitionBody();
+        petition["bureau"] = "330799";
+        petition.Remove("channel");
+        for (var i = 0; i < 2; i++) (await Client.PostAsJsonAsync("/api/public/petitions", petition, Ct)).EnsureSuccessStatusCode();
+
+        var refused = await Browser.PostAsync("/submit", new MultipartFormDataContent
+        {
+            { new StringContent(form), "__RequestVerificationToken" },
+            { new StringContent("330799"), "Input.Bureau" },
+            { new StringContent("一个人的信访"), "Input.Subject" },
+        }, Ct);
+        var page = await (await Browser.GetAsync(refused.Headers.Location, Ct)).Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal((HttpStatusCode.Redirect, "/submit?limited=1"), (refused.StatusCode, refused.Headers.Location?.OriginalString));
+        Assert.Contains("提交的网上信访已达上限", page, StringComparison.Ordinal);
+        Assert.Contains("当面反映、来信反映", page, StringComparison.Ordinal);
         Assert.Equal(2, await Database.CountAsync("petitions"));
     }
 

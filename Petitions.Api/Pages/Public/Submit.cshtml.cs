@@ -32,7 +32,14 @@ public sealed class SubmitModel(IMediator mediator, IStringLocalizer<Words> word
     public IReadOnlyList<ListBureaus.Bureau> Bureaus { get; private set; } = [];
     public RegisterPetition.PublicReceipt? Submitted { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
+    /// <summary>The address's submissions of the hour are used up (Hosting/RateLimits.cs).</summary>
+    public bool Limited { get; private set; }
+
+    public async Task OnGetAsync(string? limited, CancellationToken ct)
+    {
+        Limited = limited is not null;
+        Bureaus = await mediator.Send(new ListBureaus.Query(), ct);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -233,9 +233,7 @@ public abstract class MaterialsApiTests(StorageProvider provider, DatabaseServer
     [Fact]
     public async Task An_online_submission_takes_a_few_of_the_petitioners_files_in_the_same_request()
     {
-        var petition = PetitionBody();
-        petition["bureau"] = "330799";
-        petition.Remove("channel");
+        var petition = OnlinePetitionBody();
         HttpContent Submission(params Part[] parts)
         {
             var form = Form(parts);
@@ -379,9 +377,7 @@ public sealed class MaterialSubmissionLimitTests(DatabaseServers servers) : ApiT
     [Fact]
     public async Task Submissions_with_and_without_files_share_one_limit()
     {
-        var petition = PetitionBody();
-        petition["bureau"] = "330799";
-        petition.Remove("channel");
+        var petition = OnlinePetitionBody();
         HttpContent WithFile()
         {
             var form = new MultipartFormDataContent

@@ -23,9 +23,7 @@ public sealed class RateLimitTests(DatabaseServers servers) : ApiTest(StoragePro
     {
         var forms = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++) forms.Add((await Browser.GetAsync("/submit", Ct)).StatusCode);
-        var petition = PetitionBody();
-        petition["bureau"] = "330799";
-        petition.Remove("channel");
+        var petition = OnlinePetitionBody();
         var submissions = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++) submissions.Add((await Client.PostAsJsonAsync("/api/public/petitions", petition, Ct)).StatusCode);
 
@@ -38,9 +36,7 @@ public sealed class RateLimitTests(DatabaseServers servers) : ApiTest(StoragePro
     public async Task The_submission_form_past_the_limit_comes_back_saying_so_and_where_else_to_go()
     {
         var form = await FormTokenAsync("/submit");
-        var petition = PetitionBody();
-        petition["bureau"] = "330799";
-        petition.Remove("channel");
+        var petition = OnlinePetitionBody();
         for (var i = 0; i < 2; i++) (await Client.PostAsJsonAsync("/api/public/petitions", petition, Ct)).EnsureSuccessStatusCode();
 
         var refused = await Browser.PostAsync("/submit", new MultipartFormDataContent

@@ -92,6 +92,15 @@ public abstract partial class ApiTest(StorageProvider provider, DatabaseServers 
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A petition as a petitioner submits it online: addressed to the demo county, without a channel.</summary>
+    protected static Dictionary<string, object?> OnlinePetitionBody()
+    {
+        var petition = PetitionBody();
+        petition["bureau"] = "330799";
+        petition.Remove("channel");
+        return petition;
+    }
+
     /// <summary>A registration body as a reception desk would send it.</summary>
     protected static Dictionary<string, object?> PetitionBody() => new()
     {

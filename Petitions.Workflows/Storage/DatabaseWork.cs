@@ -24,13 +24,15 @@ public sealed class DatabaseWork
         _slots = new SemaphoreSlim(limit, limit);
     }
 
-    /// <summary>The defaults: the pool's size less a tenth (at least one) left for what opens connections outside the
-    /// limit (the health check); SQLite has no pool and one writer, so a few sessions per core. The queue holds ten
-    /// times the limit.</summary>
+    /// <summary>The defaults: four sessions per core of this instance, at least 8 (docs/decisions/0025), and with a pool
+    /// no more than its size less a tenth (at least one), left for what opens connections outside the limit (the health
+    /// check). More sessions at once keep no core busier: they wait inside the database for the same rows (the case
+    /// number, the report counters), which costs it more than waiting here. The queue holds ten times the limit.</summary>
     public static DatabaseWork For(StorageOptions options, int? poolSize)
     {
+        var perCore = Math.Max(8, 4 * Environment.ProcessorCount);
         var limit = options.MaxConcurrentWork
-            ?? (poolSize is { } pool ? Math.Max(1, pool - Math.Max(1, pool / 10)) : Math.Max(8, 4 * Environment.ProcessorCount));
+            ?? (poolSize is { } pool ? Math.Min(perCore, Math.Max(1, pool - Math.Max(1, pool / 10))) : perCore);
         if (limit < 1) throw new InvalidOperationException("Storage:MaxConcurrentWork must be at least 1.");
         var queueLimit = options.WorkQueueLimit ?? 10 * limit;
         if (queueLimit < 0) throw new InvalidOperationException("Storage:WorkQueueLimit cannot be negative.");

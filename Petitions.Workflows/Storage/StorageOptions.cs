@@ -18,7 +18,7 @@ public sealed class StorageOptions
     public string SqliteSynchronous { get; set; } = "NORMAL";
 
     /// <summary>The most database sessions (each holding a pooled connection) that work at once in this instance;
-    /// default: the pool's size less a tenth, or for SQLite four per core (at least 8). See <see cref="DatabaseWork"/>.</summary>
+    /// default: four per core (at least 8), and no more than the pool's size less a tenth. See <see cref="DatabaseWork"/>.</summary>
     public int? MaxConcurrentWork { get; set; }
 
     /// <summary>Sessions that may wait for a slot; more are refused at once (503). Default: ten times the limit.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Petitions.Api.Hosting;
 
 /// <summary>
@@ -11,13 +13,13 @@ namespace Petitions.Api.Hosting;
 /// right code gives its reservation back, a wrong one becomes a failure), so simultaneous wrong codes get exactly the
 /// limit's worth of answers and simultaneous right ones are only delayed, never refused.
 /// </remarks>
-public sealed class LookupGuard(IConfiguration configuration, TimeProvider time)
+public sealed class LookupGuard(IOptions<RateLimitsOptions> limits, TimeProvider time)
 {
     /// <summary>A case number is at most 40 characters; a longer value names no petition and keys no further.</summary>
     private const int MaxCaseNumberKey = 40;
 
-    private readonly int _limit = configuration.GetValue("RateLimits:FailedLookups", 5);
-    private readonly TimeSpan _window = configuration.GetValue("RateLimits:FailedLookupWindow", TimeSpan.FromMinutes(15));
+    private readonly int _limit = limits.Value.FailedLookups;
+    private readonly TimeSpan _window = limits.Value.FailedLookupWindow;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = [];
     private TaskCompletionSource _tryEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Petitions.Api.Hosting;
 
@@ -20,17 +21,25 @@ public static class RateLimits
 
     public static IServiceCollection AddPublicRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var submissions = configuration.GetValue("RateLimits:SubmissionsPerHour", 10);
-        var lookups = configuration.GetValue("RateLimits:LookupsPerMinute", 30);
-        var signIns = configuration.GetValue("RateLimits:SignInsPerMinute", 30);
-        return services.AddRateLimiter(limiter =>
+        // The limiter throws on a limit below one when a request first needs it, a 500 for every request it guards: the
+        // start is refused instead, naming the key; so are the failed lookups' guard's.
+        services.AddOptions<RateLimitsOptions>().Bind(configuration.GetSection("RateLimits"))
+            .Validate(o => o.SubmissionsPerHour >= 1, "RateLimits:SubmissionsPerHour must be at least 1.")
+            .Validate(o => o.LookupsPerMinute >= 1, "RateLimits:LookupsPerMinute must be at least 1.")
+            .Validate(o => o.SignInsPerMinute >= 1, "RateLimits:SignInsPerMinute must be at least 1.")
+            .Validate(o => o.FailedLookups >= 1, "RateLimits:FailedLookups must be at least 1.")
+            .Validate(o => o.FailedLookupWindow > TimeSpan.Zero, "RateLimits:FailedLookupWindow must be longer than zero, such as 00:15:00.")
+            .ValidateOnStart();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitsOptions>>((limiter, configured) =>
         {
+            var limits = configured.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RejectedAsync;
-            limiter.AddPolicy(Submissions, http => PostsPerAddress(http, submissions, TimeSpan.FromHours(1)));
-            limiter.AddPolicy(Lookups, http => PerAddress(http, lookups, TimeSpan.FromMinutes(1)));
-            limiter.AddPolicy(SignIns, http => PostsPerAddress(http, signIns, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(Submissions, http => PostsPerAddress(http, limits.SubmissionsPerHour, TimeSpan.FromHours(1)));
+            limiter.AddPolicy(Lookups, http => PerAddress(http, limits.LookupsPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(SignIns, http => PostsPerAddress(http, limits.SignInsPerMinute, TimeSpan.FromMinutes(1)));
         });
+        return services.AddRateLimiter(_ => { });
     }
 
     private static RateLimitPartition<string> PerAddress(HttpContext http, int permits, TimeSpan window) =>
@@ -54,4 +63,18 @@ public static class RateLimits
     }
 
     private static readonly string[] FormPages = ["/login", "/submit"];
+}
+
+/// <summary>The <c>RateLimits:*</c> configuration keys (README, "Configuration"), each counted per client address and
+/// instance.</summary>
+public sealed class RateLimitsOptions
+{
+    public int SubmissionsPerHour { get; set; } = 10;
+    public int LookupsPerMinute { get; set; } = 30;
+    public int SignInsPerMinute { get; set; } = 30;
+
+    /// <summary>Wrong case-number/query-code pairs per address or case number within <see cref="FailedLookupWindow"/>
+    /// before a 429 (<see cref="LookupGuard"/>).</summary>
+    public int FailedLookups { get; set; } = 5;
+    public TimeSpan FailedLookupWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

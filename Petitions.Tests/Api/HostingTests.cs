@@ -64,16 +64,29 @@ public sealed class EnvironmentTests(DatabaseServers servers)
     [Theory]
     [InlineData("Jobs__Workers", "0", "Jobs:Workers must be at least 1")]
     [InlineData("Jobs__PollInterval", "00:00:00", "Jobs:PollInterval must be longer than zero")]
-    public async Task A_job_setting_Hangfire_refuses_stops_the_start_naming_the_key(string key, string value, string message)
+    public Task A_job_setting_Hangfire_refuses_stops_the_start_naming_the_key(string key, string value, string message) =>
+        // The job server itself starts only after the service listens, where its failure would go unseen.
+        AssertStartRefusedAsync(new() { ["Jobs__Enabled"] = "true", [key] = value }, message);
+
+    [Theory]
+    [InlineData("RateLimits__SignInsPerMinute", "0", "RateLimits:SignInsPerMinute must be at least 1")]
+    [InlineData("RateLimits__SubmissionsPerHour", "-1", "RateLimits:SubmissionsPerHour must be at least 1")]
+    [InlineData("RateLimits__LookupsPerMinute", "0", "RateLimits:LookupsPerMinute must be at least 1")]
+    [InlineData("RateLimits__FailedLookups", "0", "RateLimits:FailedLookups must be at least 1")]
+    [InlineData("RateLimits__FailedLookupWindow", "00:00:00", "RateLimits:FailedLookupWindow must be longer than zero")]
+    public Task A_rate_limit_below_one_stops_the_start_naming_the_key(string key, string value, string message) =>
+        // It used to start, and a limiter refused its own setting at the first request it guarded: a 500 each time.
+        AssertStartRefusedAsync(new() { [key] = value }, message);
+
+    /// <summary>The service as its own process with <paramref name="settings"/> exits without listening and says
+    /// <paramref name="message"/>. A real process: inside WebApplicationFactory the failed start races the factory's own
+    /// port setting, which then reports a disposed host instead of the refusal.</summary>
+    private static async Task AssertStartRefusedAsync(Dictionary<string, string> settings, string message)
     {
-        // The job server itself starts only after the service listens, where its failure would go unseen. A real
-        // process: inside WebApplicationFactory the failed start races the factory's own port setting, which then
-        // reports a disposed host instead of the refusal.
-        var path = Path.Combine(Path.GetTempPath(), $"petitions-jobs-{Guid.NewGuid():N}.db");
+        var path = Path.Combine(Path.GetTempPath(), $"petitions-start-{Guid.NewGuid():N}.db");
         var start = ServiceProcess(path);
         start.Environment["Urls"] = "http://127.0.0.1:0";
-        start.Environment["Jobs__Enabled"] = "true";
-        start.Environment[key] = value;
+        foreach (var (key, value) in settings) start.Environment[key] = value;
         try
         {
             using var process = Process.Start(start)!;
@@ -86,7 +99,7 @@ public sealed class EnvironmentTests(DatabaseServers servers)
                 if (line.Contains("Now listening", StringComparison.Ordinal))
                 {
                     process.Kill(entireProcessTree: true);
-                    Assert.Fail($"The service started with {key}={value}:\n{output}");
+                    Assert.Fail($"The service started with {string.Join(", ", settings.Select(p => $"{p.Key}={p.Value}"))}:\n{output}");
                 }
             }
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);

@@ -13,9 +13,10 @@ namespace Petitions.Tests.Resilience;
 /// <summary>
 /// A burst bigger than the database can take: 500 registrations at once against the service as its own process on
 /// PostgreSQL with a 20-connection pool and the limits a deployment derives from it (four sessions at once per core,
-/// at least 8 and at most 18; ten times as many waiting, for 2 s). Every answer is a 201 or a 503 problem with Retry-After, never a 500 (an empty pool used to be one);
-/// every 201 is in the database; and a client that sends its refused requests again, with the same Idempotency-Key
-/// after the Retry-After, gets them all registered, numbered without a gap.
+/// at least 8 and at most 18; ten times as many waiting, for 2 s). Every answer is a 201 or a 503 problem with
+/// Retry-After, never a 500 (an empty pool used to be one); every 201 is in the database; and a client that sends its
+/// refused requests again, with the same Idempotency-Key after the Retry-After, gets them all registered, numbered
+/// without a gap.
 /// </summary>
 public sealed class BackPressureTests(DatabaseServers servers) : IAsyncLifetime
 {

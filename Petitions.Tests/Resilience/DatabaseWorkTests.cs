@@ -38,7 +38,7 @@ public sealed class DatabaseWorkTests
     [InlineData(0, null, "Storage:MaxConcurrentWork")]
     [InlineData(-1, null, "Storage:MaxConcurrentWork")]
     [InlineData(null, -1, "Storage:WorkQueueLimit")]
-    public void A_limit_below_one_or_a_negative_queue_is_refused_at_start(int? limit, int? queue, string setting)
+    public void A_limit_below_one_or_a_negative_queue_is_refused_naming_the_key(int? limit, int? queue, string setting)
     {
         var refused = Assert.Throws<InvalidOperationException>(() =>
             DatabaseWork.For(new StorageOptions { MaxConcurrentWork = limit, WorkQueueLimit = queue }, 100));

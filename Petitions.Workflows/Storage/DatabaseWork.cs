@@ -26,8 +26,8 @@ public sealed class DatabaseWork
 
     /// <summary>The defaults: four sessions per core of this instance, at least 8 (docs/decisions/0025), and with a pool
     /// no more than its size less a tenth (at least one), left for what opens connections outside the limit (the health
-    /// check). More sessions at once keep no core busier: they wait inside the database for the same rows (the case
-    /// number, the report counters), which costs it more than waiting here. The queue holds ten times the limit.</summary>
+    /// check). Sessions beyond that mostly waited inside the database for the same rows (the case number, the report
+    /// counters), which cost its CPU more than waiting here costs ours. The queue holds ten times the limit.</summary>
     public static DatabaseWork For(StorageOptions options, int? poolSize)
     {
         var perCore = Math.Max(8, 4 * Environment.ProcessorCount);

@@ -86,11 +86,12 @@ public static partial class PetitionsHost
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "petitions-antiforgery");
         builder.Services.AddRazorPages(o =>
         {
-            // Every page but the sign-in form is for signed-in users. The form does not even read the cookie: its
-            // antiforgery token is then the anonymous one the sign-in endpoint checks, whoever is signed in already.
+            // Every page but the sign-in form and the status page is for signed-in users. The form does not even read
+            // the cookie: its antiforgery token is then the anonymous one the sign-in endpoint checks, whoever is signed
+            // in already. Nor does the status page: it needs no database, so it shows when the database is the trouble.
             o.Conventions.AddFolderApplicationModelConvention("/", page =>
             {
-                if (page.ViewEnginePath != "/Login") page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(SessionEndpoints.PagesPolicy));
+                if (page.ViewEnginePath is not ("/Login" or "/Status")) page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(SessionEndpoints.PagesPolicy));
             });
             o.Conventions.AuthorizeFolder("/Reception", PagesAuthorization.Reception);
             o.Conventions.AuthorizePage("/Supervision/Index", PagesAuthorization.Supervision);
@@ -100,6 +101,7 @@ public static partial class PetitionsHost
             o.Conventions.AuthorizeFolder("/Admin", PagesAuthorization.Admin);
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Status");
             o.Conventions.ConfigureFilter(new NoHandlerIsNotFound());
         });
         // The pages' words: Resources/Words.resx (Chinese, the neutral culture) and Words.en.resx.
@@ -128,12 +130,18 @@ public static partial class PetitionsHost
     public static WebApplication UsePetitions(this WebApplication app)
     {
         app.Use(SecurityHeaders);
-        app.UseExceptionHandler();
-        app.Use(NulCharacters.RefuseAsync);
+        // The language before the status pages: a re-executed request keeps the one its original asked for (?lang=).
         app.UseRequestLocalization();
         app.Use(RememberLanguage);
-        app.UseStaticFiles();
+        // A bare error status, or an exception ProblemMapping left without a body, becomes a problem for programs and
+        // the status page for a person at the pages (docs/decisions/0026). Outside the exception handler, so they see
+        // its answers; the pages' re-execution inside the problems', so it comes first.
         app.UseStatusCodePages();
+        app.UseWhen(Pages.StatusModel.IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseExceptionHandler();
+        app.UseRouting(); // here, not before the status pages: a re-executed request is routed again
+        app.Use(NulCharacters.RefuseAsync); // after routing: a material upload's endpoint reads its own body
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.Use(RefuseEndedSessions);
         app.UseMetricsEndpoint();
@@ -221,11 +229,16 @@ public static partial class PetitionsHost
     /// <summary>A language chosen with <c>?lang=</c> is remembered in a cookie for the next pages.</summary>
     private static Task RememberLanguage(HttpContext context, Func<Task> next)
     {
+        // As the answer starts: an error's answer (the status page) is made after the exception handler cleared the headers.
         if (context.Request.Query.TryGetValue("lang", out var lang) && lang.ToString() is "zh-CN" or "en")
-            context.Response.Cookies.Append(
-                Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName,
-                Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.MakeCookieValue(new(lang.ToString())),
-                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Cookies.Append(
+                    Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.DefaultCookieName,
+                    Microsoft.AspNetCore.Localization.CookieRequestCultureProvider.MakeCookieValue(new(lang.ToString())),
+                    new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+                return Task.CompletedTask;
+            });
         return next();
     }
 

@@ -61,6 +61,8 @@ public sealed partial class ProblemMapping(
     {
         problem.Extensions["traceId"] = context.TraceIdentifier;
         context.Response.StatusCode = problem.Status!.Value;
+        // A person at the pages is shown the status page instead, which the status pages add to a bare status.
+        if (Pages.StatusModel.WillShow(context)) return true;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 

@@ -122,6 +122,28 @@ public abstract class MetricsTests(StorageProvider provider, DatabaseServers ser
         AtLeastOnce(await (await ScrapeAsync(admin)).Content.ReadAsStringAsync(Ct), "petitions_backpressure_refusals_total", "reason=\"queue-full\"");
     }
 
+    [Fact]
+    public async Task A_person_at_the_pages_is_shown_the_busy_page_which_needs_no_database()
+    {
+        await SignInAsync("office");
+        var database = Api.Services.GetRequiredService<Database>();
+        HttpResponseMessage answer;
+        await SlotFreeAsync();
+        await using (var holder = new DbSession(database))
+        {
+            await holder.ScalarAsync<long>("SELECT COUNT(*) FROM petitions", null, Ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/cases");
+            request.Headers.Accept.ParseAdd("text/html");
+            answer = await Browser.SendAsync(request, Ct);
+        }
+
+        var page = await answer.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Equal("text/html", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>系统繁忙</h1>", page, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), answer.Headers.RetryAfter?.Delta);
+    }
+
     /// <summary>
     /// The values of the series of <paramref name="metric"/> that have <paramref name="label"/> among their labels (the
     /// exporter adds its own, such as the meter's name). OpenTelemetry subscribes to meters by name, so in this test

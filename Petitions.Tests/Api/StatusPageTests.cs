@@ -92,6 +92,21 @@ public sealed class StatusPageTests(DatabaseServers servers) : ApiTest(StoragePr
         Assert.False(answer.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("a=", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("text/html;;;q=x")]
+    [InlineData("text/html, */*;q=abc")]
+    [InlineData(",,,")]
+    [InlineData("text/html\u0001")]
+    public async Task A_malformed_Accept_header_is_never_a_500(string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-page");
+        Assert.True(request.Headers.TryAddWithoutValidation("Accept", accept));
+
+        var answer = await Browser.SendAsync(request, Ct);
+
+        Assert.True(answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{accept}: {answer.StatusCode}");
+    }
+
     [Fact]
     public async Task Programs_still_get_problem_documents()
     {

@@ -34,12 +34,7 @@ public sealed class SignInJourneyTests(DatabaseServers servers, BrowserServer br
     [Fact]
     public async Task A_person_who_follows_a_wrong_address_is_told_so_in_words_and_led_back()
     {
-        await using var context = await browsers.NewContextAsync(Client.BaseAddress!.ToString());
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.Locator("#userName").FillAsync("office");
-        await page.Locator("#password").FillAsync(TestData.Password);
-        await page.Locator("form.sign-in button[type='submit']").ClickAsync();
+        var page = await Pages.SignedInAsync(browsers, Client.BaseAddress!, "office");
 
         // A case number mistyped in a link: the page says so, in the site's frame, where a problem document was.
         var answer = await page.GotoAsync("/cases/XF-330799-2026-999999");

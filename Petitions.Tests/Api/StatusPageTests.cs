@@ -47,6 +47,48 @@ public sealed class StatusPageTests(DatabaseServers servers) : ApiTest(StoragePr
         await AssertPageAsync(await PageAsync(path), HttpStatusCode.NotFound, "<h1>未找到</h1>");
     }
 
+    /// <summary>Every caller, whoever they are: anonymous, another county's desk, the handler of the unit an accusation
+    /// accuses (a unit below the county), the county's administrator (one level below the city) and the province's.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("reception2")]
+    [InlineData("handler")]
+    [InlineData("admin")]
+    [InlineData(TestData.ProvinceAdmin)]
+    public async Task No_caller_opens_the_status_page_by_its_address_nor_learns_of_an_accusation_from_it(string? user)
+    {
+        await TestData.SeedAsync(Api.Services);
+        var accusation = await NewPetitionAsync(body =>
+        {
+            body["category"] = "accusation";
+            body["involvedUnit"] = "城关派出所";
+            body["involvedUnitCode"] = "330799-01";
+        });
+        if (user is not null) await SignInAsync(user);
+
+        // Its two handlers, GET and POST (a POST without an antiforgery token), with codes and values a hostile caller sends.
+        foreach (var code in new[] { "500", "503", "0001-01-01", "9999-12-31", "99999999999999999999", "%01", "%0d%0a", "404%00" })
+        {
+            var asked = await PageAsync($"/status/{code}");
+            Assert.True(asked.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"GET /status/{code}: {asked.StatusCode}");
+            var text = await asked.Content.ReadAsStringAsync(Ct);
+            Assert.DoesNotContain("<h1>系统出错</h1>", text, StringComparison.Ordinal); // no page of a 5xx under the site's name
+            Assert.DoesNotContain("<h1>系统繁忙</h1>", text, StringComparison.Ordinal);
+            using var post = new HttpRequestMessage(HttpMethod.Post, $"/status/{code}") { Content = new FormUrlEncodedContent([]) };
+            post.Headers.Accept.ParseAdd(BrowserAccept);
+            var posted = await Browser.SendAsync(post, Ct);
+            Assert.True(posted.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"POST /status/{code}: {posted.StatusCode}");
+        }
+
+        // The accusation's address as each of them asks for it: a sign-in, the roles' refusal or the not-found page,
+        // and never a word of it.
+        var answer = await PageAsync($"/cases/{accusation}");
+        Assert.True(answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Redirect, $"{user}: {answer.StatusCode}");
+        var page = await answer.Content.ReadAsStringAsync(Ct);
+        foreach (var secret in new[] { accusation, "城关派出所", PetitionBody()["subject"]!.ToString()! })
+            Assert.DoesNotContain(secret, page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Another_countys_case_is_the_not_found_page_and_names_nothing_of_it()
     {

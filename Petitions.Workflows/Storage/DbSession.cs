@@ -38,6 +38,8 @@ public sealed class DbSession(Database database) : IAsyncDisposable
             ReleaseWriteLock();
             throw;
         }
+        // Sent with the transaction's first statement, not on a round trip of its own.
+        if (Dialect.TransactionSettings is { } settings) _pending.Add(settings, null);
     }
 
     public async Task CommitAsync(CancellationToken ct)

@@ -35,11 +35,17 @@ internal sealed partial class PendingWrites
         ParameterCount += values.Count;
     }
 
-    /// <summary>The held writes followed by <paramref name="sql"/>, with all their parameters; nothing is held after.</summary>
-    public (string Sql, DynamicParameters Parameters) Before(string sql, object? parameters)
+    /// <summary>The held writes followed by <paramref name="sql"/>, with all their parameters; nothing is held after.
+    /// Writes without parameters (a transaction's settings) leave the statement's own parameters as they were.</summary>
+    public (string Sql, object? Parameters) Before(string sql, object? parameters)
     {
-        var all = new DynamicParameters(parameters);
-        all.AddDynamicParams(_parameters);
+        object? all = parameters;
+        if (ParameterCount > 0)
+        {
+            var merged = new DynamicParameters(parameters);
+            merged.AddDynamicParams(_parameters);
+            all = merged;
+        }
         var text = _text.Append(sql).ToString();
         Clear();
         return (text, all);

@@ -51,4 +51,9 @@ public sealed class PostgresDialect : SqlDialect
 
     // Npgsql sends a command's statements in one round trip and keeps each prepared on its own (Max Auto Prepare).
     public override bool BatchesWrites => true;
+
+    // A command's statements find their rows by key, which one plan serves for any values. Left to choose, PostgreSQL
+    // planned some prepared statements afresh on every call (a plan's cost stays as it was when last made, while the
+    // tables grow), 2-4 ms of the server's CPU a petition. Queries keep the choice. See docs/decisions/0027.
+    public override string? TransactionSettings => "SET LOCAL plan_cache_mode = force_generic_plan";
 }

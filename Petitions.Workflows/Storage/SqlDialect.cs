@@ -87,6 +87,10 @@ public abstract class SqlDialect
     /// </summary>
     public virtual bool BatchesWrites => false;
 
+    /// <summary>A statement setting what holds for the rest of a transaction, sent with its first statement; none by
+    /// default.</summary>
+    public virtual string? TransactionSettings => null;
+
     /// <summary>Two strings joined: <c>||</c> in standard SQL, <c>+</c> on SQL Server.</summary>
     public virtual string Concat(string left, string right) => $"{left} || {right}";
 

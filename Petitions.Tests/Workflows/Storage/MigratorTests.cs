@@ -91,6 +91,42 @@ public sealed class PostgresSettingsTests(DatabaseServers servers)
         Assert.Equal("", await SettingOnReuseAsync(new TestDatabase(StorageProvider.Postgres, onePooledConnection + ";No Reset On Close=false").Open()));
     }
 
+    [Fact]
+    public async Task A_command_plans_each_statement_once_for_all_values_while_a_query_keeps_the_choice()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Postgres);
+        var ct = TestContext.Current.CancellationToken;
+        await using var session = new DbSession(database.Open());
+
+        await session.BeginAsync(ct);
+        var inCommand = await PlansAsync(session, "in_command");
+        await session.CommitAsync(ct);
+        var inQuery = await PlansAsync(session, "in_query");
+
+        // A command's prepared statement is never planned for one call's values; once its transaction ends, the same
+        // connection plans a new statement for its first calls' values again (PostgreSQL's five custom plans).
+        Assert.Equal(0, inCommand.Custom);
+        Assert.True(inCommand.Generic > 0, $"generic plans in a command: {inCommand.Generic}");
+        Assert.True(inQuery.Custom > 0, $"custom plans in a query: {inQuery.Custom}");
+    }
+
+    private sealed record Plans
+    {
+        public long Generic { get; init; }
+        public long Custom { get; init; }
+    }
+
+    /// <summary>How a statement on a table, run ten times with other values, was planned on the session's connection:
+    /// plans made for any values (generic) and for one call's values (custom).</summary>
+    private static async Task<Plans> PlansAsync(DbSession session, string name)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 10; i++) await session.ScalarAsync<long>($"SELECT COUNT(*) AS {name} FROM petitions WHERE id = @Id", new { Id = (long)i }, ct);
+        return (await session.QuerySingleOrDefaultAsync<Plans>(
+            "SELECT generic_plans AS Generic, custom_plans AS Custom FROM pg_prepared_statements WHERE statement LIKE @Pattern",
+            new { Pattern = $"%AS {name} FROM%" }, ct))!;
+    }
+
     /// <summary>A session setting made by one unit of work, as the next one on the same pooled connection sees it.</summary>
     private static async Task<string> SettingOnReuseAsync(Database database)
     {

@@ -92,6 +92,23 @@ public sealed class PostgresSettingsTests(DatabaseServers servers)
     }
 
     [Fact]
+    public async Task No_statement_is_compiled_to_machine_code_unless_the_connection_string_sets_its_own_options()
+    {
+        await using var database = await servers.CreateAsync(StorageProvider.Postgres);
+
+        // A count over ten million rows costs more than jit_above_cost: PostgreSQL would compile it first.
+        Assert.DoesNotContain("JIT", await PlanOfACostlyCountAsync(database.Open()));
+        Assert.Contains("JIT", await PlanOfACostlyCountAsync(new TestDatabase(StorageProvider.Postgres, database.ConnectionString + ";Options=-c jit=on").Open()));
+    }
+
+    private static async Task<string> PlanOfACostlyCountAsync(Database database)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var session = new DbSession(database);
+        return string.Join("\n", await session.QueryAsync<string>("EXPLAIN SELECT COUNT(*) FROM generate_series(1, 10000000) AS costly", null, ct));
+    }
+
+    [Fact]
     public async Task A_command_plans_each_statement_once_for_all_values_while_a_query_keeps_the_choice()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Postgres);

@@ -37,8 +37,8 @@ public sealed class PostgresDialect : SqlDialect
         if (!set.Contains("No Reset On Close")) builder.NoResetOnClose = true;
         // PostgreSQL compiles a statement whose estimated cost passes jit_above_cost to machine code on every run: the
         // staff list's count over 100,000 petitions took 221 ms to compile and 75 ms to run. No statement of ours runs
-        // long enough to repay it (docs/decisions/0028).
-        if (!set.Contains("Options")) builder.Options = "-c jit=off";
+        // long enough to repay it (docs/decisions/0028). Options of the operator's own keep it off unless they name jit.
+        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true) builder.Options = $"{builder.Options} -c jit=off".TrimStart();
         return builder.ConnectionString;
     }
 
@@ -58,6 +58,6 @@ public sealed class PostgresDialect : SqlDialect
 
     // A command's statements find their rows by key, which one plan serves for any values. Left to choose, PostgreSQL
     // planned some prepared statements afresh on every call (a plan's cost stays as it was when last made, while the
-    // tables grow), 2-4 ms of the server's CPU a petition. Queries keep the choice. See docs/decisions/0027.
+    // tables grow), up to 3 ms of the server's CPU a petition. Queries keep the choice. See docs/decisions/0027.
     public override string? TransactionSettings => "SET LOCAL plan_cache_mode = force_generic_plan";
 }

@@ -92,13 +92,19 @@ public sealed class PostgresSettingsTests(DatabaseServers servers)
     }
 
     [Fact]
-    public async Task No_statement_is_compiled_to_machine_code_unless_the_connection_string_sets_its_own_options()
+    public async Task No_statement_is_compiled_to_machine_code_unless_the_connection_string_asks_for_it()
     {
         await using var database = await servers.CreateAsync(StorageProvider.Postgres);
+        TestDatabase With(string options) => new(StorageProvider.Postgres, database.ConnectionString + $";Options={options}");
 
         // A count over ten million rows costs more than jit_above_cost: PostgreSQL would compile it first.
         Assert.DoesNotContain("JIT", await PlanOfACostlyCountAsync(database.Open()));
-        Assert.Contains("JIT", await PlanOfACostlyCountAsync(new TestDatabase(StorageProvider.Postgres, database.ConnectionString + ";Options=-c jit=on").Open()));
+        Assert.Contains("JIT", await PlanOfACostlyCountAsync(With("-c jit=on").Open()));
+        // The operator's other options are kept, and JIT stays off beside them.
+        var own = With("-c application_name=county-petitions").Open();
+        Assert.DoesNotContain("JIT", await PlanOfACostlyCountAsync(own));
+        await using var session = new DbSession(own);
+        Assert.Equal("county-petitions", await session.ScalarAsync<string>("SELECT current_setting('application_name')", null, TestContext.Current.CancellationToken));
     }
 
     private static async Task<string> PlanOfACostlyCountAsync(Database database)

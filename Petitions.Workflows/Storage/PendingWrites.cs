@@ -31,7 +31,8 @@ internal sealed partial class PendingWrites
         var prefix = $"w{_written++}_";
         _text.Append(Parameter().Replace(sql, m => names.Contains(m.Groups[1].Value) ? "@" + prefix + m.Groups[1].Value : m.Value));
         _text.Append(";\n");
-        foreach (var (name, value, type) in values) _parameters.Add(prefix + name, value, value is null ? NullType(type) : null);
+        foreach (var (name, value, type) in values)
+            _parameters.Add(prefix + name, value is null && NullType(type) is { } nullType ? new TypedNull(nullType) : value);
         ParameterCount += values.Count;
     }
 
@@ -107,6 +108,24 @@ internal sealed partial class PendingWrites
         [typeof(DateTimeOffset)] = DbType.DateTimeOffset,
         [typeof(byte[])] = DbType.Binary,
     };
+
+    /// <summary>
+    /// A null sent as <paramref name="Type"/>. Given to Dapper as a value with a type, a null costs Npgsql a search of
+    /// all its type mappings on every statement: Dapper reads the parameter's type back before setting it, and Npgsql
+    /// infers that from the value, finds no mapping for <see cref="DBNull"/> and does not remember that it found none
+    /// (3 % of the service's CPU in the lifecycle on PostgreSQL). This parameter only sets its type.
+    /// </summary>
+    private sealed record TypedNull(DbType Type) : SqlMapper.ICustomQueryParameter
+    {
+        public void AddParameter(IDbCommand command, string name)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = Type;
+            parameter.Value = DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+    }
 
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
 

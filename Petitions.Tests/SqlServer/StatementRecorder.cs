@@ -172,6 +172,7 @@ public sealed class MarkedDialect(SqlDialect inner) : SqlDialect
     public override bool IsOverloaded(Exception exception) => inner.IsOverloaded(exception);
     public override int MaxParameters => inner.MaxParameters;
     public override bool BatchesWrites => inner.BatchesWrites;
+    public override bool CommitsWithHeldWrites => inner.CommitsWithHeldWrites;
     public override string? TransactionSettings => inner.TransactionSettings;
 
     public override string InsertReturningId(string insertInto, string values) => Mark(nameof(InsertReturningId), insertInto, values);

@@ -56,6 +56,10 @@ public sealed class PostgresDialect : SqlDialect
     // Npgsql sends a command's statements in one round trip and keeps each prepared on its own (Max Auto Prepare).
     public override bool BatchesWrites => true;
 
+    // Npgsql reads the transaction's end from the server's answer to the COMMIT, so the transaction object then counts
+    // as completed: disposing it rolls nothing back.
+    public override bool CommitsWithHeldWrites => true;
+
     // A command's statements find their rows by key, which one plan serves for any values. Left to choose, PostgreSQL
     // planned some prepared statements afresh on every call (a plan's cost stays as it was when last made, while the
     // tables grow), up to 3 ms of the server's CPU a petition. Queries keep the choice. See docs/decisions/0027.

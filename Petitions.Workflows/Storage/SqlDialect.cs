@@ -87,6 +87,12 @@ public abstract class SqlDialect
     /// </summary>
     public virtual bool BatchesWrites => false;
 
+    /// <summary>
+    /// Whether the writes still held at a commit are sent in one command with the <c>COMMIT</c> itself, one round trip
+    /// instead of two, where the driver learns from the server's answer that the transaction has ended (Npgsql does).
+    /// </summary>
+    public virtual bool CommitsWithHeldWrites => false;
+
     /// <summary>A statement setting what holds for the rest of a transaction, sent with its first statement; none by
     /// default.</summary>
     public virtual string? TransactionSettings => null;

@@ -202,6 +202,66 @@ public abstract class PendingWritesTests(StorageProvider provider, DatabaseServe
     }
 }
 
+/// <summary>On PostgreSQL the writes still held at a commit are sent with the COMMIT, in one round trip.</summary>
+public sealed class PendingWritesCommitTests(DatabaseServers servers) : IAsyncLifetime
+{
+    private const string Insert = "INSERT INTO probe (id, note) VALUES (@Id, @Note)";
+    private TestDatabase _database = null!;
+    private PostgresRelay _relay = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await servers.CreateAsync(StorageProvider.Postgres, migrated: false);
+        // A note's uniqueness is checked at the commit, so that a commit can be refused.
+        await _database.ExecuteAsync("CREATE TABLE probe (id INTEGER PRIMARY KEY, note VARCHAR(40), CONSTRAINT one_note UNIQUE (note) DEFERRABLE INITIALLY DEFERRED)");
+        _relay = new PostgresRelay(_database.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_relay is not null) await _relay.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Writes_held_at_the_commit_and_the_commit_are_one_round_trip()
+    {
+        await using var session = new DbSession(new TestDatabase(StorageProvider.Postgres, _relay.ConnectionString).Open());
+        await session.BeginAsync(Ct);
+        await session.WriteAsync(Insert, new { Id = 1, Note = "a" }, Ct);
+        await session.WriteAsync(Insert, new { Id = 2, Note = (string?)null }, Ct);
+        await session.ScalarAsync<long>("SELECT COUNT(*) FROM probe", null, Ct); // the connection is open: only the commit is counted
+        await session.WriteAsync(Insert, new { Id = 3, Note = "c" }, Ct);
+
+        var before = _relay.RoundTrips;
+        await session.CommitAsync(Ct);
+
+        Assert.Equal(1, _relay.RoundTrips - before);
+        Assert.Equal(3, await _database.CountAsync("probe"));
+        Assert.False(session.InTransaction);
+    }
+
+    [Fact]
+    public async Task A_commit_the_server_refuses_keeps_nothing_and_the_session_works_on()
+    {
+        await using var session = new DbSession(new TestDatabase(StorageProvider.Postgres, _relay.ConnectionString).Open());
+        await session.BeginAsync(Ct);
+        await session.WriteAsync(Insert, new { Id = 1, Note = "same" }, Ct);
+        await session.WriteAsync(Insert, new { Id = 2, Note = "same" }, Ct);
+
+        var refused = await Record.ExceptionAsync(() => session.CommitAsync(Ct));
+        await session.RollbackAsync();
+
+        Assert.True(new PostgresDialect().IsUniqueViolation(refused!), refused?.ToString());
+        Assert.Equal(0, await _database.CountAsync("probe"));
+        await session.BeginAsync(Ct);
+        await session.WriteAsync(Insert, new { Id = 3, Note = "other" }, Ct);
+        await session.CommitAsync(Ct);
+        Assert.Equal(["other"], await _database.QueryAsync<string>("SELECT note FROM probe"));
+    }
+}
+
 /// <summary>PostgreSQL still prepares each write held back on its own, whatever the command it was sent in.</summary>
 public sealed class PendingWritesPreparedTests(DatabaseServers servers)
 {

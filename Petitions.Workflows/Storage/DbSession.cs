@@ -82,8 +82,9 @@ public sealed class DbSession(Database database) : IAsyncDisposable
             }
             catch (Exception) when (_connection is not null)
             {
-                // The connection broke (the driver disposed the transaction). The server drops uncommitted work
-                // with the connection, so discard it rather than hide the error that brought us here.
+                // The connection broke (the driver disposed the transaction), or the server ended the transaction
+                // itself by refusing a COMMIT sent with held writes. The server drops uncommitted work with the
+                // connection, so discard it rather than hide the error that brought us here.
                 await _connection.DisposeAsync();
                 _connection = null;
             }

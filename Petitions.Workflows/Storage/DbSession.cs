@@ -47,16 +47,12 @@ public sealed class DbSession(Database database) : IAsyncDisposable
         var transaction = _transaction ?? throw new InvalidOperationException("No transaction is open.");
         // Still inside the transaction: a failure here leaves it open for the caller's rollback.
         foreach (var work in _beforeCommit) await work(ct);
-        // Not cancellable: once the work is done, a commit must not be abandoned half way.
+        // Where the writes still held may carry the COMMIT, they do (one round trip); where one fails, the server skips
+        // the rest, COMMIT included, and the transaction stays open for the caller's rollback.
         var withWrites = Dialect.CommitsWithHeldWrites && !_pending.IsEmpty;
-        if (withWrites)
-        {
-            // Where a held write fails, the server skips the rest, COMMIT included, and the transaction stays open for
-            // the caller's rollback, as when the writes go alone.
-            _pending.Add("COMMIT", null);
-            await FlushAsync(CancellationToken.None);
-        }
-        else await FlushAsync(ct);
+        if (withWrites) _pending.Add("COMMIT", null);
+        // Not cancellable once it carries the COMMIT: once the work is done, a commit must not be abandoned half way.
+        await FlushAsync(withWrites ? CancellationToken.None : ct);
         try
         {
             if (!withWrites) await transaction.CommitAsync(CancellationToken.None);

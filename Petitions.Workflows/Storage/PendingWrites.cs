@@ -32,7 +32,7 @@ internal sealed partial class PendingWrites
         _text.Append(Parameter().Replace(sql, m => names.Contains(m.Groups[1].Value) ? "@" + prefix + m.Groups[1].Value : m.Value));
         _text.Append(";\n");
         foreach (var (name, value, type) in values)
-            _parameters.Add(prefix + name, value is null && NullType(type) is { } nullType ? new TypedNull(nullType) : value);
+            _parameters.Add(prefix + name, value ?? NullOf(type));
         ParameterCount += values.Count;
     }
 
@@ -91,22 +91,22 @@ internal sealed partial class PendingWrites
     };
 
     /// <summary>
-    /// The type a null of <paramref name="declared"/> is sent as: the one Dapper gives a value of it. Npgsql keeps a
-    /// statement prepared for one list of parameter types and runs it unprepared, parsed and planned afresh, whenever a
-    /// null arrives untyped where a value was typed.
+    /// A null of <paramref name="declared"/>, sent as the type Dapper gives a value of it (plain null where that is not
+    /// known). Npgsql keeps a statement prepared for one list of parameter types and runs it unprepared, parsed and
+    /// planned afresh, whenever a null arrives untyped where a value was typed.
     /// </summary>
-    private static DbType? NullType(Type? declared) =>
-        declared is not null && NullTypes.TryGetValue(Nullable.GetUnderlyingType(declared) ?? declared, out var type) ? type : null;
+    private static TypedNull? NullOf(Type? declared) =>
+        declared is not null && Nulls.TryGetValue(Nullable.GetUnderlyingType(declared) ?? declared, out var typed) ? typed : null;
 
-    private static readonly Dictionary<Type, DbType> NullTypes = new()
+    private static readonly Dictionary<Type, TypedNull> Nulls = new()
     {
-        [typeof(string)] = DbType.String,
-        [typeof(long)] = DbType.Int64,
-        [typeof(int)] = DbType.Int32,
-        [typeof(bool)] = DbType.Boolean,
-        [typeof(DateOnly)] = DbType.Date,
-        [typeof(DateTimeOffset)] = DbType.DateTimeOffset,
-        [typeof(byte[])] = DbType.Binary,
+        [typeof(string)] = new(DbType.String),
+        [typeof(long)] = new(DbType.Int64),
+        [typeof(int)] = new(DbType.Int32),
+        [typeof(bool)] = new(DbType.Boolean),
+        [typeof(DateOnly)] = new(DbType.Date),
+        [typeof(DateTimeOffset)] = new(DbType.DateTimeOffset),
+        [typeof(byte[])] = new(DbType.Binary),
     };
 
     /// <summary>

@@ -97,6 +97,59 @@ public static class ReportSummary
         public long N { get; init; }
     }
 
+    /// <summary>The summary's four reads of the counters in a scope. On SQLite the days, units and overdue reads each
+    /// have a partial index (db/sqlite/0023), which the planner takes only while their metric filters are written as the
+    /// indexes' are.</summary>
+    internal static class Reads
+    {
+        public static string Totals(ReportScope scope) =>
+            $"""
+            SELECT metric      AS Metric,
+                   value       AS Value,
+                   SUM(n)      AS N,
+                   SUM(amount) AS Amount
+            FROM report_counts
+            WHERE {scope.CountsFilter}
+              AND metric NOT LIKE '{ReportScope.DuePrefix}%'
+            GROUP BY metric, value
+            """;
+
+        public static string Days(ReportScope scope) =>
+            $"""
+            SELECT received_on AS Day,
+                   SUM(n)      AS N
+            FROM report_counts
+            WHERE {scope.CountsFilter}
+              AND metric = 'received'
+            GROUP BY received_on
+            """;
+
+        /// <summary>A petition moved to another unit leaves a zero behind: a unit is listed when it has petitions.</summary>
+        public static string Units(ReportScope scope) =>
+            $"""
+            SELECT u.code     AS Code,
+                   u.name     AS Name,
+                   SUM(rc.n)  AS N
+            FROM report_counts rc
+            LEFT JOIN organizations u ON u.id = rc.unit_id
+            WHERE {scope.CountsFilter}
+              AND rc.metric = 'received'
+            GROUP BY u.code, u.name
+            HAVING SUM(rc.n) <> 0
+            """;
+
+        public static string Overdue(ReportScope scope) =>
+            $"""
+            SELECT metric AS Kind,
+                   SUM(n) AS N
+            FROM report_counts
+            WHERE {scope.CountsFilter}
+              AND metric LIKE '{ReportScope.DuePrefix}%'
+              AND value < @Today
+            GROUP BY metric
+            """;
+    }
+
     public sealed class Handler(DbSession session, AccountStore accounts, TimeProvider time) : IRequestHandler<Query, Summary>
     {
         public async Task<Summary> Handle(Query query, CancellationToken ct)
@@ -105,53 +158,11 @@ public static class ReportSummary
             var scope = await ReportScope.ResolveAsync(query, accounts, today, ct);
             var parameters = scope.Parameters(today);
 
-            var totals = (await session.QueryAsync<Total>(
-                $"""
-                SELECT metric      AS Metric,
-                       value       AS Value,
-                       SUM(n)      AS N,
-                       SUM(amount) AS Amount
-                FROM report_counts
-                WHERE {scope.CountsFilter}
-                  AND metric NOT LIKE '{ReportScope.DuePrefix}%'
-                GROUP BY metric, value
-                """,
-                parameters, ct)).ToDictionary(t => (t.Metric, t.Value));
-            var days = await session.QueryAsync<DayRow>(
-                $"""
-                SELECT received_on AS Day,
-                       SUM(n)      AS N
-                FROM report_counts
-                WHERE {scope.CountsFilter}
-                  AND metric = 'received'
-                GROUP BY received_on
-                """,
-                parameters, ct);
-            // A petition moved to another unit leaves a zero behind: a unit is listed when it has petitions.
-            var units = await session.QueryAsync<UnitRow>(
-                $"""
-                SELECT u.code     AS Code,
-                       u.name     AS Name,
-                       SUM(rc.n)  AS N
-                FROM report_counts rc
-                LEFT JOIN organizations u ON u.id = rc.unit_id
-                WHERE {scope.CountsFilter}
-                  AND rc.metric = 'received'
-                GROUP BY u.code, u.name
-                HAVING SUM(rc.n) <> 0
-                """,
-                parameters, ct);
-            var overdue = (await session.QueryAsync<KindRow>(
-                $"""
-                SELECT metric AS Kind,
-                       SUM(n) AS N
-                FROM report_counts
-                WHERE {scope.CountsFilter}
-                  AND metric LIKE '{ReportScope.DuePrefix}%'
-                  AND value < @Today
-                GROUP BY metric
-                """,
-                parameters, ct)).ToDictionary(r => r.Kind[ReportScope.DuePrefix.Length..], r => r.N);
+            var totals = (await session.QueryAsync<Total>(Reads.Totals(scope), parameters, ct)).ToDictionary(t => (t.Metric, t.Value));
+            var days = await session.QueryAsync<DayRow>(Reads.Days(scope), parameters, ct);
+            var units = await session.QueryAsync<UnitRow>(Reads.Units(scope), parameters, ct);
+            var overdue = (await session.QueryAsync<KindRow>(Reads.Overdue(scope), parameters, ct))
+                .ToDictionary(r => r.Kind[ReportScope.DuePrefix.Length..], r => r.N);
 
             long N(string metric, string value = "") => totals.TryGetValue((metric, value), out var t) ? t.N : 0;
             long Amount(string metric, string value = "") => totals.TryGetValue((metric, value), out var t) ? t.Amount : 0;
